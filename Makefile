@@ -1,0 +1,88 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# async_probe: dependency-aware parallel device probing for Linux 6.12,
+# developed as an overlay on Debian's linux-source-6.12 and proven in QEMU.
+#
+#   make run       build the lean kernel, boot it, summarise the probe phase
+#   make test      every test; ends with "N passed, N failed"
+#   make help      all targets and variables
+#
+# Every target installs the Debian packages it lacks (as root).
+
+SHELL := /bin/bash
+S := scripts
+
+FLAVOUR ?= test
+CMDLINE ?=
+STEPS ?=
+TIMEOUT ?= 600
+
+.PHONY: help deps prepare stock-tree kernel-test kernel-lean kernel-stock \
+	initramfs-test initramfs-lean initramfs-stock run test boot \
+	refresh-patches reset-tree clean distclean
+
+help:
+	@sed -n 's/^## \{0,1\}//p' $(MAKEFILE_LIST)
+
+## Main targets
+##   run                the main job: lean kernel, one boot, probe summary
+##   test               host tests, style checks, the debug kernel booted
+##                      with KUnit and kselftests; ONLY="host style boots"
+##                      picks stages
+##   boot               one boot: FLAVOUR=test|lean|stock CMDLINE="..."
+##                      STEPS=info,kselftest,... INTERACTIVE=1 for a shell
+##
+## Pieces
+##   deps               install missing Debian packages
+##   prepare            build/linux: pristine 6.12 + patches/ + overlay
+##   kernel-FLAVOUR     build one kernel (test, lean, stock)
+##   refresh-patches    rewrite patches/ from edits in build/linux
+##                      (NEW=nnnn-name.patch for files no patch owns yet)
+##   reset-tree         drop edits in build/linux, re-apply patches/
+##   clean              out/ and the kernel objects (keeps ccache, tree)
+##   distclean          everything under build/ and out/
+
+deps:
+	@$(S)/deps.sh base
+
+prepare: deps
+	@$(S)/tree.sh prepare
+
+stock-tree: deps
+	@$(S)/tree.sh stock
+
+kernel-test kernel-lean: prepare
+	@$(S)/kernel.sh $(@:kernel-%=%)
+
+kernel-stock: stock-tree
+	@$(S)/kernel.sh stock
+
+# Phony targets get no pattern rules: one rule per flavour.
+initramfs-test: kernel-test
+initramfs-lean: kernel-lean
+initramfs-stock: kernel-stock
+initramfs-test initramfs-lean initramfs-stock:
+	@$(S)/initramfs.sh $(@:initramfs-%=%)
+
+run: initramfs-lean
+	@$(S)/run.sh
+
+test:
+	@$(S)/test.sh
+
+boot: initramfs-$(FLAVOUR)
+	@$(S)/boot.sh -t $(TIMEOUT) \
+		$(if $(filter 1,$(INTERACTIVE)),-i -s shell,-v $(if $(STEPS),-s $(STEPS))) \
+		-n boot-$(FLAVOUR) -c "$(CMDLINE)" $(FLAVOUR)
+
+refresh-patches: deps
+	@$(S)/tree.sh refresh $(if $(NEW),NEW=$(NEW))
+
+reset-tree: deps
+	@$(S)/tree.sh reset
+
+clean:
+	rm -rf out build/obj build/initramfs build/disks
+
+distclean:
+	rm -rf out build

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * async_probe_log.h - the one definition of the async_probe console lines
+ *
+ * The probe framework prints one line per probe event when initcall_debug
+ * (or async_probe.debug=1) is set; tools/bootgraph parses them back.  Both
+ * sides include this header so the format cannot drift.  It must stay free
+ * of kernel-only includes and types: it is compiled into a userspace tool.
+ *
+ * A line is the printk prefix ("[   1.234567] " and any caller id), then
+ * ASYNC_PROBE_LOG_TAG, then an event name, then space-separated key=value
+ * fields in the order given below.  Values never contain spaces; a list
+ * value (deps=) is comma-separated, and "-" stands for an empty value.
+ * New keys may be appended to an event; existing keys keep their meaning,
+ * so a parser must ignore keys it does not know.
+ *
+ *   park   dev bus drv waiting          consumer parked on unbound suppliers
+ *   queue  dev bus drv cookie deps      handed to the async machinery
+ *   start  dev bus drv cookie pid       probe is about to run on pid
+ *   end    dev bus drv cookie pid ret usecs   probe returned ret
+ *   defer  dev bus drv reason           sent down the deferred-probe path
+ *
+ * "usecs" of an end line is the probe duration measured by the kernel, so
+ * the start time of a probe is the end line's timestamp minus usecs even if
+ * its start line was lost.
+ */
+#ifndef _LINUX_ASYNC_PROBE_LOG_H
+#define _LINUX_ASYNC_PROBE_LOG_H
+
+#define ASYNC_PROBE_LOG_TAG	"async_probe: "
+
+#define ASYNC_PROBE_EV_PARK	"park"
+#define ASYNC_PROBE_EV_QUEUE	"queue"
+#define ASYNC_PROBE_EV_START	"start"
+#define ASYNC_PROBE_EV_END	"end"
+#define ASYNC_PROBE_EV_DEFER	"defer"
+
+/* Format strings for printk(); arguments in the order of the keys. */
+#define ASYNC_PROBE_FMT_PARK \
+	ASYNC_PROBE_LOG_TAG ASYNC_PROBE_EV_PARK " dev=%s bus=%s drv=%s waiting=%u\n"
+#define ASYNC_PROBE_FMT_QUEUE \
+	ASYNC_PROBE_LOG_TAG ASYNC_PROBE_EV_QUEUE " dev=%s bus=%s drv=%s cookie=%llu deps=%s\n"
+#define ASYNC_PROBE_FMT_START \
+	ASYNC_PROBE_LOG_TAG ASYNC_PROBE_EV_START " dev=%s bus=%s drv=%s cookie=%llu pid=%d\n"
+#define ASYNC_PROBE_FMT_END \
+	ASYNC_PROBE_LOG_TAG ASYNC_PROBE_EV_END \
+	" dev=%s bus=%s drv=%s cookie=%llu pid=%d ret=%d usecs=%llu\n"
+#define ASYNC_PROBE_FMT_DEFER \
+	ASYNC_PROBE_LOG_TAG ASYNC_PROBE_EV_DEFER " dev=%s bus=%s drv=%s reason=%s\n"
+
+/* Separator of a deps= list, and the value written for an empty one. */
+#define ASYNC_PROBE_LOG_LIST_SEP	','
+#define ASYNC_PROBE_LOG_EMPTY		"-"
+
+#endif /* _LINUX_ASYNC_PROBE_LOG_H */

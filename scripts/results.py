@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn test output into one "PASS|FAIL|SKIP suite.case" line per case.
+
+  results.py kunit CONSOLE_LOG PREFIX   KUnit KTAP from a console log, parsed
+                                        by the kernel's own kunit_parser
+  results.py ktap FILE PREFIX           kselftest runner output (TAP 13 with
+                                        each script's own plan nested as "# ")
+
+A test that crashed, a missing plan entry or output that cannot be parsed
+is a FAIL, never silently dropped.
+"""
+import contextlib
+import io
+import os
+import re
+import sys
+
+
+def kunit(path, prefix):
+    ksrc = os.environ.get('KSRC', 'build/linux')
+    sys.path.insert(0, os.path.join(ksrc, 'tools/testing/kunit'))
+    with open(path, errors='replace') as f:
+        lines = f.readlines()
+    # kunit_printer binds sys.stdout when imported: import it muted too.
+    with contextlib.redirect_stdout(io.StringIO()):
+        import kunit_parser  # pylint: disable=import-outside-toplevel
+        root = kunit_parser.parse_run_tests(lines)
+    out = []
+
+    def walk(test, names):
+        if test.subtests:
+            for sub in test.subtests:
+                walk(sub, names + [sub.name])
+            if test.counts.errors:
+                out.append(('FAIL', names + ['(parse error)']))
+            return
+        st = test.status.name
+        verdict = {'SUCCESS': 'PASS', 'SKIPPED': 'SKIP'}.get(st, 'FAIL')
+        out.append((verdict, names))
+    for suite in root.subtests:
+        walk(suite, [suite.name])
+    if not root.subtests:
+        out.append(('FAIL', ['(no KUnit output found)']))
+    elif root.counts.errors:
+        out.append(('FAIL', ['(KTAP errors: ' + '; '.join(root.log[-3:] or ['?']) + ')']))
+    for verdict, names in out:
+        print(verdict, '.'.join([prefix] + names))
+
+
+RESULT = re.compile(r'^(not ok|ok) +(\d+)(?: +-)? *([^#]*?)\s*(?:#\s*(\S+).*)?$')
+PLAN = re.compile(r'^1\.\.(\d+)')
+
+
+def ktap(path, prefix):
+    """kselftest runner output: top level per script, "# " per case."""
+    try:
+        with open(path, errors='replace') as f:
+            lines = [l.rstrip('\n') for l in f]
+    except OSError as e:
+        print('FAIL', f'{prefix}.(no output: {e.strerror})')
+        return
+    nested, nested_plan = [], None
+    top_plan, top_seen = None, 0
+
+    def verdict(res, directive):
+        if directive and directive.upper() == 'SKIP':
+            return 'SKIP'
+        if directive and directive.upper() == 'XFAIL':
+            return 'PASS'
+        return 'PASS' if res == 'ok' else 'FAIL'
+
+    for line in lines:
+        if line.startswith('# '):
+            body = line[2:]
+            m = RESULT.match(body)
+            if m:
+                nested.append(m)
+            elif PLAN.match(body):
+                nested_plan = int(PLAN.match(body).group(1))
+            continue
+        m = PLAN.match(line)
+        if m:
+            top_plan = int(m.group(1))
+            continue
+        m = RESULT.match(line)
+        if not m:
+            continue
+        top_seen += 1
+        script = re.sub(r'^selftests: *[^:]*: *', '', m.group(3)).strip() or m.group(2)
+        for n in nested:
+            print(verdict(n.group(1), n.group(4)), f'{prefix}.{script}.{n.group(3) or n.group(2)}')
+        if nested_plan is not None and len(nested) < nested_plan:
+            print('FAIL', f'{prefix}.{script}.(ran {len(nested)} of {nested_plan} cases)')
+        top = verdict(m.group(1), m.group(4))
+        if not nested or top == 'FAIL' and all(verdict(n.group(1), n.group(4)) != 'FAIL'
+                                               for n in nested):
+            print(top, f'{prefix}.{script}' + ('' if not nested else '.(script exit status)'))
+        nested, nested_plan = [], None
+    if top_plan is None:
+        print('FAIL', f'{prefix}.(no TAP plan in {path})')
+    elif top_seen < top_plan:
+        print('FAIL', f'{prefix}.(ran {top_seen} of {top_plan} scripts)')
+
+
+def main():
+    if len(sys.argv) != 4 or sys.argv[1] not in ('kunit', 'ktap'):
+        sys.exit(__doc__)
+    {'kunit': kunit, 'ktap': ktap}[sys.argv[1]](sys.argv[2], sys.argv[3])
+
+
+if __name__ == '__main__':
+    main()

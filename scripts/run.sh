@@ -1,0 +1,60 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make run: boot the lean kernel once, the way a user would, and summarise
+# its probe phase.  Probe lines go to the log buffer only (loglevel=5): the
+# serial console prints synchronously and would serialise the probes.
+# Everything is kept in out/run/: console.log, guest/dmesg.txt, the bound
+# devices, and the bootgraph timeline.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+CMDLINE="initcall_debug loglevel=5 log_buf_len=8M ${CMDLINE:-}"
+say "booting the lean kernel (out/run/console.log)"
+"$TOP/scripts/boot.sh" -n run -s info -t 600 -c "$CMDLINE" lean ||
+	die "the boot failed: see out/run/console.log"
+python3 "$TOP/scripts/judge.py" "$OUT/run/console.log" || warn "the console shows problems (above)"
+
+dmesg=$OUT/run/guest/dmesg.txt
+[ -s "$dmesg" ] || die "the guest wrote no dmesg (out/run/guest/)"
+say "summary"
+note "kernel $(cat "$OUT/run/guest/kernelrelease"), booted in $(cat "$OUT/run/wall") s of QEMU (TCG) time"
+note "$(wc -l <"$OUT/run/guest/bound.txt") devices bound: $(cut -d' ' -f2 "$OUT/run/guest/bound.txt" |
+	sort | uniq -c | awk '{ printf "%s%s %s", sep, $1, $2; sep = ", " }')"
+if [ -x "$TOP/tools/bootgraph/bootgraph" ]; then
+	"$TOP/tools/bootgraph/bootgraph" summary "$dmesg" | sed 's/^/    /'
+	"$TOP/tools/bootgraph/bootgraph" critical-chain "$dmesg" | sed 's/^/    /'
+	"$TOP/tools/bootgraph/bootgraph" svg -o "$OUT/run/bootgraph.svg" "$dmesg" &&
+		note "timeline: out/run/bootgraph.svg"
+else
+	# Until bootgraph is built: the upstream "probe of" lines, summed up.
+	awk '
+	/probe of .* returned .* after [0-9]+ usecs/ {
+		ts = $0; sub(/^\[ */, "", ts); sub(/\].*/, "", ts)
+		for (i = 1; i <= NF; i++) {
+			if ($i == "of") dev = $(i + 1)
+			if ($i == "returned") ret = $(i + 1)
+			if ($i == "after") us = $(i + 1)
+		}
+		end = ts + 0; start = end - us / 1e6
+		if (!n || start < first) first = start
+		if (end > last) last = end
+		n++; sum += us
+		if (ret == -517) deferred++; else if (ret != 0) failed++
+		slow[dev] = us
+	}
+	/Run \/init as init process/ { init = $0; sub(/^\[ */, "", init); sub(/\].*/, "", init) }
+	END {
+		if (!n) { print "    no probe lines (was initcall_debug set?)"; exit }
+		printf "    %d probes (%d failed, %d deferred) from %.3f s to %.3f s: probe phase %.1f ms\n",
+			n, failed, deferred, first, last, (last - first) * 1000
+		printf "    serial sum of probe time %.1f ms; /init started at %.3f s\n", sum / 1000, init
+		k = 0
+		while (k < 5) {
+			best = ""; for (d in slow) if (best == "" || slow[d] > slow[best]) best = d
+			if (best == "") break
+			printf "      %10.1f ms  %s\n", slow[best] / 1000, best; delete slow[best]; k++
+		}
+	}' "$dmesg"
+fi
+note "full console: out/run/console.log; kernel log: out/run/guest/dmesg.txt"

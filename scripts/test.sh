@@ -1,0 +1,125 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make test: every test of the project, with a time per stage and one line
+# "N passed, N failed" at the very end.  Exit status 0 only if none failed.
+#
+#   host       the harness's own unit tests, bootgraph's tests
+#   style      checkpatch --strict and kernel-doc -Wall on the kernel code
+#   kernel     the debug test kernel and its initramfs
+#   boot:NAME  one QEMU boot each: its console judged (scripts/judge.py),
+#              KUnit parsed from the console, kselftests from the guest
+#
+# ONLY="host style" runs a subset of the stages (boots: "boots").
+set -u
+. "$(dirname "$0")/lib.sh"
+
+RES=$OUT/test-results.txt
+TIMES=$OUT/test-times.txt
+mkdir -p "$OUT"
+: >"$RES"
+: >"$TIMES"
+ONLY=${ONLY:-}
+T_ALL=$(now)
+
+want() { [ -z "$ONLY" ] || [[ " $ONLY " == *" $1 "* ]]; }
+
+# Results arrive as "PASS|FAIL|SKIP name" lines on stdin.
+collect() {
+	local v n p=0 f=0 s=0
+	while read -r v n; do
+		case $v in
+		PASS) p=$((p + 1)) ;;
+		FAIL) f=$((f + 1)); printf '    %sFAIL%s %s\n' "$C_R" "$C_0" "$n" ;;
+		SKIP) s=$((s + 1)) ;;
+		*) continue ;;
+		esac
+		echo "$v $n" >>"$RES"
+	done
+	printf '    %d passed, %d failed%s\n' $p $f "$([ $s -gt 0 ] && echo ", $s skipped")"
+}
+
+# stage NAME: times what follows until the next stage (or the end).
+STAGE= T_STAGE=
+stage() {
+	[ -n "$STAGE" ] && printf '%-28s %s\n' "$STAGE" "$(elapsed "$T_STAGE")" >>"$TIMES"
+	STAGE=$1 T_STAGE=$(now)
+	[ -n "$STAGE" ] && say "$STAGE"
+}
+
+host_tests() {
+	stage "host: harness unit tests"
+	python3 "$TOP/scripts/tests/test_harness.py" 2>"$OUT/host-tests.log" | collect
+	stage "host: bootgraph (ASan+UBSan, fuzz)"
+	"$TOP/scripts/deps.sh" tools || warn "could not install the tools packages"
+	make -s -C "$TOP/tools/bootgraph" test >"$OUT/bootgraph-test.log" 2>&1
+	python3 "$TOP/scripts/results.py" ktap "$OUT/bootgraph-test.log" bootgraph | collect
+	stage "host: bootgraph html in headless Chromium"
+	"$TOP/scripts/deps.sh" browser || warn "could not install chromium/node"
+	make -s -C "$TOP/tools/bootgraph" browser-test >"$OUT/bootgraph-browser.log" 2>&1
+	python3 "$TOP/scripts/results.py" ktap "$OUT/bootgraph-browser.log" bootgraph-html | collect
+}
+
+style_tests() {
+	stage "style: checkpatch, kernel-doc"
+	"$TOP/scripts/style.sh" | collect
+}
+
+# boot NAME STEPS TIMEOUT CMDLINE: one test boot and what it produced.
+boot() {
+	local name=$1 steps=$2 timeout=$3 cmdline=$4 run=$OUT/$1 rc
+	stage "boot: $name ($steps)"
+	"$TOP/scripts/boot.sh" -n "$name" -s "$steps" -t "$timeout" -c "$cmdline" test
+	rc=$?
+	{
+		case $rc in
+		0) echo "PASS boot.$name.powered-off" ;;
+		2) echo "FAIL boot.$name.powered-off (timed out after ${timeout}s)" ;;
+		*) echo "FAIL boot.$name.powered-off (qemu status $rc)" ;;
+		esac
+		if python3 "$TOP/scripts/judge.py" "$run/console.log" >"$run/judge.txt"; then
+			echo "PASS boot.$name.console-clean"
+		else
+			sed 's/^/    /' "$run/judge.txt" >&2
+			echo "FAIL boot.$name.console-clean"
+		fi
+		case ",$steps," in *,kunit,*)
+			KSRC=$KSRC python3 "$TOP/scripts/results.py" kunit "$run/console.log" "kunit" ;;
+		esac
+		case ",$steps," in *,kselftest,*)
+			python3 "$TOP/scripts/results.py" ktap "$run/guest/kselftest.tap" "kselftest" ;;
+		esac
+	} | collect
+}
+
+stage "setup: packages, kernel tree"
+"$TOP/scripts/deps.sh" base && "$TOP/scripts/tree.sh" prepare ||
+	{ echo "FAIL setup" | collect; stage ""; exit 1; }
+note "kernel source: linux-source-6.12 $(ksrc_pkg_version)"
+
+want host && host_tests
+want style && style_tests
+
+if want boots || want kernel; then
+	stage "kernel: build test kernel"
+	if "$TOP/scripts/kernel.sh" test && "$TOP/scripts/initramfs.sh" test; then
+		echo "PASS build.test-kernel" | collect
+		if want boots || [ -z "$ONLY" ]; then
+			boot main kunit,kselftest 900 "kunit.enable=1"
+		fi
+	else
+		echo "FAIL build.test-kernel" | collect
+	fi
+fi
+stage ""
+
+say "time per stage"
+sed 's/^/    /' "$TIMES"
+printf '    %-28s %s\n' "total" "$(elapsed "$T_ALL")"
+pass=$(grep -c '^PASS' "$RES")
+fail=$(grep -c '^FAIL' "$RES")
+skip=$(grep -c '^SKIP' "$RES")
+[ "$fail" -gt 0 ] && { say "failed:"; grep '^FAIL' "$RES" | sed 's/^FAIL /    /'; }
+[ "$skip" -gt 0 ] && note "$skip skipped (see out/test-results.txt)"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

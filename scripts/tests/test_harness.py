@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Unit tests of the harness's own judges: the console judge and the
+kselftest TAP reader.  Prints one "PASS|FAIL name" line per case."""
+import contextlib
+import io
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..'))
+import judge  # noqa: E402
+import results  # noqa: E402
+
+DONE = '[   9.000000] harness: all steps done\n'
+WARN = ['[   2.000000] ------------[ cut here ]------------\n',
+        '[   2.000001] WARNING: CPU: 0 PID: 1 at drivers/foo.c:12 foo+0x1/0x2\n',
+        '[   2.000002] Modules linked in:\n',
+        '[   2.000003] Call Trace:\n',
+        '[   2.000004] ---[ end trace 0000000000000000 ]---\n']
+
+
+def begin(tag, rx):
+    return f'[   1.000000] judge: expect-begin {tag} {rx}\n'
+
+
+def end(tag):
+    return f'[   3.000000] judge: expect-end {tag}\n'
+
+
+class Judge(unittest.TestCase):
+    def test_clean_boot_passes(self):
+        self.assertEqual(judge.judge(['[   0.1] Linux version 6.12\n', DONE]), [])
+
+    def test_warning_fails(self):
+        p = judge.judge(WARN + [DONE])
+        self.assertTrue(any('kernel report' in why for _, why in p))
+        self.assertEqual(p[0][0], 2)
+
+    def test_one_report_is_one_problem(self):
+        self.assertEqual(len(judge.judge(WARN + [DONE])), 1)
+
+    def test_bare_stack_dump_fails(self):
+        p = judge.judge(['[ 1.0] Call Trace:\n', '[ 1.1]  <TASK>\n', DONE])
+        self.assertEqual([w for _, w in p], ['stack dump'])
+
+    def test_each_report_kind_fails(self):
+        for head in ('BUG: KASAN: slab-use-after-free in foo',
+                     'INFO: task kworker/0:1:12 blocked for more than 60 seconds.',
+                     'WARNING: possible circular locking dependency detected',
+                     'UBSAN: array-index-out-of-bounds in foo.c:3:4',
+                     'kmemleak: 2 new suspected memory leaks (see /sys/kernel/debug/kmemleak)',
+                     'Kernel panic - not syncing: oops',
+                     'BUG: workqueue lockup - pool cpus=0',
+                     'rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:'):
+            with self.subTest(head=head):
+                self.assertNotEqual(judge.judge([f'[ 1.0] {head}\n', DONE]), [])
+
+    def test_caller_id_prefix(self):
+        self.assertNotEqual(judge.judge(['[    1.000000][    T1] BUG: oops\n', DONE]), [])
+
+    def test_expected_report_in_window_passes(self):
+        lines = [begin('hung', 'WARNING: CPU')] + WARN + [end('hung'), DONE]
+        self.assertEqual(judge.judge(lines), [])
+
+    def test_expected_report_missing_fails(self):
+        lines = [begin('hung', 'async_probe: hung'), end('hung'), DONE]
+        p = judge.judge(lines)
+        self.assertEqual(len(p), 1)
+        self.assertIn('did not appear', p[0][1])
+
+    def test_other_report_in_window_fails(self):
+        lines = [begin('hung', 'WARNING: CPU'), *WARN,
+                 '[   2.5] BUG: KASAN: use-after-free\n', end('hung'), DONE]
+        p = judge.judge(lines)
+        self.assertEqual([n for n, _ in p], [7])
+
+    def test_report_after_window_fails(self):
+        lines = [begin('hung', 'WARNING: CPU'), *WARN, end('hung'), *WARN, DONE]
+        self.assertNotEqual(judge.judge(lines), [])
+
+    def test_unclosed_window_fails(self):
+        lines = [begin('x', 'WARNING'), *WARN, DONE]
+        self.assertTrue(any('never closed' in w for _, w in judge.judge(lines)))
+
+    def test_unfinished_boot_fails(self):
+        p = judge.judge(['[   0.1] Linux version 6.12\n'])
+        self.assertTrue(any('did not finish' in w for _, w in p))
+
+    def test_bad_regex_is_reported(self):
+        p = judge.judge([begin('x', '(('), end('x'), DONE])
+        self.assertTrue(any('bad regex' in w for _, w in p))
+
+
+def ktap_lines(text, tmpdir='/tmp'):
+    path = os.path.join(tmpdir, f'ktap-{os.getpid()}.txt')
+    with open(path, 'w') as f:
+        f.write(text)
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        results.ktap(path, 'k')
+    os.unlink(path)
+    return buf.getvalue().splitlines()
+
+
+class Ktap(unittest.TestCase):
+    def test_nested_cases(self):
+        out = ktap_lines('TAP version 13\n1..1\n# selftests: ap: a.sh\n# TAP version 13\n'
+                         '# 1..3\n# ok 1 one\n# not ok 2 two\n# ok 3 three # SKIP no\n'
+                         'not ok 1 selftests: ap: a.sh # exit=1\n')
+        self.assertEqual(out, ['PASS k.a.sh.one', 'FAIL k.a.sh.two', 'SKIP k.a.sh.three'])
+
+    def test_missing_cases_fail(self):
+        out = ktap_lines('TAP version 13\n1..1\n# 1..3\n# ok 1 one\n'
+                         'not ok 1 selftests: ap: a.sh # exit=1\n')
+        self.assertIn('FAIL k.a.sh.(ran 1 of 3 cases)', out)
+
+    def test_crashed_script_fails(self):
+        out = ktap_lines('TAP version 13\n1..2\nnot ok 1 selftests: ap: a.sh # exit=139\n')
+        self.assertEqual(out, ['FAIL k.a.sh', 'FAIL k.(ran 1 of 2 scripts)'])
+
+    def test_no_plan_fails(self):
+        self.assertEqual(ktap_lines(''), ['FAIL k.(no TAP plan in /tmp/ktap-%d.txt)' % os.getpid()])
+
+    def test_flat_tap(self):
+        out = ktap_lines('TAP version 13\n1..2\nok 1 - parse\nok 2 - fuzz # SKIP no clang\n')
+        self.assertEqual(out, ['PASS k.parse', 'SKIP k.fuzz'])
+
+
+class Result(unittest.TextTestResult):
+    def addSuccess(self, test):
+        super().addSuccess(test)
+        print('PASS harness.' + test.id().split('.', 1)[1])
+
+    def addFailure(self, test, err):
+        super().addFailure(test, err)
+        print('FAIL harness.' + test.id().split('.', 1)[1])
+
+    def addError(self, test, err):
+        super().addError(test, err)
+        print('FAIL harness.' + test.id().split('.', 1)[1])
+
+
+if __name__ == '__main__':
+    unittest.main(testRunner=unittest.TextTestRunner(resultclass=Result, stream=sys.stderr))
