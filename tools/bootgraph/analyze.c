@@ -1,0 +1,374 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bootgraph analysis: device outcomes, boot statistics, the critical
+ * chain, and the row layout shared by the svg and html timelines.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "bootgraph.h"
+
+#define EPROBE_DEFER	517
+
+bg_time bg_att_len(const struct bg_attempt *a)
+{
+	if (a->start == BG_NOTIME || a->end == BG_NOTIME)
+		return 0;
+	return a->end - a->start;
+}
+
+bg_time bg_dev_time(const struct bg_dev *d)
+{
+	bg_time t = 0;
+	int i;
+
+	for (i = 0; i < d->natt; i++)
+		t = bg_add(t, bg_att_len(&d->att[i]));
+	return t;
+}
+
+const struct bg_attempt *bg_dev_last(const struct bg_dev *d)
+{
+	return d->natt ? &d->att[d->natt - 1] : NULL;
+}
+
+bg_time bg_first_ts(const struct bg_attempt *a)
+{
+	if (a->park != BG_NOTIME)
+		return a->park;
+	if (a->queue != BG_NOTIME)
+		return a->queue;
+	return a->start != BG_NOTIME ? a->start : a->end;
+}
+
+/* Where the bar of a attempt ends: its end, or the end of the log. */
+bg_time bg_vis_end(const struct bg_model *m, const struct bg_attempt *a)
+{
+	bg_time s = a->start != BG_NOTIME ? a->start : bg_first_ts(a);
+
+	if (a->end != BG_NOTIME)
+		return a->end;
+	return m->last_ts > s ? m->last_ts : s;
+}
+
+static bg_time dev_first_ts(const struct bg_dev *d)
+{
+	bg_time t = d->defer_ts;
+	int i;
+
+	for (i = 0; i < d->natt; i++)
+		if (t == BG_NOTIME || bg_first_ts(&d->att[i]) < t)
+			t = bg_first_ts(&d->att[i]);
+	return t;
+}
+
+static enum bg_state dev_state(const struct bg_dev *d)
+{
+	const struct bg_attempt *a = bg_dev_last(d);
+
+	if (!a)
+		return ST_DEFERRED;
+	if (a->end != BG_NOTIME) {
+		if (a->ret == 0)
+			return ST_BOUND;
+		return a->ret == -EPROBE_DEFER ? ST_DEFERRED : ST_FAILED;
+	}
+	if (a->start != BG_NOTIME)
+		return ST_RUNNING;
+	if (d->defer_ts != BG_NOTIME && d->defer_ts >= bg_first_ts(a))
+		return ST_DEFERRED;
+	return ST_PENDING;
+}
+
+/* Bus and driver from "word DEV: msg" lines when no event named them. */
+static void guess_names(struct bg_dev *d)
+{
+	if (!d->bus && d->hint_first && d->hint_first != d->hint_last &&
+	    d->hint_first != d->drv)
+		d->bus = d->hint_first;
+	if (!d->drv && d->hint_last && d->hint_last != d->bus)
+		d->drv = d->hint_last;
+}
+
+/* ------------------------------------------------------------------ */
+
+static int cmp_dev_first(const void *pa, const void *pb)
+{
+	const struct bg_dev *a = *(struct bg_dev *const *)pa;
+	const struct bg_dev *b = *(struct bg_dev *const *)pb;
+	bg_time ta = dev_first_ts(a), tb = dev_first_ts(b);
+
+	if (ta != tb)
+		return ta < tb ? -1 : 1;
+	return a->order - b->order;
+}
+
+static void pick_shown(struct bg_model *m)
+{
+	struct bg_dev *d;
+	int i;
+
+	m->shown = xcalloc(m->ndevs, sizeof(*m->shown));
+	for (i = 0; i < m->ndevs; i++) {
+		d = m->devs[i];
+		if (!d->probed)
+			continue;
+		guess_names(d);
+		d->state = dev_state(d);
+		m->st.nstate[d->state]++;
+		m->shown[m->nshown++] = d;
+	}
+	qsort(m->shown, m->nshown, sizeof(*m->shown), cmp_dev_first);
+	m->st.ndev = m->nshown;
+}
+
+static void probe_stats(struct bg_model *m)
+{
+	struct bg_stats *st = &m->st;
+	struct bg_attempt *a;
+	int i, j;
+
+	st->probe_start = st->probe_end = BG_NOTIME;
+	for (i = 0; i < m->nshown; i++) {
+		for (j = 0; j < m->shown[i]->natt; j++) {
+			a = &m->shown[i]->att[j];
+			st->nattempts++;
+			if (a->start == BG_NOTIME)
+				continue;
+			if (st->probe_start == BG_NOTIME || a->start < st->probe_start)
+				st->probe_start = a->start;
+			if (a->end == BG_NOTIME)
+				continue;
+			if (st->probe_end == BG_NOTIME || a->end > st->probe_end)
+				st->probe_end = a->end;
+			st->serial = bg_add(st->serial, bg_att_len(a));
+		}
+	}
+}
+
+static void initcall_stats(struct bg_model *m)
+{
+	const struct bg_call *c;
+	int i;
+
+	for (i = 0; i < m->initcalls.n; i++) {
+		c = &m->initcalls.v[i];
+		m->st.ninitcalls++;
+		if (c->end != BG_NOTIME)
+			m->st.init_sum = bg_add(m->st.init_sum, c->end - c->start);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+
+static int cmp_att_end(const void *pa, const void *pb)
+{
+	const struct bg_attempt *a = *(struct bg_attempt *const *)pa;
+	const struct bg_attempt *b = *(struct bg_attempt *const *)pb;
+
+	if (a->end != b->end)
+		return a->end < b->end ? -1 : 1;
+	if (a->start != b->start)
+		return a->start < b->start ? -1 : 1;
+	if (a->dev->order != b->dev->order)
+		return a->dev->order - b->dev->order;
+	return a < b ? -1 : a > b;
+}
+
+/* Finished attempts sorted by end time; each gets its rank. */
+static struct bg_attempt **sorted_ends(struct bg_model *m, int *n)
+{
+	struct bg_attempt **v = xcalloc(m->st.nattempts, sizeof(*v));
+	struct bg_attempt *a;
+	int i, j;
+
+	*n = 0;
+	for (i = 0; i < m->nshown; i++) {
+		for (j = 0; j < m->shown[i]->natt; j++) {
+			a = &m->shown[i]->att[j];
+			if (a->end != BG_NOTIME && a->start != BG_NOTIME)
+				v[(*n)++] = a;
+		}
+	}
+	qsort(v, *n, sizeof(*v), cmp_att_end);
+	for (i = 0; i < *n; i++)
+		v[i]->rank = i;
+	return v;
+}
+
+/* The latest-ending finished attempt of a supplier before cur started. */
+static struct bg_attempt *dep_pred(struct bg_model *m, struct bg_attempt *cur)
+{
+	struct bg_attempt *best = NULL, *a;
+	struct bg_dev *s;
+	void **v;
+	int i, j;
+
+	for (i = 0; i < cur->dev->ndeps; i++) {
+		v = strmap_find(&m->devmap, cur->dev->deps[i],
+				strlen(cur->dev->deps[i]));
+		if (!v)
+			continue;
+		s = *v;
+		for (j = 0; j < s->natt; j++) {
+			a = &s->att[j];
+			if (a->rank < 0 || a->rank >= cur->rank ||
+			    a->end > cur->start)
+				continue;
+			if (!best || a->rank > best->rank)
+				best = a;
+		}
+	}
+	return best;
+}
+
+/* The latest-ending attempt that ended before cur started. */
+static struct bg_attempt *time_pred(struct bg_attempt **v, struct bg_attempt *cur)
+{
+	int lo = 0, hi = cur->rank;	/* search v[0 .. rank) */
+
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (v[mid]->end <= cur->start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? v[lo - 1] : NULL;
+}
+
+static void critical_chain(struct bg_model *m)
+{
+	struct bg_attempt **v, *cur, *pred;
+	int n, i;
+
+	v = sorted_ends(m, &n);
+	m->chain = xcalloc(n, sizeof(*m->chain));
+	for (cur = n ? v[n - 1] : NULL; cur; cur = pred) {
+		cur->crit = true;
+		cur->dev->crit = true;
+		m->chain[m->nchain++] = cur;
+		pred = dep_pred(m, cur);
+		if (!pred)
+			pred = time_pred(v, cur);
+	}
+	for (i = 0; i < m->nchain / 2; i++) {
+		cur = m->chain[i];
+		m->chain[i] = m->chain[m->nchain - 1 - i];
+		m->chain[m->nchain - 1 - i] = cur;
+	}
+	for (i = 0; i < m->nchain; i++)
+		m->st.crit_busy = bg_add(m->st.crit_busy,
+					 bg_att_len(m->chain[i]));
+	m->st.crit_start = m->nchain ? m->chain[0]->start : BG_NOTIME;
+	free(v);
+}
+
+#define MAX_NOTES	5
+
+static void note(int *n, const char *file, unsigned long line,
+		 const char *what, const char *name)
+{
+	if (bg_quiet || ++*n > MAX_NOTES)
+		return;
+	fprintf(stderr, "%s:%lu: %s %.80s did not finish before the log ended\n",
+		file, line, what, name);
+}
+
+/* Say where probes and initcalls that never ended began. */
+static void report_unfinished(const struct bg_model *m)
+{
+	const struct bg_attempt *a;
+	int i, j, n = 0;
+
+	for (i = 0; i < m->nshown; i++) {
+		for (j = 0; j < m->shown[i]->natt; j++) {
+			a = &m->shown[i]->att[j];
+			if (a->end == BG_NOTIME)
+				note(&n, a->file, a->line, a->start == BG_NOTIME ?
+				     "queued probe of" : "probe of",
+				     m->shown[i]->name);
+		}
+	}
+	for (i = 0; i < m->initcalls.n; i++)
+		if (m->initcalls.v[i].end == BG_NOTIME)
+			note(&n, m->initcalls.v[i].file, m->initcalls.v[i].line,
+			     "initcall", m->initcalls.v[i].func);
+	if (n > MAX_NOTES && !bg_quiet)
+		fprintf(stderr, "%s: %d more unfinished probes and initcalls\n",
+			bg_prog, n - MAX_NOTES);
+}
+
+void bg_analyze(struct bg_model *m)
+{
+	m->st.log_end = m->last_ts;
+	pick_shown(m);
+	probe_stats(m);
+	initcall_stats(m);
+	critical_chain(m);
+	report_unfinished(m);
+}
+
+/* ------------------------------------------------------------------ */
+
+int bg_parse_group(const char *arg)
+{
+	if (!strcmp(arg, "bus"))
+		return GROUP_BUS;
+	if (!strcmp(arg, "driver") || !strcmp(arg, "drv"))
+		return GROUP_DRIVER;
+	if (!strcmp(arg, "none"))
+		return GROUP_NONE;
+	return -1;
+}
+
+const char *bg_dev_group(const struct bg_dev *d, enum bg_group g)
+{
+	if (g == GROUP_BUS)
+		return d->bus ? d->bus : "(unknown bus)";
+	if (g == GROUP_DRIVER)
+		return d->drv ? d->drv : "(unknown driver)";
+	return "devices";
+}
+
+/*
+ * Rows of the timeline: a header per group, then its devices by first
+ * event; groups in the order of their first device.  Returns the count.
+ */
+int bg_layout_rows(struct bg_model *m, enum bg_group g, struct bg_row **rows)
+{
+	const char **names = xcalloc(m->nshown, sizeof(*names)), *name;
+	int *gidx = xcalloc(m->nshown, sizeof(int)), *next, ngroups = 0;
+	struct bg_row *r;
+	struct strmap groups = { 0 };
+	void **v;
+	int i;
+
+	for (i = 0; i < m->nshown; i++) {
+		name = bg_dev_group(m->shown[i], g);
+		v = strmap_get(&groups, name, strlen(name), &m->arena, NULL);
+		if (!*v) {
+			names[ngroups++] = name;
+			*v = (void *)(intptr_t)ngroups;
+		}
+		gidx[i] = (intptr_t)*v - 1;
+	}
+	next = xcalloc(ngroups + 1, sizeof(int));
+	for (i = 0; i < m->nshown; i++)
+		next[gidx[i] + 1]++;
+	for (i = 0; i < ngroups; i++)
+		next[i + 1] += next[i] + 1;	/* + 1: the group's header */
+	r = xcalloc(ngroups + m->nshown + 1, sizeof(*r));
+	for (i = 0; i < ngroups; i++)
+		r[next[i]++] = (struct bg_row){ names[i], NULL, names[i] };
+	for (i = 0; i < m->nshown; i++)
+		r[next[gidx[i]]++] = (struct bg_row){ m->shown[i]->name,
+						      m->shown[i], names[gidx[i]] };
+	free(next);
+	free(gidx);
+	free(names);
+	strmap_free(&groups);
+	*rows = r;
+	return ngroups + m->nshown;
+}

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bootgraph blame: devices (or initcalls) by the time their probes took,
+ * slowest first, like systemd-analyze blame.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bootgraph.h"
+
+struct blame_params {
+	struct bg_common c;
+	long long limit;		/* 0: all */
+	bool initcalls;
+};
+
+static const char *const blame_usage[] = {
+	"",
+	"  usage: bootgraph blame [options] [FILE...]",
+	"",
+	"  Devices by total probe time (all attempts), slowest first.",
+	"",
+	"  -n, --lines N         show the N slowest only",
+	"  -i, --initcalls       rank initcalls instead of devices",
+	BG_COMMON_HELP,
+	NULL,
+};
+
+static int cmp_dev_time(const void *pa, const void *pb)
+{
+	const struct bg_dev *a = *(struct bg_dev *const *)pa;
+	const struct bg_dev *b = *(struct bg_dev *const *)pb;
+	bg_time ta = bg_dev_time(a), tb = bg_dev_time(b);
+
+	if (ta != tb)
+		return ta > tb ? -1 : 1;
+	return strcmp(a->name, b->name);
+}
+
+struct bg_dev **bg_blame_order(const struct bg_model *m)
+{
+	struct bg_dev **v = xcalloc(m->nshown, sizeof(*v));
+
+	memcpy(v, m->shown, m->nshown * sizeof(*v));
+	qsort(v, m->nshown, sizeof(*v), cmp_dev_time);
+	return v;
+}
+
+void bg_blame_line(FILE *f, const struct bg_dev *d)
+{
+	char buf[48];
+
+	fprintf(f, "%12s  %-8s ", bg_fmt_dur(buf, sizeof(buf), bg_dev_time(d)),
+		bg_state_name[d->state]);
+	bg_put_escaped(f, d->name, ESC_TEXT);
+	if (d->drv) {
+		fputs(" (", f);
+		bg_put_escaped(f, d->drv, ESC_TEXT);
+		fputc(')', f);
+	}
+	if (d->natt > 1)
+		fprintf(f, " [%d attempts]", d->natt);
+	fputc('\n', f);
+}
+
+static int cmp_call_time(const void *pa, const void *pb)
+{
+	const struct bg_call *a = pa, *b = pb;
+	bg_time ta = a->end != BG_NOTIME ? a->end - a->start : -1;
+	bg_time tb = b->end != BG_NOTIME ? b->end - b->start : -1;
+
+	if (ta != tb)
+		return ta > tb ? -1 : 1;
+	return strcmp(a->func, b->func);
+}
+
+static void blame_initcalls(FILE *f, const struct bg_model *m, long long n)
+{
+	struct bg_call *v = xcalloc(m->initcalls.n, sizeof(*v));
+	char buf[48];
+	int i;
+
+	memcpy(v, m->initcalls.v, m->initcalls.n * sizeof(*v));
+	qsort(v, m->initcalls.n, sizeof(*v), cmp_call_time);
+	for (i = 0; i < m->initcalls.n && (!n || i < n); i++) {
+		if (v[i].end == BG_NOTIME)
+			fprintf(f, "%12s  ", "unfinished");
+		else
+			fprintf(f, "%12s  ", bg_fmt_dur(buf, sizeof(buf),
+							v[i].end - v[i].start));
+		bg_put_escaped(f, v[i].func, ESC_TEXT);
+		if (v[i].ret)
+			fprintf(f, " (returned %d)", v[i].ret);
+		fputc('\n', f);
+	}
+	free(v);
+}
+
+static int blame_out(FILE *f, struct bg_model *m, const void *p)
+{
+	const struct blame_params *bp = p;
+	struct bg_dev **v;
+	int i;
+
+	if (bp->initcalls) {
+		blame_initcalls(f, m, bp->limit);
+		return 0;
+	}
+	v = bg_blame_order(m);
+	for (i = 0; i < m->nshown && (!bp->limit || i < bp->limit); i++)
+		bg_blame_line(f, v[i]);
+	free(v);
+	return 0;
+}
+
+int cmd_blame(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		BG_COMMON_LONGOPTS,
+		{ "lines",	required_argument, NULL, 'n' },
+		{ "initcalls",	no_argument,	   NULL, 'i' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct blame_params p = { 0 };
+	int c;
+
+	while ((c = getopt_long(argc, argv, BG_COMMON_SHORTOPTS "n:i", opts,
+				NULL)) != -1) {
+		if (bg_common_opt(&p.c, c, optarg, blame_usage))
+			continue;
+		if (c == 'n')
+			p.limit = bg_arg_num(optarg, "line count");
+		else if (c == 'i')
+			p.initcalls = true;
+	}
+	return bg_run_model(&p.c, argv + optind, argc - optind, blame_out, &p);
+}

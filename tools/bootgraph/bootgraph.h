@@ -1,0 +1,372 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * bootgraph - per-device probe timelines from kernel boot logs
+ *
+ * Shared types: the event model filled by the parsers, the analysis
+ * results read by the output commands, and small utilities.
+ */
+#ifndef _BOOTGRAPH_H
+#define _BOOTGRAPH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define BG_VERSION	"1.0"
+
+/* Times are microseconds since boot (printk and trace clocks). */
+typedef int64_t bg_time;
+#define BG_NOTIME	INT64_MIN
+#define BG_MAX_USECS	10000000000000LL	/* longest duration taken: ~116 days */
+
+/* Sums of durations saturate instead of overflowing. */
+static inline bg_time bg_add(bg_time a, bg_time b)
+{
+	return b > 0 && a > INT64_MAX - b ? INT64_MAX : a + b;
+}
+
+/* ------------------------------------------------------------------ */
+/* util.c */
+
+void *xmalloc(size_t size);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n, size_t size);
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* Grow *v (of *cap elements of size sz) so that it holds at least need. */
+#define BG_GROW(v, cap, need)						\
+	do {								\
+		if ((size_t)(need) > (size_t)(cap)) {			\
+			size_t __c = (cap) ? (size_t)(cap) * 2 : 2;	\
+			while (__c < (size_t)(need))			\
+				__c *= 2;				\
+			(v) = xrealloc((v), __c, sizeof(*(v)));		\
+			(cap) = __c;					\
+		}							\
+	} while (0)
+
+struct arena {
+	char *cur;
+	size_t left;
+	struct arena_chunk *chunks;
+};
+
+void *arena_alloc(struct arena *a, size_t size);
+char *arena_strndup(struct arena *a, const char *s, size_t len);
+void arena_free(struct arena *a);
+
+/* Open-addressing map from strings (copied into an arena) to pointers. */
+struct strmap_slot {
+	const char *key;
+	uint32_t hash;
+	uint32_t len;
+	void *val;
+};
+
+struct strmap {
+	struct strmap_slot *slots;
+	size_t cap, n;
+};
+
+void **strmap_get(struct strmap *m, const char *key, size_t len,
+		  struct arena *a, const char **keyp);
+void **strmap_find(const struct strmap *m, const char *key, size_t len);
+void strmap_free(struct strmap *m);
+
+/* Diagnostics: "file:line: msg", rate-limited per file and kind. */
+enum bg_warn_kind {
+	W_BINARY,
+	W_LONG,
+	W_BACKWARDS,
+	W_MALFORMED,
+	W_UNMATCHED,
+	W_CLOCK,
+	W_NR,
+};
+
+struct bg_loc {
+	const char *file;
+	unsigned long line;
+	unsigned int count[W_NR];
+};
+
+extern int bg_quiet;
+extern const char *bg_prog;
+
+void bg_warn(struct bg_loc *loc, enum bg_warn_kind kind, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void bg_warn_flush(struct bg_loc *loc);
+void bg_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Output helpers. */
+enum bg_esc { ESC_TEXT, ESC_XML, ESC_JSON, ESC_JSON_HTML, ESC_CSV };
+
+void bg_put_escaped(FILE *f, const char *s, enum bg_esc how);
+void bg_put_time(FILE *f, bg_time t);	/* seconds, 6 decimals */
+void bg_put_dur(FILE *f, bg_time d);	/* human: 12.345ms / 1.234s */
+const char *bg_fmt_dur(char *buf, size_t sz, bg_time d);
+FILE *bg_open_output(const char *path);
+int bg_close_output(FILE *f, const char *path);
+
+/* ------------------------------------------------------------------ */
+/* The model */
+
+/* Where an event came from; attempts remember which sources saw them. */
+enum bg_src {
+	SRC_PROBE_OF,		/* "probe of DEV returned R after N usecs" */
+	SRC_AP_PRINTK,		/* async_probe: console lines */
+	SRC_AP_TRACE,		/* async_probe_* tracepoints */
+	SRC_NR,
+};
+
+enum bg_state {
+	ST_BOUND,
+	ST_FAILED,
+	ST_DEFERRED,
+	ST_RUNNING,		/* started, no end before the log ended */
+	ST_PENDING,		/* parked or queued, never started */
+	ST_NR,
+};
+
+extern const char *const bg_state_name[ST_NR];
+
+struct bg_dev;
+
+struct bg_attempt {
+	struct bg_dev *dev;
+	bg_time park, queue, start, end;
+	long long cookie;		/* -1: unknown */
+	int pid;			/* -1: unknown */
+	int ret;
+	uint8_t seen_start;		/* sources that reported queue/start */
+	uint8_t seen_end;		/* sources that reported the end */
+	bool crit;			/* on the critical chain */
+	int rank;			/* position by end time, -1: open */
+	const char *file;		/* where it was first seen */
+	unsigned long line;
+};
+
+struct bg_dev {
+	const char *name, *bus, *drv, *reason;
+	const char *hint_first, *hint_last;	/* from "word DEV: msg" */
+	const char **deps;
+	int ndeps, deps_cap;
+	struct bg_attempt *att;
+	int natt, att_cap;
+	int cursor[SRC_NR];
+	bg_time defer_ts;		/* deferral reported (no attempt) */
+	enum bg_state state;
+	int order;			/* creation order, for stable sorting */
+	bool probed;			/* seen in a probe event */
+	bool crit;
+};
+
+/* An initcall, or a function run by the async machinery. */
+struct bg_call {
+	const char *func;
+	bg_time queue, start, end;
+	long long cookie;
+	int pid, ret;
+	const char *file;		/* where it was first seen */
+	unsigned long line;
+};
+
+struct bg_callset {
+	struct bg_call *v;
+	int n, cap;
+	struct strmap open;		/* key -> index + 1 of the open call */
+};
+
+enum bg_mark {
+	MARK_FREE_INIT,			/* Freeing unused kernel image/memory */
+	MARK_INIT,			/* Run /init as init process */
+	MARK_NR,
+};
+
+struct bg_marker {
+	bg_time ts;
+	const char *label;
+};
+
+extern const char *const bg_mark_name[MARK_NR];
+
+/* Framings seen, reported in summary and json. */
+enum bg_framing {
+	FR_PRINTK,			/* [    1.234567] msg */
+	FR_PRINTK_LEVEL,		/* <6>[    1.234567] msg */
+	FR_CALLER,			/* [    1.234567][    T1] msg */
+	FR_KMSG,			/* 6,123,1234567,-;msg */
+	FR_JOURNAL,			/* [    1.234567] host kernel: msg */
+	FR_FTRACE,			/* comm-pid [cpu] flags ts: event: ... */
+	FR_TRACEDAT,			/* trace.dat through libtracecmd */
+	FR_NR,
+};
+
+extern const char *const bg_framing_name[FR_NR];
+
+struct bg_stats {
+	bg_time probe_start, probe_end;	/* first start, last end */
+	bg_time log_end;		/* last timestamp read */
+	bg_time serial;			/* sum of probe durations */
+	bg_time crit_busy;		/* sum of durations on the chain */
+	bg_time crit_start;		/* start of the first chain link */
+	bg_time init_sum;		/* sum of initcall durations */
+	int ndev, nattempts, ninitcalls;
+	int nstate[ST_NR];
+};
+
+struct bg_model {
+	struct arena arena;
+	struct strmap devmap;		/* name -> struct bg_dev * */
+	struct strmap strs;		/* interned strings */
+	struct bg_dev **devs;		/* every device, creation order */
+	int ndevs, devs_cap, nhints;
+	struct bg_callset initcalls, asyncs;
+	int initcall_framing;		/* -1 none, else framing kind used */
+	struct bg_marker mark[MARK_NR];
+	unsigned int framings;		/* 1 << enum bg_framing */
+	bg_time last_ts;
+	bool trace_unaligned;
+	const char *last_file;		/* for messages about the whole input */
+	unsigned long last_line;
+
+	/* filled by bg_analyze() */
+	struct bg_dev **shown;		/* probed devices, by first start */
+	int nshown;
+	struct bg_attempt **chain;	/* critical chain, first link first */
+	int nchain;
+	struct bg_stats st;
+};
+
+void bg_model_init(struct bg_model *m);
+void bg_model_free(struct bg_model *m);
+const char *bg_intern(struct bg_model *m, const char *s, size_t len);
+
+/* One parsed event, handed from the parsers to the model. */
+enum bg_ev_type {
+	EV_CALL_START,
+	EV_CALL_END,
+	EV_PARK,
+	EV_QUEUE,
+	EV_START,
+	EV_END,
+	EV_DEFER,
+	EV_DEFER_PENDING,
+	EV_HINT,
+	EV_ASYNC_QUEUE,
+	EV_ASYNC_RUN,
+	EV_ASYNC_FINISH,
+	EV_ASYNC_WAIT,
+	EV_ASYNC_CONT,
+	EV_MARK,
+};
+
+struct bg_ev {
+	enum bg_ev_type type;
+	enum bg_src src;
+	enum bg_framing framing;
+	bg_time ts;
+	const char *dev, *bus, *drv, *func, *deps, *reason, *label;
+	long long cookie, usecs;
+	int pid, ret, mark;
+};
+
+void bg_ev_init(struct bg_ev *ev, enum bg_ev_type type, bg_time ts);
+void bg_model_event(struct bg_model *m, struct bg_loc *loc,
+		    const struct bg_ev *ev);
+
+/* analyze.c */
+void bg_analyze(struct bg_model *m);
+bg_time bg_att_len(const struct bg_attempt *a);
+bg_time bg_dev_time(const struct bg_dev *d);	/* sum of attempt lengths */
+const struct bg_attempt *bg_dev_last(const struct bg_dev *d);
+bg_time bg_vis_end(const struct bg_model *m, const struct bg_attempt *a);
+bg_time bg_first_ts(const struct bg_attempt *a);
+
+/* ------------------------------------------------------------------ */
+/* input.c, parse.c, ftrace.c, tracedat.c */
+
+struct bg_input_opts {
+	const char *trace_clock;	/* NULL: local */
+};
+
+/* Read files into m; returns 0, or 1 when a file could not be read. */
+int bg_load(struct bg_model *m, char *const *files, int nfiles,
+	    const struct bg_input_opts *o);
+void bg_parse_msg(struct bg_model *m, struct bg_loc *loc, bg_time ts,
+		  enum bg_framing fr, char *msg);
+bool bg_parse_ftrace(struct bg_model *m, struct bg_loc *loc, char *line);
+void bg_trace_event(struct bg_model *m, struct bg_loc *loc, bg_time ts,
+		    int pid, const char *name, char *info,
+		    enum bg_framing fr);
+bool bg_parse_ts(const char **pp, bg_time *ts);
+bool bg_ap_event(struct bg_model *m, struct bg_loc *loc, struct bg_ev *ev,
+		 const char *name, char *kv);
+void bg_strip_offset(char *sym);
+bool bg_parse_kv(char *s, struct bg_ev *ev);
+int bg_tracedat_read(struct bg_model *m, struct bg_loc *loc, const char *path);
+bool bg_is_tracedat(const unsigned char *buf, size_t len);
+
+/* ------------------------------------------------------------------ */
+/* bootgraph.c: options shared by the commands */
+
+struct bg_common {
+	const char *output;
+	struct bg_input_opts in;
+};
+
+#define BG_COMMON_SHORTOPTS	"ho:q"
+#define BG_COMMON_LONGOPTS					\
+	{ "help",	 no_argument,	    NULL, 'h' },	\
+	{ "output",	 required_argument, NULL, 'o' },	\
+	{ "quiet",	 no_argument,	    NULL, 'q' },	\
+	{ "trace-clock", required_argument, NULL, 0x100 }
+
+#define BG_COMMON_HELP							\
+	"  -o, --output FILE     write to FILE instead of stdout",	\
+	"  -q, --quiet           no warnings about the input",		\
+	"      --trace-clock CLK clock of ftrace input (default local)",	\
+	"  -h, --help            this help"
+
+/* Returns true when c was a common option; exits for -h. */
+bool bg_common_opt(struct bg_common *c, int opt, const char *arg,
+		   const char *const *usage);
+void bg_usage(const char *const *usage, int status);
+int bg_run_model(const struct bg_common *c, char *const *files, int nfiles,
+		 int (*out)(FILE *f, struct bg_model *m, const void *p),
+		 const void *p);
+long long bg_arg_num(const char *arg, const char *what);
+
+int cmd_summary(int argc, char **argv);
+int cmd_blame(int argc, char **argv);
+int cmd_critical_chain(int argc, char **argv);
+int cmd_svg(int argc, char **argv);
+int cmd_html(int argc, char **argv);
+int cmd_json(int argc, char **argv);
+int cmd_csv(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+
+/* blame.c, shared with summary */
+struct bg_dev **bg_blame_order(const struct bg_model *m);
+void bg_blame_line(FILE *f, const struct bg_dev *d);
+
+/* Shared by html and json. */
+int bg_write_json(FILE *f, struct bg_model *m, bool for_html);
+
+/* Shared by svg and html: the row layout of the timeline. */
+enum bg_group { GROUP_BUS, GROUP_DRIVER, GROUP_NONE };
+
+struct bg_row {
+	const char *label;		/* group header when dev == NULL */
+	struct bg_dev *dev;
+	const char *group;
+};
+
+int bg_layout_rows(struct bg_model *m, enum bg_group g, struct bg_row **rows);
+const char *bg_dev_group(const struct bg_dev *d, enum bg_group g);
+int bg_parse_group(const char *arg);
+
+#endif /* _BOOTGRAPH_H */

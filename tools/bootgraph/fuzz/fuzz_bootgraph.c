@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer target for bootgraph: the first byte picks a command, the
+ * rest is the input log, run through the command as the tool would.
+ */
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "bootgraph.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static int (*const cmds[])(int argc, char **argv) = {
+	cmd_summary, cmd_blame, cmd_critical_chain, cmd_svg, cmd_html,
+	cmd_json, cmd_csv, cmd_trace, cmd_diff,
+};
+
+#define NR_CMDS	ARRAY_SIZE(cmds)
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char path[64], name[] = "cmd", q[] = "-q", o[] = "-o", dn[] = "/dev/null";
+	int fd, which;
+
+	if (!size)
+		return 0;
+	which = data[0] % NR_CMDS;
+	fd = memfd_create("bootgraph-fuzz", 0);
+	if (fd < 0)
+		return 0;
+	if (write(fd, data + 1, size - 1) == (ssize_t)(size - 1)) {
+		char *argv[] = { name, q, o, dn, path, path, NULL };
+
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		optind = 0;
+		cmds[which](which == NR_CMDS - 1 ? 6 : 5, argv);
+	}
+	close(fd);
+	return 0;
+}

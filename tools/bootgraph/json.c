@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bootgraph json: the whole model, schema "bootgraph-1" (documented in
+ * Documentation/bootgraph/bootgraph.rst).  Times are integers in
+ * microseconds since boot; unknown values are null.  The html command
+ * embeds the same document.
+ */
+#include <getopt.h>
+
+#include "bootgraph.h"
+
+struct json_params {
+	struct bg_common c;
+};
+
+static const char *const json_usage[] = {
+	"",
+	"  usage: bootgraph json [options] [FILE...]",
+	"",
+	"  Devices, probe attempts, initcalls, async functions, markers,",
+	"  statistics and the critical chain as one JSON document.",
+	"",
+	BG_COMMON_HELP,
+	NULL,
+};
+
+struct jw {
+	FILE *f;
+	enum bg_esc esc;
+	const char *sep;
+};
+
+/* The separator, then "key": unless key is NULL (an array element). */
+static void jkey(struct jw *w, const char *key)
+{
+	fputs(w->sep, w->f);
+	if (key)
+		fprintf(w->f, "\"%s\": ", key);
+	w->sep = ", ";
+}
+
+/* Start a new line for the next array element. */
+static void jnl(struct jw *w)
+{
+	fputs(*w->sep ? ",\n  " : "\n  ", w->f);
+	w->sep = "";
+}
+
+static void jstr(struct jw *w, const char *key, const char *val)
+{
+	jkey(w, key);
+	if (!val) {
+		fputs("null", w->f);
+		return;
+	}
+	fputc('"', w->f);
+	bg_put_escaped(w->f, val, w->esc);
+	fputc('"', w->f);
+}
+
+static void jtime(struct jw *w, const char *key, bg_time t)
+{
+	jkey(w, key);
+	if (t == BG_NOTIME)
+		fputs("null", w->f);
+	else
+		fprintf(w->f, "%lld", (long long)t);
+}
+
+static void jint(struct jw *w, const char *key, long long v)
+{
+	jkey(w, key);
+	fprintf(w->f, "%lld", v);
+}
+
+static void jopen(struct jw *w, const char *key, char c)
+{
+	jkey(w, key);
+	fputc(c, w->f);
+	w->sep = "";
+}
+
+static void jclose(struct jw *w, char c)
+{
+	fputc(c, w->f);
+	w->sep = ", ";
+}
+
+static void json_summary(struct jw *w, const struct bg_model *m)
+{
+	const struct bg_stats *st = &m->st;
+	bg_time len = st->probe_end == BG_NOTIME ? BG_NOTIME :
+		      st->probe_end - st->probe_start;
+	int i;
+
+	jopen(w, "summary", '{');
+	jtime(w, "probe_start_us", st->probe_start);
+	jtime(w, "probe_end_us", st->probe_end);
+	jtime(w, "probe_phase_us", len);
+	jtime(w, "serial_us", st->serial);
+	jkey(w, "parallelism");
+	if (len > 0)
+		fprintf(w->f, "%.3f", (double)st->serial / (double)len);
+	else
+		fputs("null", w->f);
+	jtime(w, "critical_path_us", st->crit_busy);
+	jtime(w, "critical_start_us", st->crit_start);
+	jint(w, "devices", st->ndev);
+	jint(w, "attempts", st->nattempts);
+	for (i = 0; i < ST_NR; i++)
+		jint(w, bg_state_name[i], st->nstate[i]);
+	jint(w, "initcalls", st->ninitcalls);
+	jtime(w, "initcall_us", st->init_sum);
+	jtime(w, "log_end_us", st->log_end);
+	jclose(w, '}');
+}
+
+static void json_input(struct jw *w, const struct bg_model *m)
+{
+	int i;
+
+	jopen(w, "input", '{');
+	jopen(w, "framings", '[');
+	for (i = 0; i < FR_NR; i++) {
+		if (!(m->framings & (1u << i)))
+			continue;
+		jstr(w, NULL, bg_framing_name[i]);
+	}
+	jclose(w, ']');
+	jkey(w, "trace_clock_aligned");
+	fputs(m->trace_unaligned ? "false" : "true", w->f);
+	jclose(w, '}');
+}
+
+static void json_markers(struct jw *w, const struct bg_model *m)
+{
+	int i;
+
+	jopen(w, "markers", '[');
+	for (i = 0; i < MARK_NR; i++) {
+		if (m->mark[i].ts == BG_NOTIME)
+			continue;
+		jopen(w, NULL, '{');
+		jstr(w, "name", bg_mark_name[i]);
+		jtime(w, "ts_us", m->mark[i].ts);
+		jstr(w, "label", m->mark[i].label);
+		jclose(w, '}');
+	}
+	jclose(w, ']');
+}
+
+static void json_attempt(struct jw *w, const struct bg_attempt *a)
+{
+	jopen(w, NULL, '{');
+	jtime(w, "park_us", a->park);
+	jtime(w, "queue_us", a->queue);
+	jtime(w, "start_us", a->start);
+	jtime(w, "end_us", a->end);
+	jtime(w, "dur_us", a->end == BG_NOTIME ? BG_NOTIME : bg_att_len(a));
+	jkey(w, "ret");
+	if (a->end == BG_NOTIME)
+		fputs("null", w->f);
+	else
+		fprintf(w->f, "%d", a->ret);
+	jtime(w, "pid", a->pid < 0 ? BG_NOTIME : a->pid);
+	jtime(w, "cookie", a->cookie < 0 ? BG_NOTIME : a->cookie);
+	jkey(w, "critical");
+	fputs(a->crit ? "true" : "false", w->f);
+	jclose(w, '}');
+}
+
+static void json_device(struct jw *w, const struct bg_dev *d)
+{
+	int i;
+
+	jnl(w);
+	jopen(w, NULL, '{');
+	jstr(w, "name", d->name);
+	jstr(w, "bus", d->bus);
+	jstr(w, "driver", d->drv);
+	jstr(w, "state", bg_state_name[d->state]);
+	jtime(w, "total_us", bg_dev_time(d));
+	jkey(w, "critical");
+	fputs(d->crit ? "true" : "false", w->f);
+	jopen(w, "deps", '[');
+	for (i = 0; i < d->ndeps; i++)
+		jstr(w, NULL, d->deps[i]);
+	jclose(w, ']');
+	jstr(w, "defer_reason", d->reason);
+	jtime(w, "defer_us", d->defer_ts);
+	jopen(w, "attempts", '[');
+	for (i = 0; i < d->natt; i++)
+		json_attempt(w, &d->att[i]);
+	jclose(w, ']');
+	jclose(w, '}');
+}
+
+static void json_calls(struct jw *w, const char *key,
+		       const struct bg_callset *cs)
+{
+	const struct bg_call *c;
+	int i;
+
+	jopen(w, key, '[');
+	for (i = 0; i < cs->n; i++) {
+		c = &cs->v[i];
+		jnl(w);
+		jopen(w, NULL, '{');
+		jstr(w, "func", c->func);
+		jtime(w, "queue_us", c->queue);
+		jtime(w, "start_us", c->start);
+		jtime(w, "end_us", c->end);
+		jtime(w, "dur_us", c->end == BG_NOTIME ? BG_NOTIME :
+		      c->end - c->start);
+		jint(w, "ret", c->ret);
+		jtime(w, "pid", c->pid < 0 ? BG_NOTIME : c->pid);
+		jtime(w, "cookie", c->cookie < 0 ? BG_NOTIME : c->cookie);
+		jclose(w, '}');
+	}
+	jclose(w, ']');
+}
+
+static void json_chain(struct jw *w, const struct bg_model *m)
+{
+	const struct bg_attempt *a;
+	int i;
+
+	jopen(w, "critical_chain", '[');
+	for (i = 0; i < m->nchain; i++) {
+		a = m->chain[i];
+		jnl(w);
+		jopen(w, NULL, '{');
+		jstr(w, "device", a->dev->name);
+		jint(w, "attempt", a - a->dev->att);
+		jtime(w, "start_us", a->start);
+		jtime(w, "end_us", a->end);
+		jtime(w, "dur_us", bg_att_len(a));
+		jclose(w, '}');
+	}
+	jclose(w, ']');
+}
+
+int bg_write_json(FILE *f, struct bg_model *m, bool for_html)
+{
+	struct jw w = { f, for_html ? ESC_JSON_HTML : ESC_JSON, "" };
+	int i;
+
+	jopen(&w, NULL, '{');
+	jstr(&w, "schema", "bootgraph-1");
+	jstr(&w, "version", BG_VERSION);
+	fputs(",\n", f);
+	w.sep = "";
+	json_input(&w, m);
+	fputs(",\n", f);
+	w.sep = "";
+	json_summary(&w, m);
+	fputs(",\n", f);
+	w.sep = "";
+	json_markers(&w, m);
+	jopen(&w, "devices", '[');
+	for (i = 0; i < m->nshown; i++)
+		json_device(&w, m->shown[i]);
+	jclose(&w, ']');
+	json_calls(&w, "initcalls", &m->initcalls);
+	json_calls(&w, "async", &m->asyncs);
+	json_chain(&w, m);
+	jclose(&w, '}');
+	fputc('\n', f);
+	return 0;
+}
+
+static int json_out(FILE *f, struct bg_model *m, const void *p)
+{
+	(void)p;
+	return bg_write_json(f, m, false);
+}
+
+int cmd_json(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		BG_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct json_params p = { 0 };
+	int c;
+
+	while ((c = getopt_long(argc, argv, BG_COMMON_SHORTOPTS, opts,
+				NULL)) != -1)
+		bg_common_opt(&p.c, c, optarg, json_usage);
+	return bg_run_model(&p.c, argv + optind, argc - optind, json_out, &p);
+}

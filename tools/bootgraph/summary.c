@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bootgraph summary: one screen on the probe phase of a boot.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+
+#include "bootgraph.h"
+
+struct summary_params {
+	struct bg_common c;
+	long long slowest;
+};
+
+static const char *const summary_usage[] = {
+	"",
+	"  usage: bootgraph [summary] [options] [FILE...]",
+	"",
+	"  Probe phase, serial probe time, critical path, parallelism, device",
+	"  outcomes, the slowest probes and when /init ran.",
+	"",
+	"  -n, --slowest N       list the N slowest devices (default 5)",
+	BG_COMMON_HELP,
+	NULL,
+};
+
+static void put_framings(FILE *f, unsigned int fr)
+{
+	const char *sep = "";
+	int i;
+
+	for (i = 0; i < FR_NR; i++) {
+		if (!(fr & (1u << i)))
+			continue;
+		fprintf(f, "%s%s", sep, bg_framing_name[i]);
+		sep = ", ";
+	}
+	fprintf(f, "%s\n", *sep ? "" : "none");
+}
+
+static void put_at(FILE *f, const char *what, bg_time t, const char *label)
+{
+	fprintf(f, "%-20s", what);
+	if (t == BG_NOTIME) {
+		fputs("-\n", f);
+		return;
+	}
+	bg_put_time(f, t);
+	fputc('s', f);
+	if (label) {
+		fputs(" (", f);
+		bg_put_escaped(f, label, ESC_TEXT);
+		fputc(')', f);
+	}
+	fputc('\n', f);
+}
+
+static void put_phase(FILE *f, const struct bg_stats *st)
+{
+	bg_time len;
+
+	fprintf(f, "%-20s", "Probe phase:");
+	if (st->probe_end == BG_NOTIME) {
+		fputs("-\n", f);
+		return;
+	}
+	len = st->probe_end - st->probe_start;
+	bg_put_time(f, st->probe_start);
+	fputs("s .. ", f);
+	bg_put_time(f, st->probe_end);
+	fputs("s (", f);
+	bg_put_dur(f, len);
+	fputs(")\n", f);
+	fprintf(f, "%-20s", "Serial probe time:");
+	bg_put_dur(f, st->serial);
+	fprintf(f, " in %d attempts\n", st->nattempts);
+	if (len > 0)
+		fprintf(f, "%-20s%.2fx (serial / phase)\n", "Parallelism:",
+			(double)st->serial / (double)len);
+}
+
+static void put_chain(FILE *f, const struct bg_model *m)
+{
+	const struct bg_stats *st = &m->st;
+
+	if (!m->nchain)
+		return;
+	fprintf(f, "%-20s", "Critical path:");
+	bg_put_dur(f, st->crit_busy);
+	fprintf(f, " in %d probe%s, ", m->nchain, m->nchain > 1 ? "s" : "");
+	bg_put_dur(f, st->probe_end - st->crit_start);
+	fputs(" from its first start to the end\n", f);
+}
+
+static void put_counts(FILE *f, const struct bg_stats *st)
+{
+	int i;
+
+	fprintf(f, "%-20s%d:", "Devices:", st->ndev);
+	for (i = 0; i < ST_NR; i++)
+		fprintf(f, "%s %d %s", i ? "," : "", st->nstate[i],
+			i == ST_RUNNING ? "still running" : bg_state_name[i]);
+	fputc('\n', f);
+	if (st->ninitcalls) {
+		fprintf(f, "%-20s%d, ", "Initcalls:", st->ninitcalls);
+		bg_put_dur(f, st->init_sum);
+		fputs(" in total\n", f);
+	}
+}
+
+static int summary_out(FILE *f, struct bg_model *m, const void *p)
+{
+	const struct summary_params *sp = p;
+	struct bg_dev **v;
+	int i;
+
+	fprintf(f, "%-20s", "Input:");
+	put_framings(f, m->framings);
+	put_phase(f, &m->st);
+	put_chain(f, m);
+	put_counts(f, &m->st);
+	put_at(f, "Freeing initmem:", m->mark[MARK_FREE_INIT].ts, NULL);
+	put_at(f, "Run init:", m->mark[MARK_INIT].ts, m->mark[MARK_INIT].label);
+	put_at(f, "Log ends:", m->st.log_end, NULL);
+	if (!m->nshown || !sp->slowest)
+		return 0;
+	fprintf(f, "\nSlowest probes:\n");
+	v = bg_blame_order(m);
+	for (i = 0; i < m->nshown && i < sp->slowest; i++)
+		bg_blame_line(f, v[i]);
+	free(v);
+	return 0;
+}
+
+int cmd_summary(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		BG_COMMON_LONGOPTS,
+		{ "slowest",	required_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct summary_params p = { .slowest = 5 };
+	int c;
+
+	while ((c = getopt_long(argc, argv, BG_COMMON_SHORTOPTS "n:", opts,
+				NULL)) != -1) {
+		if (bg_common_opt(&p.c, c, optarg, summary_usage))
+			continue;
+		if (c == 'n')
+			p.slowest = bg_arg_num(optarg, "count");
+	}
+	return bg_run_model(&p.c, argv + optind, argc - optind, summary_out, &p);
+}

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Headless Chromium test of bootgraph's html page: node html-test.js
+ * PAGE.html SCREENSHOT.png.  Loads the page from file://, then checks
+ * that it draws bars without console errors and that zoom, pan, search
+ * and click-for-details work.  Prints TAP.
+ */
+'use strict';
+const path = require('path');
+const fs = require('fs');
+const os = require('os');
+const { chromium } = require('playwright-core');
+
+const page_file = path.resolve(process.argv[2]);
+const shot = path.resolve(process.argv[3]);
+const checks = [];
+const check = (name, fn) => checks.push({ name, fn });
+
+check('loads with no console errors', async (p, errors) => {
+	await p.waitForSelector('rect.bar');
+	if (errors.length)
+		throw new Error(errors.join('\n'));
+});
+
+check('bars are drawn', async (p) => {
+	const n = await p.locator('#tl rect.bar').count();
+	const boxes = await p.locator('#tl rect.bar.bound').first().boundingBox();
+	if (n < 10 || !boxes || boxes.width <= 0)
+		throw new Error(n + ' bars');
+});
+
+check('zoom in doubles the timeline width', async (p) => {
+	const w0 = +(await p.locator('#tl').getAttribute('width'));
+	await p.click('#zin');
+	const w1 = +(await p.locator('#tl').getAttribute('width'));
+	if (Math.abs(w1 - 140 - 2 * (w0 - 140)) > 2)
+		throw new Error('width ' + w0 + ' -> ' + w1);
+	await p.click('#zin');
+});
+
+check('drag pans the timeline', async (p) => {
+	const v = p.locator('#view');
+	const b = await v.boundingBox();
+	await v.evaluate((e) => { e.scrollLeft = 300; });
+	await p.mouse.move(b.x + 400, b.y + 60);
+	await p.mouse.down();
+	await p.mouse.move(b.x + 250, b.y + 60, { steps: 5 });
+	await p.mouse.up();
+	const s = await v.evaluate((e) => e.scrollLeft);
+	if (Math.abs(s - 450) > 3)
+		throw new Error('scrollLeft ' + s);
+	await p.click('#zreset');
+});
+
+check('search finds devices by name and driver', async (p) => {
+	await p.fill('#search', 'usbhid');
+	let hits = await p.textContent('#hits');
+	if (hits !== '1 match')
+		throw new Error('usbhid: ' + hits);
+	await p.fill('#search', 'usb');
+	hits = await p.textContent('#hits');
+	const rows = await p.locator('#lab rect.hit').count();
+	if (!/^\d+ matches$/.test(hits) || rows !== parseInt(hits))
+		throw new Error('usb: ' + hits + ', ' + rows + ' rows');
+	await p.fill('#search', '');
+});
+
+check('click on a bar shows its details', async (p) => {
+	const i = await p.evaluate(() =>
+		window.bootgraph.data.devices.findIndex((d) => d.name === '1-1'));
+	await p.locator('#tl rect.bar[data-d="' + i + '"]:not(.wait)').click();
+	const d = await p.textContent('#details');
+	if (!d.startsWith('1-1  (bound)') || !d.includes('deps: usb1'))
+		throw new Error(d);
+	if (!(await p.locator('#tl rect.sel').count()))
+		throw new Error('bar not selected');
+});
+
+check('group by driver', async (p) => {
+	await p.selectOption('#group', 'driver');
+	const t = await p.locator('#lab text.grp').allTextContents();
+	if (!t.includes('usbhid'))
+		throw new Error(t.join(','));
+	await p.selectOption('#group', 'bus');
+});
+
+check('screenshot', async (p) => {
+	fs.mkdirSync(path.dirname(shot), { recursive: true });
+	await p.screenshot({ path: shot, fullPage: true });
+});
+
+(async () => {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bootgraph-chromium-'));
+	console.log('TAP version 13');
+	console.log('1..' + checks.length);
+	/* a fresh --user-data-dir: playwright passes it for a persistent context */
+	const browser = await chromium.launchPersistentContext(dir, {
+		executablePath: '/usr/bin/chromium',
+		headless: true,
+		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
+			'--no-first-run', '--disable-background-networking',
+			'--disable-component-update', '--disable-sync'],
+		viewport: { width: 1400, height: 800 },
+	});
+	const p = browser.pages()[0] || await browser.newPage();
+	const errors = [];
+	p.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+	p.on('pageerror', (e) => errors.push(String(e)));
+	p.on('request', (r) => {
+		if (!r.url().startsWith('file:') && !r.url().startsWith('data:'))
+			errors.push('network request: ' + r.url());
+	});
+	await p.goto('file://' + page_file);
+	let failed = 0;
+	for (const [i, c] of checks.entries()) {
+		try {
+			await c.fn(p, errors);
+			console.log('ok ' + (i + 1) + ' - html: ' + c.name);
+		} catch (e) {
+			failed++;
+			console.log('not ok ' + (i + 1) + ' - html: ' + c.name);
+			console.log(String(e.stack || e).split('\n').map((l) => '# ' + l).join('\n'));
+		}
+	}
+	if (errors.length)
+		console.log(errors.map((l) => '# console: ' + l).join('\n'));
+	await browser.close();
+	fs.rmSync(dir, { recursive: true, force: true });
+	process.exit(failed ? 1 : 0);
+})().catch((e) => {
+	console.log('not ok - html: browser failed to start');
+	console.log('# ' + String(e).split('\n').join('\n# '));
+	process.exit(1);
+});

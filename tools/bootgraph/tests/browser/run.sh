@@ -1,0 +1,31 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run.sh BOOTGRAPH: the html page of a sample boot in headless Chromium,
+# driven by playwright-core (tests/browser/node_modules, from
+# package-lock.json).  Prints TAP; skips when chromium or node is missing.
+# The screenshot goes to $SHOT (default <repo>/out/bootgraph-html.png).
+
+set -u
+BG=$(realpath "$1")
+cd "$(dirname "$0")" || exit 1
+ROOT=$(git rev-parse --show-toplevel 2>/dev/null || realpath ../../../..)
+SHOT=${SHOT:-$ROOT/out/bootgraph-html.png}
+
+skip() {
+	echo "TAP version 13"
+	echo "1..1"
+	echo "ok 1 - html in headless chromium # SKIP $*"
+	exit 0
+}
+
+[ -x /usr/bin/chromium ] || skip "/usr/bin/chromium not installed (apt-get install chromium)"
+command -v node >/dev/null || skip "node not installed"
+if [ ! -d node_modules/playwright-core ]; then
+	command -v npm >/dev/null || skip "npm not installed"
+	npm ci --no-audit --no-fund >npm.log 2>&1 ||
+		skip "npm ci failed: $(tail -1 npm.log)"
+fi
+mkdir -p ../out
+"$BG" html -q -o ../out/browser.html ../samples/qemu-async.log || exit 1
+node html-test.js ../out/browser.html "$SHOT"

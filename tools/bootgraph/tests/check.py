@@ -1,0 +1,261 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+#
+# Assertions on bootgraph output used by run-tests.sh; standard library
+# only.  Each subcommand exits 0 when the check holds and prints why not
+# otherwise.
+#
+#   check.py same-events A.json B.json     devices and initcalls equal
+#   check.py same-devices A.json B.json    devices equal
+#   check.py rows LOG JSON SVG             every probed device has a row
+#   check.py chain JSON CHAIN.txt          critical chain adds up
+#   check.py trace TRACE.json              Chrome trace-event format rules
+#   check.py html PAGE.html                self-contained, data parses
+#   check.py svg IMAGE.svg                 well-formed, classes, tooltips
+#   check.py csv CSV JSON                  one row per attempt and call
+#   check.py schema JSON                   documented keys and types
+#   check.py diff-zero DIFF.txt            all deltas zero
+#   check.py diff-delta DIFF.txt DEV DELTA device changed by DELTA
+
+import json
+import re
+import sys
+import xml.etree.ElementTree as ET
+
+
+def fail(msg):
+    print(msg)
+    sys.exit(1)
+
+
+def load(path):
+    with open(path, encoding='utf-8') as f:
+        return json.load(f)
+
+
+def same_events(a, b):
+    ja, jb = load(a), load(b)
+    for key in ('devices', 'initcalls', 'summary', 'critical_chain', 'markers'):
+        if ja[key] != jb[key]:
+            for x, y in zip(ja[key] if isinstance(ja[key], list) else [ja[key]],
+                            jb[key] if isinstance(jb[key], list) else [jb[key]]):
+                if x != y:
+                    fail('%s differs:\n  %s\n  %s' % (key, x, y))
+            fail('%s differs in length' % key)
+
+
+def same_devices(a, b):
+    ja, jb = load(a), load(b)
+    if ja['devices'] != jb['devices']:
+        fail('devices differ')
+
+
+DEV_RES = [re.compile(r'probe of (\S+) returned'),
+           re.compile(r'async_probe[_:] ?\w*:? .*?dev=(\S+)'),
+           re.compile(r' (\S+): deferred probe pending')]
+
+
+def rows(log, js, svg):
+    names = set()
+    with open(log, encoding='utf-8', errors='replace') as f:
+        for line in f:
+            for r in DEV_RES:
+                m = r.search(line)
+                if m:
+                    names.add(m.group(1))
+    got = {d['name'] for d in load(js)['devices']}
+    if names != got:
+        fail('json devices %s, log devices %s' % (sorted(got ^ names), ''))
+    text = open(svg, encoding='utf-8').read()
+    labels = set(re.findall(r'<text x="16" y="\d+">([^<]*)</text>', text))
+    missing = [n for n in names if n not in labels]
+    if missing:
+        fail('no svg row for %s' % missing)
+
+
+def chain(js, txt):
+    j = load(js)
+    c, s = j['critical_chain'], j['summary']
+    if not c:
+        fail('empty chain')
+    total = 0
+    for i, link in enumerate(c):
+        if link['end_us'] - link['start_us'] != link['dur_us']:
+            fail('link %s: start + dur != end' % link['device'])
+        total += link['dur_us']
+        if i and link['start_us'] < c[i - 1]['end_us']:
+            fail('link %s starts before %s ended' % (link['device'],
+                                                     c[i - 1]['device']))
+    gaps = sum(c[i]['start_us'] - c[i - 1]['end_us'] for i in range(1, len(c)))
+    if c[0]['start_us'] + total + gaps != c[-1]['end_us']:
+        fail('durations and gaps do not add up to the end')
+    if c[-1]['end_us'] != s['probe_end_us'] or total != s['critical_path_us']:
+        fail('chain end/length differ from the summary')
+    text = open(txt, encoding='utf-8').read()
+    durs = re.findall(r' @(\d+\.\d+)s \+(\d+(?:\.\d+)?)(us|ms|s)', text)
+    if len(durs) != len(c):
+        fail('text has %d links, json %d' % (len(durs), len(c)))
+    mult = {'us': 1, 'ms': 1000, 's': 1000000}
+    tsum = sum(round(float(d) * mult[u]) for _, d, u in durs)
+    if tsum != total:
+        fail('text durations add up to %d, not %d' % (tsum, total))
+
+
+def trace(path):
+    j = load(path)
+    evs = j['traceEvents'] if isinstance(j, dict) else j
+    if not evs:
+        fail('no events')
+    flows = {}
+    for e in evs:
+        ph = e.get('ph')
+        if ph not in ('X', 'M', 'i', 's', 'f'):
+            fail('bad ph %r' % ph)
+        for k in ('pid', 'tid', 'name'):
+            if k not in e:
+                fail('%s event without %s: %s' % (ph, k, e))
+        if not isinstance(e['pid'], int) or not isinstance(e['tid'], int):
+            fail('pid/tid not integers: %s' % e)
+        if ph == 'M':
+            if e['name'] not in ('process_name', 'thread_name',
+                                 'process_sort_index', 'thread_sort_index'):
+                fail('bad metadata %s' % e)
+            if 'args' not in e:
+                fail('metadata without args')
+            continue
+        if not isinstance(e.get('ts'), (int, float)) or e['ts'] < 0:
+            fail('bad ts: %s' % e)
+        if e['ts'] > 10 ** 10:
+            fail('ts not in microseconds? %s' % e)
+        if ph == 'X':
+            if not isinstance(e.get('dur'), (int, float)) or e['dur'] < 0:
+                fail('bad dur: %s' % e)
+            if 'cat' not in e:
+                fail('X without cat')
+        if ph == 'i' and e.get('s') not in ('g', 'p', 't'):
+            fail('bad instant scope')
+        if ph in ('s', 'f'):
+            flows.setdefault(e['id'], []).append(ph)
+    for i, v in flows.items():
+        if sorted(v) != ['f', 's']:
+            fail('flow %s unpaired: %s' % (i, v))
+    # slices on one thread must nest or follow each other
+    by = {}
+    for e in evs:
+        if e['ph'] == 'X':
+            by.setdefault((e['pid'], e['tid']), []).append(
+                (e['ts'], e['ts'] + e['dur']))
+    for k, v in by.items():
+        v.sort()
+        for a, b in zip(v, v[1:]):
+            if b[0] < a[1] and b[1] > a[1]:
+                fail('overlapping slices on %s: %s %s' % (k, a, b))
+
+
+def html(path):
+    text = open(path, encoding='utf-8').read()
+    for m in re.finditer(r'(?:src|href)\s*=\s*["\']?(https?:|//)', text):
+        fail('external resource at %d' % m.start())
+    urls = set(re.findall(r'https?://[^\s"\'<>]+', text))
+    if urls - {'http://www.w3.org/2000/svg'}:
+        fail('network addresses in the page: %s' % urls)
+    m = re.search(r'<script type="application/json" id="bgdata">(.*?)</script>',
+                  text, re.S)
+    if not m:
+        fail('no data block')
+    data = json.loads(m.group(1))
+    if data['schema'] != 'bootgraph-1':
+        fail('bad schema')
+    if '<script>' not in text or 'window.bootgraph' not in text:
+        fail('no script')
+
+
+def svg(path):
+    tree = ET.parse(path)
+    root = tree.getroot()
+    ns = '{http://www.w3.org/2000/svg}'
+    if root.tag != ns + 'svg' or not root.get('width'):
+        fail('not an svg root')
+    style = root.find(ns + 'defs/' + ns + 'style')
+    if style is None or '.bound' not in style.text:
+        fail('no <defs><style> with the classes')
+    bars = [r for r in root.iter(ns + 'rect') if r.find(ns + 'title') is not None]
+    if not bars:
+        fail('no bars with tooltips')
+    w = float(root.get('width'))
+    for t in root.iter(ns + 'text'):
+        if float(t.get('x', 0)) > w:
+            fail('text outside the image')
+
+
+def csv_check(path, js):
+    import csv
+    j = load(js)
+    with open(path, encoding='utf-8', newline='') as f:
+        rows_ = list(csv.reader(f))
+    if rows_[0][:3] != ['kind', 'name', 'driver']:
+        fail('bad header')
+    want = sum(max(len(d['attempts']), 1) for d in j['devices'])
+    want += len(j['initcalls']) + len(j['async'])
+    if len(rows_) - 1 != want:
+        fail('%d rows, want %d' % (len(rows_) - 1, want))
+    if any(len(r) != len(rows_[0]) for r in rows_):
+        fail('ragged rows')
+
+
+def schema(js):
+    j = load(js)
+    top = {'schema': str, 'version': str, 'input': dict, 'summary': dict,
+           'markers': list, 'devices': list, 'initcalls': list, 'async': list,
+           'critical_chain': list}
+    for k, t in top.items():
+        if not isinstance(j.get(k), t):
+            fail('top-level %s missing or not %s' % (k, t.__name__))
+    dev_keys = {'name', 'bus', 'driver', 'state', 'total_us', 'critical', 'deps',
+                'defer_reason', 'defer_us', 'attempts'}
+    att_keys = {'park_us', 'queue_us', 'start_us', 'end_us', 'dur_us', 'ret',
+                'pid', 'cookie', 'critical'}
+    for d in j['devices']:
+        if set(d) != dev_keys:
+            fail('device keys %s' % sorted(d))
+        if d['state'] not in ('bound', 'failed', 'deferred', 'running', 'pending'):
+            fail('bad state')
+        for a in d['attempts']:
+            if set(a) != att_keys:
+                fail('attempt keys %s' % sorted(a))
+    for k in ('probe_start_us', 'probe_end_us', 'serial_us', 'parallelism',
+              'critical_path_us', 'devices', 'bound', 'failed', 'deferred',
+              'running', 'pending', 'initcalls', 'log_end_us'):
+        if k not in j['summary']:
+            fail('summary without %s' % k)
+
+
+def diff_zero(path):
+    text = open(path, encoding='utf-8').read()
+    if 'no device changed' not in text:
+        fail('devices changed')
+    for line in text.splitlines()[1:]:
+        if not line.strip() or line.startswith('Devices'):
+            break
+        delta = line.split()[-2 if line.rstrip().endswith(')') else -1]
+        if not re.fullmatch(r'[+-]?0(\.0+)?(us)?|-', delta):
+            fail('non-zero delta: %s' % line)
+
+
+def diff_delta(path, dev, delta):
+    for line in open(path, encoding='utf-8'):
+        f = line.split()
+        if f and f[0] == dev:
+            if delta not in line:
+                fail('%s: want %s in %s' % (dev, delta, line))
+            return
+    fail('%s not listed' % dev)
+
+
+CMDS = {'same-events': same_events, 'same-devices': same_devices, 'rows': rows,
+        'chain': chain, 'trace': trace, 'html': html, 'svg': svg,
+        'csv': csv_check, 'schema': schema, 'diff-zero': diff_zero,
+        'diff-delta': diff_delta}
+
+if __name__ == '__main__':
+    CMDS[sys.argv[1]](*sys.argv[2:])

@@ -1,0 +1,283 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# bootgraph tests, reported as TAP version 13.
+#
+#   run-tests.sh BOOTGRAPH      BOOTGRAPH: the binary to test (sanitizers on)
+#   UPDATE=1 run-tests.sh ...   rewrite the golden files instead of comparing
+#
+# Golden files: tests/samples/NAME.CMD is the output of "bootgraph CMD" on
+# tests/samples/NAME (and the same for tests/samples/real/).  Everything
+# that is not a TAP line is prefixed with "# ".
+
+set -u
+BG=$(realpath "$1")
+cd "$(dirname "$0")" || exit 1
+OUT=out
+rm -rf "$OUT"
+mkdir -p "$OUT"
+CHECK="python3 check.py"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=99
+GOLDEN_CMDS="summary blame critical-chain json csv svg trace"
+S=samples
+
+# --- helpers ---------------------------------------------------------
+
+# bg OUT ERR ARGS...: run bootgraph; fail on a crash or sanitizer report.
+bg() {
+	local out=$1 err=$2 rc
+	shift 2
+	"$BG" "$@" >"$out" 2>"$err"
+	rc=$?
+	if [ $rc -ge 3 ] || grep -q -e 'Sanitizer' -e 'runtime error' "$err"; then
+		echo "bootgraph $* crashed (rc=$rc)"
+		head -30 "$err"
+		return 1
+	fi
+	return $rc
+}
+
+# --- tests: each prints why it failed, returns 77 to skip --------------
+
+t_golden() {	# t_golden INPUT CMD
+	local in=$1 cmd=$2 want=$1.$2
+	bg "$OUT/g.out" "$OUT/g.err" "$cmd" "$in" || [ $? -eq 2 ] || return 1
+	if [ -n "${UPDATE:-}" ]; then
+		cp "$OUT/g.out" "$want"
+		return 0
+	fi
+	[ -f "$want" ] || { echo "no golden file $want (make test UPDATE=1)"; return 1; }
+	diff -u "$want" "$OUT/g.out" | head -40
+	return "${PIPESTATUS[0]}"
+}
+
+t_golden_diff() {
+	local want=$S/qemu-async.diff
+	bg "$OUT/d.out" "$OUT/d.err" diff $S/qemu-async.log $S/qemu-async-b.log || return 1
+	[ -n "${UPDATE:-}" ] && { cp "$OUT/d.out" "$want"; return 0; }
+	diff -u "$want" "$OUT/d.out"
+}
+
+t_framing() {	# the same boot in another framing gives the same events
+	bg "$OUT/a.json" "$OUT/a.err" json $S/qemu-async.log || return 1
+	bg "$OUT/b.json" "$OUT/b.err" json "$1" || return 1
+	$CHECK same-events "$OUT/a.json" "$OUT/b.json"
+}
+
+t_ftrace_formats() {
+	bg "$OUT/a.json" "$OUT/a.err" json $S/qemu-async.trace || return 1
+	bg "$OUT/b.json" "$OUT/b.err" json $S/qemu-async.trace-cmd.txt || return 1
+	$CHECK same-events "$OUT/a.json" "$OUT/b.json"
+}
+
+t_merge() {	# console log + trace of the same boot: no duplicate probes
+	bg "$OUT/a.json" "$OUT/a.err" json $S/qemu-async.log || return 1
+	bg "$OUT/b.json" "$OUT/b.err" json $S/qemu-async.log $S/qemu-async.trace || return 1
+	$CHECK same-devices "$OUT/a.json" "$OUT/b.json"
+}
+
+t_stdin() {
+	bg "$OUT/a.json" "$OUT/a.err" json $S/qemu-async.kmsg || return 1
+	"$BG" json - <$S/qemu-async.kmsg >"$OUT/b.json" 2>"$OUT/b.err" || return 1
+	cmp "$OUT/a.json" "$OUT/b.json"
+}
+
+t_rows() {	# every probed device has a row in svg and json
+	bg "$OUT/r.json" "$OUT/r.err" json "$1" || return 1
+	bg "$OUT/r.svg" "$OUT/r.err" svg "$1" || return 1
+	$CHECK rows "$1" "$OUT/r.json" "$OUT/r.svg"
+}
+
+t_chain() {
+	bg "$OUT/c.json" "$OUT/c.err" json "$1" || return 1
+	bg "$OUT/c.txt" "$OUT/c.err" critical-chain "$1" || return 1
+	$CHECK chain "$OUT/c.json" "$OUT/c.txt"
+}
+
+t_check() {	# t_check KIND CMD INPUT: validate CMD's output with check.py
+	bg "$OUT/o.$1" "$OUT/o.err" "$2" "$3" || return 1
+	$CHECK "$1" "$OUT/o.$1"
+}
+
+t_csv() {
+	bg "$OUT/o.csv" "$OUT/o.err" csv "$1" || return 1
+	bg "$OUT/o.json" "$OUT/o.err" json "$1" || return 1
+	$CHECK csv "$OUT/o.csv" "$OUT/o.json"
+}
+
+t_group_driver() {
+	bg "$OUT/o.svg" "$OUT/o.err" svg -g driver -w 800 --from 0.3 --to 0.5 \
+		$S/qemu-async.log || return 1
+	$CHECK svg "$OUT/o.svg" && grep -q '>usbhid</text>' "$OUT/o.svg"
+}
+
+t_diff_self() {
+	bg "$OUT/d.txt" "$OUT/d.err" diff $S/qemu-async.log $S/qemu-async.log || return 1
+	$CHECK diff-zero "$OUT/d.txt"
+}
+
+t_diff_multi() {	# A A -- B B: means and spread per device
+	bg "$OUT/d.txt" "$OUT/d.err" diff $S/qemu-async.log $S/qemu-async.kmsg -- \
+		$S/qemu-async-b.log $S/qemu-async-b.log || return 1
+	grep -q 'A (2 boots)' "$OUT/d.txt" &&
+	$CHECK diff-delta "$OUT/d.txt" 1-1 "+33.720ms (+30.0%)" &&
+	$CHECK diff-delta "$OUT/d.txt" 0000:00:03.0 "24.870ms +-0us"
+}
+
+t_diff_n() {
+	bg "$OUT/d1.txt" "$OUT/d.err" diff -n 1 $S/qemu-async.log $S/qemu-async-b.log || return 1
+	bg "$OUT/d2.txt" "$OUT/d.err" diff $S/qemu-async.log -- $S/qemu-async-b.log || return 1
+	cmp "$OUT/d1.txt" "$OUT/d2.txt"
+}
+
+t_help() {
+	local c
+	for c in summary blame critical-chain svg html json csv trace diff; do
+		"$BG" "$c" --help >"$OUT/h.txt" 2>&1 || { echo "$c --help failed"; return 1; }
+		grep -q "usage: bootgraph" "$OUT/h.txt" || { echo "$c: no usage"; return 1; }
+	done
+	"$BG" --help | grep -q critical-chain
+}
+
+t_usage_errors() {
+	"$BG" svg --no-such-option $S/qemu-async.log >/dev/null 2>&1
+	[ $? -eq 1 ] || { echo "bad option: want exit 1"; return 1; }
+	"$BG" frobnicate >/dev/null 2>"$OUT/e.txt"
+	[ $? -eq 1 ] && grep -q "neither a command nor a file" "$OUT/e.txt" || return 1
+	"$BG" diff $S/qemu-async.log >/dev/null 2>&1
+	[ $? -eq 1 ] || { echo "diff with one file: want exit 1"; return 1; }
+	"$BG" json no/such/file >/dev/null 2>"$OUT/e.txt"
+	[ $? -eq 1 ] && grep -q "cannot open no/such/file" "$OUT/e.txt"
+}
+
+t_output_file() {
+	bg "$OUT/stdout" "$OUT/o.err" svg -o "$OUT/file.svg" $S/qemu-async.log || return 1
+	[ ! -s "$OUT/stdout" ] && [ -s "$OUT/file.svg" ] || return 1
+	"$BG" json -o /nonexistent/dir/x.json $S/qemu-async.log 2>/dev/null
+	[ $? -eq 1 ]
+}
+
+t_default_cmd() {
+	bg "$OUT/a.txt" "$OUT/a.err" $S/qemu-async.log || return 1
+	bg "$OUT/b.txt" "$OUT/b.err" summary $S/qemu-async.log || return 1
+	cmp "$OUT/a.txt" "$OUT/b.txt" && grep -q "Run init: *0.699973s (/init)" "$OUT/a.txt"
+}
+
+t_bad() {	# bad input: no crash, output for what was read, file:line message
+	local f=$1 rc c
+	for c in svg json trace html csv critical-chain blame summary; do
+		bg "$OUT/bad.out" "$OUT/bad.err" "$c" "$f"
+		rc=$?
+		[ $rc -le 2 ] || return 1
+	done
+	grep -q -E "^$f:[0-9]+: " "$OUT/bad.err" || { echo "no file:line message"; cat "$OUT/bad.err"; return 1; }
+	[ -s "$OUT/bad.out" ] || { echo "no output"; return 1; }
+}
+
+t_noprobes_exit() {
+	"$BG" bad/noprobes.log >/dev/null 2>&1
+	[ $? -eq 2 ] || { echo "want exit 2"; return 1; }
+}
+
+t_huge_line() {	# a 2 MiB line is cut, the lines around it still count
+	{ head -60 $S/qemu-async.log
+	  printf '[    0.380000] '; head -c 2097152 /dev/zero | tr '\0' 'y'; echo
+	  tail -n +61 $S/qemu-async.log; } >"$OUT/huge.log"
+	bg "$OUT/h.json" "$OUT/h.err" json "$OUT/huge.log" || return 1
+	grep -q "huge.log:61: line longer than" "$OUT/h.err" || return 1
+	bg "$OUT/a.json" "$OUT/a.err" json $S/qemu-async.log || return 1
+	$CHECK same-devices "$OUT/a.json" "$OUT/h.json"
+}
+
+t_tracedat_garbage() {
+	{ printf '\027\010\104tracing6\0\0\0'; head -c 4096 /dev/urandom; } >"$OUT/fake.dat"
+	bg "$OUT/t.out" "$OUT/t.err" json "$OUT/fake.dat"
+	[ $? -eq 1 ] && grep -q "fake.dat:1: " "$OUT/t.err"
+}
+
+t_trace_clock() {
+	bg "$OUT/t.json" "$OUT/t.err" json --trace-clock=x86-tsc $S/qemu-async.trace || return 1
+	grep -q "cannot be aligned" "$OUT/t.err" &&
+	grep -q '"trace_clock_aligned": false' "$OUT/t.json"
+}
+
+t_fuzz() {
+	[ -n "${NO_FUZZ:-}" ] && { echo "SKIP NO_FUZZ set"; return 77; }
+	command -v "${CLANG:-clang}" >/dev/null || { echo "SKIP no clang"; return 77; }
+	echo 'int LLVMFuzzerTestOneInput(const char *d, long n) { return 0; }' >"$OUT/f.c"
+	"${CLANG:-clang}" -fsanitize=fuzzer -o "$OUT/f" "$OUT/f.c" 2>/dev/null ||
+		{ echo "SKIP clang cannot link libFuzzer (libclang-rt-dev)"; return 77; }
+	make -s -C .. bootgraph-fuzz CLANG="${CLANG:-clang}" >"$OUT/fuzz-build.log" 2>&1 ||
+		{ cat "$OUT/fuzz-build.log"; return 1; }
+	./fuzz.sh ../bootgraph-fuzz "${FUZZ_TIME:-5}" >"$OUT/fuzz.log" 2>&1 ||
+		{ tail -30 "$OUT/fuzz.log"; return 1; }
+}
+
+# --- the plan ----------------------------------------------------------
+
+TESTS=()
+add() { TESTS+=("$*"); }
+
+GOLDEN_INPUTS=$(ls $S/qemu-async.log $S/qemu-async-b.log $S/qemu-async.trace \
+		 $S/stock-initcall.log $S/real/*.log 2>/dev/null)
+for in in $GOLDEN_INPUTS; do
+	for c in $GOLDEN_CMDS; do
+		add "golden $in $c|t_golden $in $c"
+	done
+done
+add "golden diff|t_golden_diff"
+for f in $S/qemu-async.dmesg-r.log $S/qemu-async.caller.log $S/qemu-async.kmsg \
+	 $S/qemu-async.journal.log; do
+	add "framing $f parses to the same events|t_framing $f"
+done
+add "ftrace and trace-cmd report give the same events|t_ftrace_formats"
+add "console log + trace: probes merged, not doubled|t_merge"
+add "stdin input|t_stdin"
+for in in $GOLDEN_INPUTS; do
+	add "every probed device of $in has a row|t_rows $in"
+	add "critical chain of $in adds up|t_chain $in"
+	add "trace-event JSON of $in follows the format|t_check trace trace $in"
+	add "csv of $in has one row per attempt|t_csv $in"
+	add "json of $in follows the schema|t_check schema json $in"
+done
+add "svg is well-formed XML with styled bars|t_check svg svg $S/qemu-async.log"
+add "svg grouped by driver, zoomed range|t_group_driver"
+add "html is self-contained, its data parses|t_check html html $S/qemu-async.log"
+add "diff of a log with itself is zero|t_diff_self"
+add "diff A A -- B B: mean and spread|t_diff_multi"
+add "diff -n 1 equals diff A -- B|t_diff_n"
+add "--help everywhere|t_help"
+add "usage and I/O errors exit 1|t_usage_errors"
+add "-o writes the file|t_output_file"
+add "summary is the default command|t_default_cmd"
+for f in bad/*; do
+	add "bad input $f|t_bad $f"
+done
+add "no probes: exit 2|t_noprobes_exit"
+add "line over 1 MiB is cut|t_huge_line"
+add "corrupt trace.dat: message, no crash|t_tracedat_garbage"
+add "unaligned trace clock is reported|t_trace_clock"
+add "fuzz|t_fuzz"
+
+echo "TAP version 13"
+echo "1..${#TESTS[@]}"
+n=0
+failed=0
+for t in "${TESTS[@]}"; do
+	n=$((n + 1))
+	name=${t%%|*}
+	${t#*|} >"$OUT/test.log" 2>&1
+	rc=$?
+	if [ $rc -eq 77 ]; then
+		echo "ok $n - $name # SKIP $(sed -n 's/^SKIP //p' "$OUT/test.log" | head -1)"
+	elif [ $rc -eq 0 ]; then
+		echo "ok $n - $name"
+	else
+		echo "not ok $n - $name"
+		sed 's/^/# /' "$OUT/test.log" | head -40
+		failed=$((failed + 1))
+	fi
+done
+echo "# $((n - failed)) passed, $failed failed"
+[ $failed -eq 0 ]
