@@ -176,7 +176,7 @@ cmd_refresh() {
 			warn "edits in no patch: ${files[*]}"
 			die "name a new patch for them: make refresh-patches NEW=0042-subsystem-what.patch"
 		fi
-		g add -N -- "${files[@]}"
+		g add -N -f -- "${files[@]}"
 		{ printf 'Subject: %s\n\n' "${new%.patch}"; g diff --no-color pristine -- "${files[@]}"; } \
 			>"$TOP/patches/$new"
 		g reset -q

@@ -86,7 +86,9 @@ check('group by driver', async (p) => {
 
 check('screenshot', async (p) => {
 	fs.mkdirSync(path.dirname(shot), { recursive: true });
-	await p.screenshot({ path: shot, fullPage: true });
+	/* The first run on a machine may still be building font caches. */
+	await p.screenshot({ path: shot, fullPage: true, animations: 'disabled',
+		timeout: 120000 });
 });
 
 (async () => {

@@ -26,6 +26,8 @@ if [ ! -d node_modules/playwright-core ]; then
 	npm ci --no-audit --no-fund >npm.log 2>&1 ||
 		skip "npm ci failed: $(tail -1 npm.log)"
 fi
+# Build the font cache first: a fresh machine would do it during the test.
+command -v fc-cache >/dev/null && fc-cache >/dev/null 2>&1
 mkdir -p ../out
 "$BG" html -q -o ../out/browser.html ../samples/qemu-async.log || exit 1
 node html-test.js ../out/browser.html "$SHOT"

@@ -59,7 +59,7 @@ vblk_serial() {
 }
 
 async_driver_probe_module() {
-	if ! modinfo test_async_driver_probe >/dev/null 2>&1; then
+	if ! grep -q "/test_async_driver_probe.ko" "/lib/modules/$(uname -r)/modules.dep" 2>/dev/null; then
 		return 2
 	fi
 	modprobe test_async_driver_probe && modprobe -r test_async_driver_probe

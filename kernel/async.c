@@ -1,0 +1,836 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * async.c: asynchronous function calls, ordered by cookies and by
+ * explicit dependencies
+ *
+ * Why: boot spends much of its time waiting for hardware.  Work that does
+ * not depend on other work can overlap, as long as what the outside world
+ * sees (device names, registration order) still happens in order.
+ *
+ * The model.  Every scheduled call is an *entry* with a *cookie*, a number
+ * that grows by one with each call.  Cookies give two kinds of order:
+ *
+ *  - Checkpoints.  async_synchronize_cookie(c) returns once every entry of
+ *    the domain with a cookie below c has finished.  An entry that is
+ *    about to do something globally visible waits for its own cookie, so
+ *    the visible parts happen in cookie order while the slow parts overlap.
+ *    async_synchronize_full() waits for all of them.
+ *
+ *  - Dependencies.  async_schedule_after() names the cookies of earlier
+ *    entries that must finish before the new one may start, and nothing
+ *    else: "run B after A and C".  A dependency can only name a cookie
+ *    that was handed out already, so the graph is acyclic by
+ *    construction.  A cookie whose entry has finished is a dependency that
+ *    is met; a cookie never handed out is an error.  async_synchronize_one()
+ *    waits for exactly one entry.
+ *
+ * What callers may rely on:
+ *
+ *  - An entry whose dependencies have not all finished is *parked*: it is
+ *    on its domain's pending list (so barriers wait for it) but holds no
+ *    worker and is not on the workqueue.  It is queued by the completion
+ *    of its last dependency.  No worker ever blocks on behalf of the
+ *    dependency mechanism.
+ *
+ *  - The dependency calls never run the function in the caller: if the
+ *    entry cannot be set up they return an error.  The old calls keep
+ *    their documented behaviour: when an entry cannot be allocated, or too
+ *    much work is pending, the function runs synchronously before
+ *    async_schedule*() returns (async_schedule_dev_nocall() returns false
+ *    instead).
+ *
+ *  - A completion wakes only the waiters it satisfies: the waiters of
+ *    that entry, and the barrier waiters of its domain whose checkpoint
+ *    is now below the domain's earliest pending cookie.  Waiters are kept
+ *    sorted by checkpoint, so each wake-up costs O(woken).  Scheduling
+ *    and completion cost O(1) amortized plus O(dependencies): pending
+ *    lists are in cookie order by construction, and cookies are looked up
+ *    in an xarray whose indices are dense.
+ *
+ * Locking:
+ *
+ *   async_lock  (spinlock, IRQ-safe; the innermost lock but for the
+ *               xarray's own, which is only ever taken under it)
+ *     protects  next_cookie, entry_count, async_entries, every domain's
+ *               pending and waiters lists, async_global_pending,
+ *               async_global_waiters, and in every entry the list heads
+ *               and ndeps_pending.
+ *
+ * An entry's cookie, func, data, domain and node are set before it is
+ * published under async_lock and never change.  The workqueue is queued
+ * and waiters are woken after async_lock is dropped.
+ *
+ * Waits and lockdep: every wait acquires and releases async_lockdep_map,
+ * which running entries hold as a recursive reader, the way workqueue
+ * flushes do.  So "a task holding lock L waits for async work that takes
+ * L" is reported.  Waiting for *earlier* entries from inside a later one
+ * is legal (libata waits for the ports probed before its own) and is not
+ * reported; waiting from inside an entry for itself or for later entries
+ * can deadlock and is reported as recursive locking.
+ */
+
+/*
+ * The initcall_debug lines below are KERN_DEBUG, like init/main.c's, and
+ * are printed whenever their tracepoint probes are registered.
+ */
+#define DEBUG
+
+#include <linux/async.h>
+#include <linux/atomic.h>
+#include <linux/completion.h>
+#include <linux/export.h>
+#include <linux/init.h>
+#include <linux/ktime.h>
+#include <linux/lockdep.h>
+#include <linux/overflow.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+#include <kunit/static_stub.h>
+#include <kunit/visibility.h>
+
+#include "async_internal.h"
+
+#define CREATE_TRACE_POINTS
+#include <trace/events/async.h>
+
+/* Beyond this many pending entries the old calls run synchronously. */
+#define MAX_WORK		32768
+#define ASYNC_COOKIE_MAX	ULLONG_MAX	/* "after everything" */
+
+/**
+ * struct async_dep - one dependency edge
+ * @node: in the dependency's @dependents list (async_lock)
+ * @entry: the entry that waits for the dependency
+ */
+struct async_dep {
+	struct list_head node;
+	struct async_entry *entry;
+};
+
+/**
+ * struct async_entry - one scheduled call
+ * @domain_list: in @domain->pending, in cookie order (async_lock)
+ * @global_list: in async_global_pending if @domain is registered, else
+ *	empty (async_lock)
+ * @dependents: async_dep.node of the entries waiting for this one
+ *	(async_lock)
+ * @waiters: async_waiter.node of async_synchronize_one() callers
+ *	(async_lock)
+ * @ready: on a local list between its last dependency finishing and
+ *	being queued (async_lock, then the completing task)
+ * @work: runs the entry on async_wq
+ * @cookie: the entry's cookie
+ * @func: the function to run
+ * @data: its argument
+ * @domain: the domain the entry is accounted in
+ * @node: NUMA node to run on, or NUMA_NO_NODE
+ * @ndeps_pending: dependencies that have not finished yet (async_lock)
+ * @ndeps: number of @deps
+ * @deps: the edges to this entry's dependencies
+ */
+struct async_entry {
+	struct list_head	domain_list;
+	struct list_head	global_list;
+	struct list_head	dependents;
+	struct list_head	waiters;
+	struct list_head	ready;
+	struct work_struct	work;
+	async_cookie_t		cookie;
+	async_func_t		func;
+	void			*data;
+	struct async_domain	*domain;
+	int			node;
+	unsigned int		ndeps_pending;
+	unsigned int		ndeps;
+	struct async_dep	deps[] __counted_by(ndeps);
+};
+
+/**
+ * struct async_waiter - a task waiting in a barrier, on its stack
+ * @node: in a waiters list (async_lock), then on a local wake list
+ * @cookie: for barriers, the checkpoint: done once the earliest pending
+ *	cookie is at or past it
+ * @done: completed by the task that satisfies the wait
+ */
+struct async_waiter {
+	struct list_head node;
+	async_cookie_t cookie;
+	struct completion done;
+};
+
+static DEFINE_SPINLOCK(async_lock);
+static async_cookie_t next_cookie = 1;			/* async_lock */
+static unsigned int entry_count;			/* async_lock */
+static DEFINE_XARRAY(async_entries);			/* async_lock */
+static LIST_HEAD(async_global_pending);			/* async_lock */
+static LIST_HEAD(async_global_waiters);			/* async_lock */
+static ASYNC_DOMAIN(async_dfl_domain);
+static struct workqueue_struct *async_wq;
+
+#ifdef CONFIG_LOCKDEP
+static struct lock_class_key async_lockdep_key;
+static struct lockdep_map async_lockdep_map =
+	STATIC_LOCKDEP_MAP_INIT("async_entry", &async_lockdep_key);
+#endif
+
+static void async_run_entry_fn(struct work_struct *work);
+
+/* The entry %current is running, if it is an async worker. */
+static struct async_entry *async_current_entry(void)
+{
+	struct work_struct *work = current_work();
+
+	if (!work || work->func != async_run_entry_fn)
+		return NULL;
+	return container_of(work, struct async_entry, work);
+}
+
+void async_trace_format_deps(char *buf, size_t len, const async_cookie_t *deps,
+			     unsigned int ndeps)
+{
+	unsigned int i, n = min_t(unsigned int, ndeps, ASYNC_TRACE_DEPS);
+	size_t used = 0;
+
+	buf[0] = '\0';
+	if (!n) {
+		strscpy(buf, "-", len);
+		return;
+	}
+	for (i = 0; i < n && used < len; i++)
+		used += scnprintf(buf + used, len - used, "%s%llu",
+				  i ? "," : "", deps[i]);
+	if (ndeps > n)
+		scnprintf(buf + used, len - used, "+");
+}
+
+/* Earliest pending cookie on a pending list, or ASYNC_COOKIE_MAX. */
+static async_cookie_t async_lowest(struct list_head *pending, bool global)
+{
+	lockdep_assert_held(&async_lock);
+
+	if (list_empty(pending))
+		return ASYNC_COOKIE_MAX;
+	if (global)
+		return list_first_entry(pending, struct async_entry,
+					global_list)->cookie;
+	return list_first_entry(pending, struct async_entry,
+				domain_list)->cookie;
+}
+
+/* Move the barrier waiters satisfied by @lowest to @wake. */
+static void async_collect_waiters(struct list_head *waiters,
+				  async_cookie_t lowest, struct list_head *wake)
+{
+	struct async_waiter *w, *tmp;
+
+	lockdep_assert_held(&async_lock);
+
+	list_for_each_entry_safe(w, tmp, waiters, node) {
+		if (w->cookie > lowest)
+			break;
+		list_move_tail(&w->node, wake);
+	}
+}
+
+/* Add a barrier waiter, keeping the list sorted by checkpoint. */
+static void async_add_waiter(struct list_head *waiters, struct async_waiter *w)
+{
+	struct async_waiter *pos;
+
+	lockdep_assert_held(&async_lock);
+
+	list_for_each_entry_reverse(pos, waiters, node) {
+		if (pos->cookie <= w->cookie) {
+			list_add(&w->node, &pos->node);
+			return;
+		}
+	}
+	list_add(&w->node, waiters);
+}
+
+static void async_wake(struct list_head *wake)
+{
+	struct async_waiter *w, *tmp;
+
+	/* A woken waiter returns and its stack goes: read next first. */
+	list_for_each_entry_safe(w, tmp, wake, node)
+		complete(&w->done);
+}
+
+static void async_queue_entry(struct async_entry *entry)
+{
+	queue_work_node(entry->node, async_wq, &entry->work);
+}
+
+/*
+ * Unlink a finished entry: queue the dependents it was the last
+ * dependency of (onto @ready) and collect the waiters it satisfies (onto
+ * @wake).
+ */
+static void async_retire(struct async_entry *entry, struct list_head *ready,
+			 struct list_head *wake)
+{
+	struct async_domain *domain = entry->domain;
+	bool dom_head, glob_head = false;
+	struct async_dep *dep;
+
+	lockdep_assert_held(&async_lock);
+
+	dom_head = domain->pending.next == &entry->domain_list;
+	list_del(&entry->domain_list);
+	if (!list_empty(&entry->global_list)) {
+		glob_head = async_global_pending.next == &entry->global_list;
+		list_del_init(&entry->global_list);
+	}
+	xa_erase(&async_entries, (unsigned long)entry->cookie);
+	entry_count--;
+
+	list_for_each_entry(dep, &entry->dependents, node) {
+		if (!--dep->entry->ndeps_pending)
+			list_add_tail(&dep->entry->ready, ready);
+	}
+	list_splice_tail_init(&entry->waiters, wake);
+	if (dom_head)
+		async_collect_waiters(&domain->waiters,
+				      async_lowest(&domain->pending, false), wake);
+	if (glob_head)
+		async_collect_waiters(&async_global_waiters,
+				      async_lowest(&async_global_pending, true),
+				      wake);
+}
+
+static void async_complete(struct async_entry *entry)
+{
+	struct async_entry *e, *tmp;
+	unsigned long flags;
+	LIST_HEAD(ready);
+	LIST_HEAD(wake);
+
+	spin_lock_irqsave(&async_lock, flags);
+	async_retire(entry, &ready, &wake);
+	spin_unlock_irqrestore(&async_lock, flags);
+
+	list_for_each_entry_safe(e, tmp, &ready, ready)
+		async_queue_entry(e);
+	async_wake(&wake);
+	kfree(entry);
+}
+
+static void async_run_entry_fn(struct work_struct *work)
+{
+	struct async_entry *entry = container_of(work, struct async_entry, work);
+	ktime_t start = ktime_get();
+
+	trace_async_run(entry->cookie, entry->func);
+	lock_map_acquire_read(&async_lockdep_map);
+	entry->func(entry->data, entry->cookie);
+	lock_map_release(&async_lockdep_map);
+	trace_async_finish(entry->cookie, entry->func,
+			   ktime_us_delta(ktime_get(), start));
+	async_complete(entry);
+}
+
+/* The KUnit suite replaces this to make allocations fail. */
+VISIBLE_IF_KUNIT struct async_entry *async_alloc_entry(unsigned int ndeps,
+						       gfp_t gfp)
+{
+	struct async_entry *entry;
+
+	KUNIT_STATIC_STUB_REDIRECT(async_alloc_entry, ndeps, gfp);
+	entry = kzalloc(struct_size(entry, deps, ndeps), gfp);
+	if (!entry)
+		return NULL;
+	entry->ndeps = ndeps;
+	INIT_LIST_HEAD(&entry->global_list);
+	INIT_LIST_HEAD(&entry->dependents);
+	INIT_LIST_HEAD(&entry->waiters);
+	return entry;
+}
+EXPORT_SYMBOL_IF_KUNIT(async_alloc_entry);
+
+/*
+ * Give @entry its cookie and publish it; link it to each dependency that
+ * has not finished.  Return 0, -EINVAL for a dependency that was never
+ * handed out, or -ENOMEM if the entry cannot be indexed; on error nothing
+ * is published.
+ */
+static int async_publish(struct async_entry *entry, const async_cookie_t *deps)
+{
+	unsigned int i;
+	int ret;
+
+	lockdep_assert_held(&async_lock);
+
+	for (i = 0; i < entry->ndeps; i++) {
+		if (!deps[i] || deps[i] >= next_cookie)
+			return -EINVAL;
+	}
+	entry->cookie = next_cookie;
+	ret = xa_insert(&async_entries, (unsigned long)entry->cookie, entry,
+			GFP_ATOMIC);
+	if (ret)
+		return ret == -EBUSY ? -ENOMEM : ret;
+	next_cookie++;
+	entry_count++;
+
+	for (i = 0; i < entry->ndeps; i++) {
+		struct async_entry *dep;
+
+		dep = xa_load(&async_entries, (unsigned long)deps[i]);
+		if (!dep || dep->cookie != deps[i])
+			continue;	/* finished already */
+		entry->deps[i].entry = entry;
+		list_add_tail(&entry->deps[i].node, &dep->dependents);
+		entry->ndeps_pending++;
+	}
+	list_add_tail(&entry->domain_list, &entry->domain->pending);
+	if (entry->domain->registered)
+		list_add_tail(&entry->global_list, &async_global_pending);
+	return 0;
+}
+
+static void async_init_entry(struct async_entry *entry, async_func_t func,
+			     void *data, int node, struct async_domain *domain)
+{
+	INIT_WORK(&entry->work, async_run_entry_fn);
+	entry->func = func;
+	entry->data = data;
+	entry->node = node;
+	entry->domain = domain;
+}
+
+/*
+ * The old calls: queue at once, or run synchronously if that cannot be
+ * done (no memory, too much pending work) and @nocall is false.
+ */
+static bool async_schedule_now(async_func_t func, void *data, int node,
+			       struct async_domain *domain, gfp_t gfp,
+			       bool nocall, async_cookie_t *cookiep)
+{
+	struct async_entry *entry = async_alloc_entry(0, gfp);
+	async_cookie_t cookie = 0;
+	unsigned long flags;
+	int ret = -ENOMEM;
+
+	spin_lock_irqsave(&async_lock, flags);
+	if (entry && entry_count < MAX_WORK) {
+		async_init_entry(entry, func, data, node, domain);
+		ret = async_publish(entry, NULL);
+	}
+	if (!ret) {
+		cookie = entry->cookie;
+		trace_async_queue(cookie, func, NULL, 0, 0, false);
+	} else if (!nocall) {
+		/* Run in the caller, under a cookie of its own. */
+		cookie = next_cookie++;
+		trace_async_queue(cookie, func, NULL, 0, 0, true);
+	}
+	spin_unlock_irqrestore(&async_lock, flags);
+
+	if (!ret) {
+		async_queue_entry(entry);
+	} else {
+		kfree(entry);
+		if (nocall)
+			return false;
+		trace_async_run(cookie, func);
+		func(data, cookie);
+		trace_async_finish(cookie, func, 0);
+	}
+	if (cookiep)
+		*cookiep = cookie;
+	return true;
+}
+
+/**
+ * async_schedule_node_domain() - run a function asynchronously, near a
+ *	NUMA node, in a domain
+ * @func: function to run
+ * @data: its first argument
+ * @node: NUMA node to run on if it has CPUs, or NUMA_NO_NODE
+ * @domain: the domain to account the call in
+ *
+ * @func runs from a workqueue, as async_run with @data and the cookie.
+ * The domain may be waited for with async_synchronize_full_domain() and
+ * async_synchronize_cookie_domain().  If no entry can be allocated, or
+ * more than 32768 entries are pending, @func runs synchronously before
+ * this returns.
+ *
+ * Context: Any context.
+ * Return: the cookie of the call.
+ */
+async_cookie_t async_schedule_node_domain(async_func_t func, void *data,
+					  int node, struct async_domain *domain)
+{
+	async_cookie_t cookie;
+
+	async_schedule_now(func, data, node, domain, GFP_ATOMIC, false, &cookie);
+	return cookie;
+}
+EXPORT_SYMBOL_GPL(async_schedule_node_domain);
+
+/**
+ * async_schedule_node() - run a function asynchronously, near a NUMA node
+ * @func: function to run
+ * @data: its first argument
+ * @node: NUMA node to run on if it has CPUs, or NUMA_NO_NODE
+ *
+ * Like async_schedule_node_domain() in the default domain.
+ *
+ * Context: Any context.
+ * Return: the cookie of the call.
+ */
+async_cookie_t async_schedule_node(async_func_t func, void *data, int node)
+{
+	return async_schedule_node_domain(func, data, node, &async_dfl_domain);
+}
+EXPORT_SYMBOL_GPL(async_schedule_node);
+
+/**
+ * async_schedule_dev_nocall() - run a function on a device asynchronously,
+ *	or not at all
+ * @func: function to run
+ * @dev: the device, passed to @func and used to pick a NUMA node
+ *
+ * Unlike async_schedule_dev(), never runs @func in the caller: if the call
+ * cannot be queued, nothing happens and the caller decides what to do.
+ *
+ * Context: Process context; may sleep.
+ * Return: true if @func was queued, false if not.
+ */
+bool async_schedule_dev_nocall(async_func_t func, struct device *dev)
+{
+	return async_schedule_now(func, dev, dev_to_node(dev), &async_dfl_domain,
+				  GFP_KERNEL, true, NULL);
+}
+EXPORT_SYMBOL_GPL(async_schedule_dev_nocall);
+
+/**
+ * async_schedule_node_domain_after() - run a function asynchronously once
+ *	the given earlier calls finished
+ * @func: function to run
+ * @data: its first argument
+ * @node: NUMA node to run on if it has CPUs, or NUMA_NO_NODE
+ * @domain: the domain to account the call in, or %NULL for the default
+ * @deps: cookies of earlier calls that must finish before @func starts
+ * @ndeps: number of cookies in @deps (at most %ASYNC_MAX_DEPS)
+ * @cookie: where to store the cookie of the call, or %NULL
+ *
+ * @func starts after every call named in @deps has returned, and waits for
+ * nothing else: calls scheduled before it but not named may still be
+ * running.  A dependency whose call has finished already is met at once;
+ * duplicates are allowed.  Until its last dependency finishes, the call is
+ * parked: it counts as pending for the barriers of its domain but does not
+ * occupy a worker.  With no dependency left it is queued at once.
+ *
+ * Unlike async_schedule(), this never runs @func in the caller.
+ *
+ * Context: Process context; may sleep.
+ * Return: 0 on success; -EINVAL if @func is %NULL or a cookie in @deps
+ * was never handed out (or is 0); -E2BIG if @ndeps exceeds
+ * %ASYNC_MAX_DEPS; -ENOMEM if the call cannot be set up.
+ */
+int async_schedule_node_domain_after(async_func_t func, void *data, int node,
+				     struct async_domain *domain,
+				     const async_cookie_t *deps,
+				     unsigned int ndeps, async_cookie_t *cookie)
+{
+	struct async_entry *entry;
+	unsigned long flags;
+	unsigned int pending;
+	async_cookie_t c;
+	int ret;
+
+	if (!func || (ndeps && !deps))
+		return -EINVAL;
+	if (ndeps > ASYNC_MAX_DEPS)
+		return -E2BIG;
+	entry = async_alloc_entry(ndeps, GFP_KERNEL);
+	if (!entry)
+		return -ENOMEM;
+	async_init_entry(entry, func, data, node, domain ?: &async_dfl_domain);
+
+	spin_lock_irqsave(&async_lock, flags);
+	ret = async_publish(entry, deps);
+	if (!ret) {
+		/* Once published it may run and be freed: copy what we need. */
+		c = entry->cookie;
+		pending = entry->ndeps_pending;
+		trace_async_queue(c, func, deps, ndeps, pending, false);
+	}
+	spin_unlock_irqrestore(&async_lock, flags);
+	if (ret) {
+		kfree(entry);
+		return ret;
+	}
+
+	if (!pending)
+		async_queue_entry(entry);
+	if (cookie)
+		*cookie = c;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(async_schedule_node_domain_after);
+
+/*
+ * Tell lockdep about a wait for entries up to and including @last.  See
+ * "Waits and lockdep" above.
+ */
+static void async_lockdep_wait(async_cookie_t last)
+{
+	struct async_entry *self = async_current_entry();
+
+	if (self && last < self->cookie) {
+		/*
+		 * Waiting for earlier entries: as if this entry let go of its
+		 * hold for the time of the wait.  A lock held across the wait
+		 * that entries take is still a dependency cycle.
+		 */
+		lock_map_release(&async_lockdep_map);
+		lock_map_acquire(&async_lockdep_map);
+		lock_map_release(&async_lockdep_map);
+		lock_map_acquire_read(&async_lockdep_map);
+	} else {
+		lock_map_acquire(&async_lockdep_map);
+		lock_map_release(&async_lockdep_map);
+	}
+}
+
+static void async_wait(struct async_waiter *w, const char *kind,
+		       async_cookie_t cookie)
+{
+	ktime_t start = ktime_get();
+
+	trace_async_wait_begin(kind, cookie);
+	wait_for_completion(&w->done);
+	trace_async_wait_end(kind, cookie, ktime_us_delta(ktime_get(), start));
+}
+
+/**
+ * async_synchronize_cookie_domain() - wait for the calls of a domain
+ *	scheduled before a cookie
+ * @cookie: the checkpoint
+ * @domain: the domain, or %NULL for every registered domain
+ *
+ * Returns once every call in @domain whose cookie is below @cookie has
+ * finished, parked calls included.  An async call may wait for its own
+ * cookie this way: that waits for the calls before it only.
+ *
+ * Context: Process context; sleeps.
+ */
+void async_synchronize_cookie_domain(async_cookie_t cookie,
+				     struct async_domain *domain)
+{
+	struct list_head *pending, *waiters;
+	struct async_waiter w;
+	unsigned long flags;
+	bool wait;
+
+	async_lockdep_wait(cookie ? cookie - 1 : 0);
+
+	pending = domain ? &domain->pending : &async_global_pending;
+	waiters = domain ? &domain->waiters : &async_global_waiters;
+	init_completion(&w.done);
+	w.cookie = cookie;
+
+	spin_lock_irqsave(&async_lock, flags);
+	wait = async_lowest(pending, !domain) < cookie;
+	if (wait)
+		async_add_waiter(waiters, &w);
+	spin_unlock_irqrestore(&async_lock, flags);
+
+	if (wait)
+		async_wait(&w, cookie == ASYNC_COOKIE_MAX ? "full" : "cookie",
+			   cookie == ASYNC_COOKIE_MAX ? 0 : cookie);
+}
+EXPORT_SYMBOL_GPL(async_synchronize_cookie_domain);
+
+/**
+ * async_synchronize_cookie() - wait for the calls scheduled before a cookie
+ * @cookie: the checkpoint
+ *
+ * Like async_synchronize_cookie_domain() in the default domain.
+ *
+ * Context: Process context; sleeps.
+ */
+void async_synchronize_cookie(async_cookie_t cookie)
+{
+	async_synchronize_cookie_domain(cookie, &async_dfl_domain);
+}
+EXPORT_SYMBOL_GPL(async_synchronize_cookie);
+
+/**
+ * async_synchronize_full_domain() - wait for every call of a domain
+ * @domain: the domain, or %NULL for every registered domain
+ *
+ * Returns once every call in @domain scheduled so far has finished,
+ * parked calls included.
+ *
+ * Context: Process context; sleeps.
+ */
+void async_synchronize_full_domain(struct async_domain *domain)
+{
+	async_synchronize_cookie_domain(ASYNC_COOKIE_MAX, domain);
+}
+EXPORT_SYMBOL_GPL(async_synchronize_full_domain);
+
+/**
+ * async_synchronize_full() - wait for every call of the registered domains
+ *
+ * Context: Process context; sleeps.
+ */
+void async_synchronize_full(void)
+{
+	async_synchronize_full_domain(NULL);
+}
+EXPORT_SYMBOL_GPL(async_synchronize_full);
+
+/**
+ * async_synchronize_one() - wait for one call
+ * @cookie: the cookie of the call
+ *
+ * Returns once the call with @cookie has finished, whatever the state of
+ * the calls scheduled before it.  A call that finished already returns at
+ * once.
+ *
+ * Context: Process context; sleeps.
+ * Return: 0, or -EINVAL if @cookie was never handed out.
+ */
+int async_synchronize_one(async_cookie_t cookie)
+{
+	struct async_entry *entry;
+	struct async_waiter w;
+	unsigned long flags;
+	bool wait = false;
+
+	spin_lock_irqsave(&async_lock, flags);
+	if (!cookie || cookie >= next_cookie) {
+		spin_unlock_irqrestore(&async_lock, flags);
+		return -EINVAL;
+	}
+	entry = xa_load(&async_entries, (unsigned long)cookie);
+	if (entry && entry->cookie == cookie) {
+		init_completion(&w.done);
+		list_add_tail(&w.node, &entry->waiters);
+		wait = true;
+	}
+	spin_unlock_irqrestore(&async_lock, flags);
+
+	async_lockdep_wait(cookie);
+	if (wait)
+		async_wait(&w, "one", cookie);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(async_synchronize_one);
+
+/**
+ * async_cookie_done() - has a call finished?
+ * @cookie: the cookie of the call
+ *
+ * Context: Any context.
+ * Return: true if the call with @cookie has finished (or ran
+ * synchronously), false if it is parked, queued or running, or if
+ * @cookie was never handed out.
+ */
+bool async_cookie_done(async_cookie_t cookie)
+{
+	struct async_entry *entry;
+	unsigned long flags;
+	bool done;
+
+	spin_lock_irqsave(&async_lock, flags);
+	entry = xa_load(&async_entries, (unsigned long)cookie);
+	done = cookie && cookie < next_cookie &&
+	       !(entry && entry->cookie == cookie);
+	spin_unlock_irqrestore(&async_lock, flags);
+	return done;
+}
+EXPORT_SYMBOL_GPL(async_cookie_done);
+
+/**
+ * current_is_async() - is %current running an async call?
+ *
+ * Context: Any context.
+ * Return: true if %current is an async worker running a call.
+ */
+bool current_is_async(void)
+{
+	return !!async_current_entry();
+}
+EXPORT_SYMBOL_GPL(current_is_async);
+
+/**
+ * current_async_cookie() - the cookie of the call %current is running
+ *
+ * Context: Any context.
+ * Return: the cookie, or 0 if %current is not running an async call.
+ */
+async_cookie_t current_async_cookie(void)
+{
+	struct async_entry *entry = async_current_entry();
+
+	return entry ? entry->cookie : 0;
+}
+EXPORT_SYMBOL_GPL(current_async_cookie);
+
+/*
+ * initcall_debug prints the calls and waits, in the format of the lines
+ * the async code printed with pr_debug() before it had tracepoints.
+ */
+static void async_debug_run(void *ignore, async_cookie_t cookie,
+			    async_func_t func)
+{
+	pr_debug("calling  %llu_%pS @ %i\n", cookie, func, task_pid_nr(current));
+}
+
+static void async_debug_finish(void *ignore, async_cookie_t cookie,
+			       async_func_t func, u64 usecs)
+{
+	pr_debug("initcall %llu_%pS returned after %llu usecs\n", cookie, func,
+		 usecs);
+}
+
+static void async_debug_wait_begin(void *ignore, const char *kind,
+				   async_cookie_t cookie)
+{
+	pr_debug("async_waiting @ %i\n", task_pid_nr(current));
+}
+
+static void async_debug_wait_end(void *ignore, const char *kind,
+				 async_cookie_t cookie, u64 usecs)
+{
+	pr_debug("async_continuing @ %i after %llu usec\n", task_pid_nr(current),
+		 usecs);
+}
+
+static void __init async_debug_enable(void)
+{
+	int ret;
+
+	ret = register_trace_async_run(async_debug_run, NULL);
+	ret |= register_trace_async_finish(async_debug_finish, NULL);
+	ret |= register_trace_async_wait_begin(async_debug_wait_begin, NULL);
+	ret |= register_trace_async_wait_end(async_debug_wait_end, NULL);
+	WARN(ret, "async: failed to register the initcall_debug probes\n");
+}
+
+void __init async_init(void)
+{
+	/*
+	 * Old-style callers wait for earlier entries from inside later ones
+	 * (libata), so the workqueue must run many entries at once: with
+	 * too low a min_active an unbound workqueue stalls.
+	 */
+	async_wq = alloc_workqueue("async", WQ_UNBOUND, 0);
+	if (WARN_ON(!async_wq)) {
+		async_wq = system_unbound_wq;
+		return;
+	}
+	workqueue_set_min_active(async_wq, WQ_DFL_ACTIVE);
+
+	if (initcall_debug)
+		async_debug_enable();
+}

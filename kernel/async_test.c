@@ -1,0 +1,435 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests for kernel/async.c: cookie order, dependency order over
+ * random graphs, the barriers, domains, error paths and a stress case.
+ *
+ * Every entry records when it started and finished on one global sequence
+ * counter, so orderings are checked exactly, not by timing.  Entries that
+ * must stay blocked while a test looks wait on a completion with a
+ * timeout, so a broken implementation fails the test instead of hanging
+ * the boot.
+ */
+#include <kunit/device.h>
+#include <kunit/static_stub.h>
+#include <kunit/test.h>
+#include <linux/async.h>
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/prandom.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+
+#include "async_internal.h"
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+
+#define BLOCK_TIMEOUT	(10 * HZ)
+
+static atomic_t seq = ATOMIC_INIT(0);
+
+/* One scheduled call and what it saw. */
+struct call {
+	async_cookie_t cookie;		/* as returned by the schedule call */
+	async_cookie_t seen_cookie;	/* as passed to the function */
+	int start, end;			/* on the seq counter, 0 if not run */
+	int visible;			/* after its checkpoint, for cookie order */
+	bool was_async;
+	async_cookie_t current_cookie;
+	struct task_struct *task;
+	struct completion *release;	/* wait for this before returning */
+	unsigned long sleep_us;
+	unsigned int ndeps;
+	int deps[4];			/* indices of earlier calls */
+};
+
+static void call_fn(void *data, async_cookie_t cookie)
+{
+	struct call *c = data;
+
+	c->start = atomic_inc_return(&seq);
+	c->seen_cookie = cookie;
+	c->was_async = current_is_async();
+	c->current_cookie = current_async_cookie();
+	c->task = current;
+	if (c->sleep_us)
+		usleep_range(c->sleep_us, c->sleep_us + 10);
+	if (c->release)
+		wait_for_completion_timeout(c->release, BLOCK_TIMEOUT);
+	c->end = atomic_inc_return(&seq);
+}
+
+/* Do the slow part in any order, the visible part in cookie order. */
+static void checkpoint_fn(void *data, async_cookie_t cookie)
+{
+	struct call *c = data;
+
+	c->start = atomic_inc_return(&seq);
+	usleep_range(c->sleep_us, c->sleep_us + 10);
+	async_synchronize_cookie(cookie);
+	c->visible = atomic_inc_return(&seq);
+	c->end = atomic_inc_return(&seq);
+}
+
+static struct call *calls_alloc(struct kunit *test, unsigned int n)
+{
+	struct call *c = kunit_kcalloc(test, n, sizeof(*c), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	return c;
+}
+
+/* Visible parts run in cookie order whatever the slow parts took. */
+static void async_test_cookie_order(struct kunit *test)
+{
+	struct call *c = calls_alloc(test, 16);
+	int i;
+
+	for (i = 0; i < 16; i++) {
+		c[i].sleep_us = (16 - i) * 500;
+		c[i].cookie = async_schedule(checkpoint_fn, &c[i]);
+	}
+	async_synchronize_full();
+	for (i = 0; i < 16; i++) {
+		KUNIT_EXPECT_NE(test, c[i].end, 0);
+		if (i)
+			KUNIT_EXPECT_GT(test, c[i].cookie, c[i - 1].cookie);
+		if (i)
+			KUNIT_EXPECT_GT(test, c[i].visible, c[i - 1].visible);
+	}
+}
+
+/* Schedule call i after its deps; every call's own deps index earlier calls. */
+static void schedule_graph(struct kunit *test, struct call *c, unsigned int n)
+{
+	async_cookie_t deps[ARRAY_SIZE(c->deps)];
+	unsigned int i, j;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < c[i].ndeps; j++)
+			deps[j] = c[c[i].deps[j]].cookie;
+		KUNIT_ASSERT_EQ(test, async_schedule_after(call_fn, &c[i], deps,
+							   c[i].ndeps, &c[i].cookie), 0);
+	}
+}
+
+static void random_graph(struct call *c, unsigned int n, u64 seed,
+			 unsigned int window, unsigned long max_sleep_us)
+{
+	struct rnd_state rnd;
+	unsigned int i, j, lo;
+
+	prandom_seed_state(&rnd, seed);
+	for (i = 0; i < n; i++) {
+		c[i].ndeps = i ? prandom_u32_state(&rnd) % (ARRAY_SIZE(c->deps) + 1) : 0;
+		lo = i > window ? i - window : 0;
+		for (j = 0; j < c[i].ndeps; j++)
+			c[i].deps[j] = lo + prandom_u32_state(&rnd) % (i - lo);
+		c[i].sleep_us = max_sleep_us ? prandom_u32_state(&rnd) % max_sleep_us : 0;
+	}
+}
+
+/* Every call started after each of its dependencies finished. */
+static void expect_graph_order(struct kunit *test, struct call *c, unsigned int n)
+{
+	unsigned int i, j, bad = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!c[i].end) {
+			bad++;
+			continue;
+		}
+		for (j = 0; j < c[i].ndeps; j++)
+			bad += c[i].start < c[c[i].deps[j]].end;
+	}
+	KUNIT_EXPECT_EQ(test, bad, 0);
+}
+
+static void async_test_dependency_order(struct kunit *test)
+{
+	static const u64 seeds[] = { 1, 42, 2024, 0xdeadbeef };
+	struct call *c = calls_alloc(test, 64);
+	unsigned int s;
+
+	for (s = 0; s < ARRAY_SIZE(seeds); s++) {
+		memset(c, 0, 64 * sizeof(*c));
+		random_graph(c, 64, seeds[s], 64, 300);
+		schedule_graph(test, c, 64);
+		async_synchronize_full();
+		expect_graph_order(test, c, 64);
+	}
+}
+
+/* A dependency that has finished already is met at once. */
+static void async_test_finished_dependency(struct kunit *test)
+{
+	struct call *c = calls_alloc(test, 2);
+	async_cookie_t dep;
+
+	c[0].cookie = async_schedule(call_fn, &c[0]);
+	async_synchronize_full();
+	KUNIT_EXPECT_TRUE(test, async_cookie_done(c[0].cookie));
+	dep = c[0].cookie;
+	KUNIT_ASSERT_EQ(test, async_schedule_after(call_fn, &c[1], &dep, 1,
+						   &c[1].cookie), 0);
+	KUNIT_EXPECT_EQ(test, async_synchronize_one(c[1].cookie), 0);
+	KUNIT_EXPECT_NE(test, c[1].end, 0);
+}
+
+/* An entry only waits for what it names, not for everything before it. */
+static void async_test_dependency_is_not_a_barrier(struct kunit *test)
+{
+	DECLARE_COMPLETION_ONSTACK(release);
+	struct call *c = calls_alloc(test, 3);
+	async_cookie_t dep;
+
+	c[0].release = &release;			/* blocked */
+	c[0].cookie = async_schedule(call_fn, &c[0]);
+	c[1].cookie = async_schedule(call_fn, &c[1]);
+	dep = c[1].cookie;
+	KUNIT_ASSERT_EQ(test, async_schedule_after(call_fn, &c[2], &dep, 1,
+						   &c[2].cookie), 0);
+	KUNIT_EXPECT_EQ(test, async_synchronize_one(c[2].cookie), 0);
+	KUNIT_EXPECT_NE(test, c[2].end, 0);
+	KUNIT_EXPECT_FALSE(test, async_cookie_done(c[0].cookie));
+	complete(&release);
+	async_synchronize_full();
+	KUNIT_EXPECT_GT(test, c[2].start, c[1].end);
+}
+
+/* async_synchronize_one() waits for that call and no other. */
+static void async_test_synchronize_one(struct kunit *test)
+{
+	DECLARE_COMPLETION_ONSTACK(release);
+	struct call *c = calls_alloc(test, 2);
+
+	c[0].release = &release;			/* earlier, blocked */
+	c[0].cookie = async_schedule(call_fn, &c[0]);
+	c[1].sleep_us = 2000;
+	c[1].cookie = async_schedule(call_fn, &c[1]);
+	KUNIT_EXPECT_EQ(test, async_synchronize_one(c[1].cookie), 0);
+	KUNIT_EXPECT_NE(test, c[1].end, 0);
+	KUNIT_EXPECT_TRUE(test, async_cookie_done(c[1].cookie));
+	KUNIT_EXPECT_FALSE(test, async_cookie_done(c[0].cookie));
+	complete(&release);
+	KUNIT_EXPECT_EQ(test, async_synchronize_one(c[0].cookie), 0);
+	KUNIT_EXPECT_NE(test, c[0].end, 0);
+	/* Finished calls return at once; cookies never handed out are errors. */
+	KUNIT_EXPECT_EQ(test, async_synchronize_one(c[0].cookie), 0);
+	KUNIT_EXPECT_EQ(test, async_synchronize_one(0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, async_synchronize_one(U64_MAX - 1), -EINVAL);
+}
+
+/* The cookie barrier waits for the calls before the cookie, no more. */
+static void async_test_synchronize_cookie(struct kunit *test)
+{
+	DECLARE_COMPLETION_ONSTACK(release);
+	struct call *c = calls_alloc(test, 3);
+
+	c[0].sleep_us = 3000;
+	c[0].cookie = async_schedule(call_fn, &c[0]);
+	c[1].cookie = async_schedule(call_fn, &c[1]);
+	c[2].release = &release;			/* later, blocked */
+	c[2].cookie = async_schedule(call_fn, &c[2]);
+	async_synchronize_cookie(c[2].cookie);
+	KUNIT_EXPECT_NE(test, c[0].end, 0);
+	KUNIT_EXPECT_NE(test, c[1].end, 0);
+	KUNIT_EXPECT_FALSE(test, async_cookie_done(c[2].cookie));
+	complete(&release);
+	async_synchronize_full();
+}
+
+static ASYNC_DOMAIN(test_domain);
+static ASYNC_DOMAIN_EXCLUSIVE(test_exclusive);
+
+/* Full barriers see registered domains, not exclusive ones. */
+static void async_test_domains(struct kunit *test)
+{
+	DECLARE_COMPLETION_ONSTACK(release);
+	struct call *c = calls_alloc(test, 3);
+
+	c[0].release = &release;
+	c[0].cookie = async_schedule_domain(call_fn, &c[0], &test_exclusive);
+	c[1].sleep_us = 2000;
+	c[1].cookie = async_schedule_domain(call_fn, &c[1], &test_domain);
+	async_synchronize_full();
+	KUNIT_EXPECT_NE(test, c[1].end, 0);
+	KUNIT_EXPECT_FALSE(test, async_cookie_done(c[0].cookie));
+
+	/* A domain barrier waits for its own domain only. */
+	c[2].cookie = async_schedule_domain(call_fn, &c[2], &test_domain);
+	async_synchronize_full_domain(&test_domain);
+	KUNIT_EXPECT_NE(test, c[2].end, 0);
+	KUNIT_EXPECT_FALSE(test, async_cookie_done(c[0].cookie));
+
+	complete(&release);
+	async_synchronize_full_domain(&test_exclusive);
+	KUNIT_EXPECT_NE(test, c[0].end, 0);
+}
+
+/* Dependencies cross domains; parked calls count for barriers. */
+static void async_test_full_sees_parked(struct kunit *test)
+{
+	struct call *c = calls_alloc(test, 2);
+	async_cookie_t dep;
+
+	c[0].sleep_us = 20000;
+	c[0].cookie = async_schedule_domain(call_fn, &c[0], &test_exclusive);
+	dep = c[0].cookie;
+	KUNIT_ASSERT_EQ(test, async_schedule_after_domain(call_fn, &c[1], &test_domain,
+							  &dep, 1, &c[1].cookie), 0);
+	async_synchronize_full();
+	KUNIT_EXPECT_NE(test, c[1].end, 0);
+	KUNIT_EXPECT_GT(test, c[1].start, c[0].end);
+	async_synchronize_full_domain(&test_exclusive);
+}
+
+static void async_test_current_is_async(struct kunit *test)
+{
+	struct call *c = calls_alloc(test, 1);
+
+	KUNIT_EXPECT_FALSE(test, current_is_async());
+	KUNIT_EXPECT_EQ(test, current_async_cookie(), 0);
+	c[0].cookie = async_schedule(call_fn, &c[0]);
+	async_synchronize_full();
+	KUNIT_EXPECT_TRUE(test, c[0].was_async);
+	KUNIT_EXPECT_EQ(test, c[0].current_cookie, c[0].cookie);
+	KUNIT_EXPECT_EQ(test, c[0].seen_cookie, c[0].cookie);
+}
+
+static void async_test_bad_arguments(struct kunit *test)
+{
+	async_cookie_t *deps = kunit_kcalloc(test, ASYNC_MAX_DEPS + 1, sizeof(*deps),
+					     GFP_KERNEL);
+	struct call *c = calls_alloc(test, 1);
+	async_cookie_t cookie = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, deps);
+
+	KUNIT_EXPECT_EQ(test, async_schedule_after(NULL, c, NULL, 0, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, async_schedule_after(call_fn, c, NULL, 1, NULL), -EINVAL);
+	deps[0] = 0;
+	KUNIT_EXPECT_EQ(test, async_schedule_after(call_fn, c, deps, 1, NULL), -EINVAL);
+	deps[0] = U64_MAX - 1;				/* never handed out */
+	KUNIT_EXPECT_EQ(test, async_schedule_after(call_fn, c, deps, 1, &cookie), -EINVAL);
+	KUNIT_EXPECT_EQ(test, cookie, 0);
+	KUNIT_EXPECT_EQ(test, async_schedule_after(call_fn, c, deps,
+						   ASYNC_MAX_DEPS + 1, NULL), -E2BIG);
+	async_synchronize_full();
+	KUNIT_EXPECT_EQ(test, c->start, 0);		/* nothing ran */
+}
+
+static atomic_t counted;
+
+static void count_fn(void *data, async_cookie_t cookie)
+{
+	atomic_inc(&counted);
+}
+
+static struct async_entry *no_entry(unsigned int ndeps, gfp_t gfp)
+{
+	return NULL;
+}
+
+/* Old calls run synchronously without memory; the new ones fail. */
+static void async_test_allocation_failure(struct kunit *test)
+{
+	struct call *c = calls_alloc(test, 2);
+	struct device *dev;
+	int ret;
+
+	dev = kunit_device_register(test, "async-test");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
+	atomic_set(&counted, 0);
+	kunit_activate_static_stub(test, async_alloc_entry, no_entry);
+
+	c[0].cookie = async_schedule(call_fn, &c[0]);
+	KUNIT_EXPECT_NE(test, c[0].end, 0);		/* ran in the caller */
+	KUNIT_EXPECT_PTR_EQ(test, c[0].task, current);
+	KUNIT_EXPECT_FALSE(test, c[0].was_async);
+	KUNIT_EXPECT_TRUE(test, async_cookie_done(c[0].cookie));
+
+	ret = async_schedule_after(call_fn, &c[1], NULL, 0, &c[1].cookie);
+	KUNIT_EXPECT_EQ(test, ret, -ENOMEM);
+
+	KUNIT_EXPECT_FALSE(test, async_schedule_dev_nocall(count_fn, dev));
+
+	kunit_deactivate_static_stub(test, async_alloc_entry);
+	async_synchronize_full();
+	KUNIT_EXPECT_EQ(test, c[1].start, 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&counted), 0);
+}
+
+/*
+ * 32768 calls parked behind one blocked call hold no worker; past that
+ * many pending calls, the old API runs synchronously.
+ */
+#define MANY	32768
+
+static void async_test_parked_hold_no_worker(struct kunit *test)
+{
+	DECLARE_COMPLETION_ONSTACK(release);
+	struct call *c = kvcalloc(MANY + 2, sizeof(*c), GFP_KERNEL);
+	async_cookie_t dep;
+	unsigned int i, bad = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	c[0].release = &release;
+	c[0].cookie = async_schedule(call_fn, &c[0]);
+	dep = c[0].cookie;
+	for (i = 1; i <= MANY; i++)
+		bad += async_schedule_after(call_fn, &c[i], &dep, 1, &c[i].cookie) != 0;
+	KUNIT_EXPECT_EQ(test, bad, 0);
+	KUNIT_EXPECT_EQ(test, c[1].start, 0);
+
+	c[MANY + 1].cookie = async_schedule(call_fn, &c[MANY + 1]);
+	KUNIT_EXPECT_PTR_EQ(test, c[MANY + 1].task, current);
+
+	complete(&release);
+	async_synchronize_full();
+	for (i = 1; i <= MANY; i++)
+		bad += !c[i].end || c[i].start < c[0].end;
+	KUNIT_EXPECT_EQ(test, bad, 0);
+	kvfree(c);
+}
+
+/* 10,000 calls with random dependencies finish, in order, without a stall. */
+#define STRESS	10000
+
+static void async_test_stress(struct kunit *test)
+{
+	struct call *c = kvcalloc(STRESS, sizeof(*c), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	random_graph(c, STRESS, 7, 200, 0);
+	schedule_graph(test, c, STRESS);
+	async_synchronize_full();
+	expect_graph_order(test, c, STRESS);
+	kvfree(c);
+}
+
+static struct kunit_case async_test_cases[] = {
+	KUNIT_CASE(async_test_cookie_order),
+	KUNIT_CASE(async_test_dependency_order),
+	KUNIT_CASE(async_test_finished_dependency),
+	KUNIT_CASE(async_test_dependency_is_not_a_barrier),
+	KUNIT_CASE(async_test_synchronize_one),
+	KUNIT_CASE(async_test_synchronize_cookie),
+	KUNIT_CASE(async_test_domains),
+	KUNIT_CASE(async_test_full_sees_parked),
+	KUNIT_CASE(async_test_current_is_async),
+	KUNIT_CASE(async_test_bad_arguments),
+	KUNIT_CASE(async_test_allocation_failure),
+	KUNIT_CASE_SLOW(async_test_parked_hold_no_worker),
+	KUNIT_CASE_SLOW(async_test_stress),
+	{}
+};
+
+static struct kunit_suite async_test_suite = {
+	.name = "async",
+	.test_cases = async_test_cases,
+};
+
+kunit_test_suite(async_test_suite);
+
+MODULE_DESCRIPTION("KUnit tests for asynchronous function calls");
+MODULE_LICENSE("GPL");
