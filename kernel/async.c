@@ -599,13 +599,18 @@ static void async_lockdep_wait(async_cookie_t last)
 	}
 }
 
-static void async_wait(struct async_waiter *w, const char *kind,
+/*
+ * Wait for @w if @wait, tracing the wait even when it is over at once,
+ * the way initcall_debug always printed it.
+ */
+static void async_wait(struct async_waiter *w, bool wait, const char *kind,
 		       async_cookie_t cookie)
 {
 	ktime_t start = ktime_get();
 
 	trace_async_wait_begin(kind, cookie);
-	wait_for_completion(&w->done);
+	if (wait)
+		wait_for_completion(&w->done);
 	trace_async_wait_end(kind, cookie, ktime_us_delta(ktime_get(), start));
 }
 
@@ -642,9 +647,8 @@ void async_synchronize_cookie_domain(async_cookie_t cookie,
 		async_add_waiter(waiters, &w);
 	spin_unlock_irqrestore(&async_lock, flags);
 
-	if (wait)
-		async_wait(&w, cookie == ASYNC_COOKIE_MAX ? "full" : "cookie",
-			   cookie == ASYNC_COOKIE_MAX ? 0 : cookie);
+	async_wait(&w, wait, cookie == ASYNC_COOKIE_MAX ? "full" : "cookie",
+		   cookie == ASYNC_COOKIE_MAX ? 0 : cookie);
 }
 EXPORT_SYMBOL_GPL(async_synchronize_cookie_domain);
 
@@ -720,8 +724,7 @@ int async_synchronize_one(async_cookie_t cookie)
 	spin_unlock_irqrestore(&async_lock, flags);
 
 	async_lockdep_wait(cookie);
-	if (wait)
-		async_wait(&w, "one", cookie);
+	async_wait(&w, wait, "one", cookie);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(async_synchronize_one);
