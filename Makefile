@@ -17,7 +17,7 @@ CMDLINE ?=
 STEPS ?=
 TIMEOUT ?= 600
 
-.PHONY: help deps prepare stock-tree kernel-test kernel-lean kernel-stock \
+.PHONY: bench-async help deps prepare stock-tree kernel-test kernel-lean kernel-stock \
 	initramfs-test initramfs-lean initramfs-stock run test boot \
 	refresh-patches reset-tree clean distclean
 
@@ -29,6 +29,7 @@ help:
 ##   test               host tests, style checks, the debug kernel booted
 ##                      with KUnit and kselftests; ONLY="host style boots"
 ##                      picks stages
+##   bench-async        kernel/async.c costs, project vs stock (lean)
 ##   boot               one boot: FLAVOUR=test|lean|stock CMDLINE="..."
 ##                      STEPS=info,kselftest,... INTERACTIVE=1 for a shell
 ##
@@ -74,6 +75,9 @@ boot: initramfs-$(FLAVOUR)
 	@$(S)/boot.sh -t $(TIMEOUT) \
 		$(if $(filter 1,$(INTERACTIVE)),-i -s shell,-v $(if $(STEPS),-s $(STEPS))) \
 		-n boot-$(FLAVOUR) -c "$(CMDLINE)" $(FLAVOUR)
+
+bench-async: prepare
+	@$(S)/bench-async.sh
 
 refresh-patches: deps
 	@$(S)/tree.sh refresh $(if $(NEW),NEW=$(NEW))

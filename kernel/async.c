@@ -39,22 +39,29 @@
  *    async_schedule*() returns (async_schedule_dev_nocall() returns false
  *    instead).
  *
+ *  - A domain may limit how many of its entries run at once
+ *    (async_domain_set_max_active()).  Entries ready beyond the limit wait
+ *    on the domain's throttled list, again without a worker, and run in
+ *    the order they became ready.  An entry that waits for earlier
+ *    entries lends its slot out for the time of the wait, so a limited
+ *    domain cannot fill up with entries all waiting for one that is
+ *    held back.
+ *
  *  - A completion wakes only the waiters it satisfies: the waiters of
  *    that entry, and the barrier waiters of its domain whose checkpoint
  *    is now below the domain's earliest pending cookie.  Waiters are kept
  *    sorted by checkpoint, so each wake-up costs O(woken).  Scheduling
  *    and completion cost O(1) amortized plus O(dependencies): pending
- *    lists are in cookie order by construction, and cookies are looked up
- *    in an xarray whose indices are dense.
+ *    lists are in cookie order by construction, and pending cookies are
+ *    looked up in a chained hash table that doubles when it fills up.
  *
  * Locking:
  *
- *   async_lock  (spinlock, IRQ-safe; the innermost lock but for the
- *               xarray's own, which is only ever taken under it)
- *     protects  next_cookie, entry_count, async_entries, every domain's
- *               pending and waiters lists, async_global_pending,
- *               async_global_waiters, and in every entry the list heads
- *               and ndeps_pending.
+ *   async_lock  (spinlock, IRQ-safe; the innermost lock)
+ *     protects  next_cookie, entry_count, the cookie hash, every domain's
+ *               lists and counters, async_global_pending,
+ *               async_global_waiters, and in every entry the list heads,
+ *               ndeps_pending and active.
  *
  * An entry's cookie, func, data, domain and node are set before it is
  * published under async_lock and never change.  The workqueue is queued
@@ -79,6 +86,7 @@
 #include <linux/atomic.h>
 #include <linux/completion.h>
 #include <linux/export.h>
+#include <linux/hash.h>
 #include <linux/init.h>
 #include <linux/ktime.h>
 #include <linux/lockdep.h>
@@ -87,7 +95,6 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
-#include <linux/xarray.h>
 #include <kunit/static_stub.h>
 #include <kunit/visibility.h>
 
@@ -112,6 +119,7 @@ struct async_dep {
 
 /**
  * struct async_entry - one scheduled call
+ * @hash: in the cookie hash (async_lock)
  * @domain_list: in @domain->pending, in cookie order (async_lock)
  * @global_list: in async_global_pending if @domain is registered, else
  *	empty (async_lock)
@@ -119,8 +127,8 @@ struct async_dep {
  *	(async_lock)
  * @waiters: async_waiter.node of async_synchronize_one() callers
  *	(async_lock)
- * @ready: on a local list between its last dependency finishing and
- *	being queued (async_lock, then the completing task)
+ * @ready: on @domain->throttled, or on a local list between becoming
+ *	ready and being queued (async_lock, then the task that queues it)
  * @work: runs the entry on async_wq
  * @cookie: the entry's cookie
  * @func: the function to run
@@ -128,10 +136,12 @@ struct async_dep {
  * @domain: the domain the entry is accounted in
  * @node: NUMA node to run on, or NUMA_NO_NODE
  * @ndeps_pending: dependencies that have not finished yet (async_lock)
+ * @active: counted in @domain->active (async_lock)
  * @ndeps: number of @deps
  * @deps: the edges to this entry's dependencies
  */
 struct async_entry {
+	struct hlist_node	hash;
 	struct list_head	domain_list;
 	struct list_head	global_list;
 	struct list_head	dependents;
@@ -144,6 +154,7 @@ struct async_entry {
 	struct async_domain	*domain;
 	int			node;
 	unsigned int		ndeps_pending;
+	bool			active;
 	unsigned int		ndeps;
 	struct async_dep	deps[] __counted_by(ndeps);
 };
@@ -164,7 +175,11 @@ struct async_waiter {
 static DEFINE_SPINLOCK(async_lock);
 static async_cookie_t next_cookie = 1;			/* async_lock */
 static unsigned int entry_count;			/* async_lock */
-static DEFINE_XARRAY(async_entries);			/* async_lock */
+/* Pending entries by cookie: 2^async_hash_bits chains (async_lock). */
+#define ASYNC_HASH_MIN_BITS	8
+static struct hlist_head async_hash_min[1 << ASYNC_HASH_MIN_BITS];
+static struct hlist_head *async_hash = async_hash_min;
+static unsigned int async_hash_bits = ASYNC_HASH_MIN_BITS;
 static LIST_HEAD(async_global_pending);			/* async_lock */
 static LIST_HEAD(async_global_waiters);			/* async_lock */
 static ASYNC_DOMAIN(async_dfl_domain);
@@ -204,6 +219,58 @@ void async_trace_format_deps(char *buf, size_t len, const async_cookie_t *deps,
 				  i ? "," : "", deps[i]);
 	if (ndeps > n)
 		scnprintf(buf + used, len - used, "+");
+}
+
+static struct hlist_head *async_chain(async_cookie_t cookie)
+{
+	return &async_hash[hash_64(cookie, async_hash_bits)];
+}
+
+/* The pending entry with @cookie, or NULL if it finished or never was. */
+static struct async_entry *async_lookup(async_cookie_t cookie)
+{
+	struct async_entry *entry;
+
+	lockdep_assert_held(&async_lock);
+
+	hlist_for_each_entry(entry, async_chain(cookie), hash)
+		if (entry->cookie == cookie)
+			return entry;
+	return NULL;
+}
+
+/*
+ * Resize the hash to 2^@bits chains.  Allocation failure is fine: the
+ * chains just get longer.  Each entry is moved once per doubling, so
+ * this is O(1) amortized per entry.
+ */
+static void async_hash_resize(unsigned int bits)
+{
+	struct hlist_head *old = async_hash, *new = async_hash_min;
+	unsigned int i, old_bits = async_hash_bits;
+	struct async_entry *entry;
+	struct hlist_node *tmp;
+
+	lockdep_assert_held(&async_lock);
+
+	if (bits > ASYNC_HASH_MIN_BITS) {
+		new = kmalloc_array(1U << bits, sizeof(*new),
+				    GFP_ATOMIC | __GFP_NOWARN);
+		if (!new)
+			return;
+	}
+	for (i = 0; i < 1U << bits; i++)
+		INIT_HLIST_HEAD(&new[i]);
+	async_hash = new;
+	async_hash_bits = bits;
+	for (i = 0; i < 1U << old_bits; i++) {
+		hlist_for_each_entry_safe(entry, tmp, &old[i], hash) {
+			hlist_del(&entry->hash);
+			hlist_add_head(&entry->hash, async_chain(entry->cookie));
+		}
+	}
+	if (old != async_hash_min)
+		kfree(old);
 }
 
 /* Earliest pending cookie on a pending list, or ASYNC_COOKIE_MAX. */
@@ -260,17 +327,55 @@ static void async_wake(struct list_head *wake)
 		complete(&w->done);
 }
 
-static void async_queue_entry(struct async_entry *entry)
+/* @entry may run: onto @run, or onto the throttled list of its domain. */
+static void async_ready(struct async_entry *entry, struct list_head *run)
 {
-	queue_work_node(entry->node, async_wq, &entry->work);
+	struct async_domain *domain = entry->domain;
+
+	lockdep_assert_held(&async_lock);
+
+	if (domain->max_active && domain->active >= domain->max_active) {
+		list_add_tail(&entry->ready, &domain->throttled);
+		return;
+	}
+	domain->active++;
+	entry->active = true;
+	list_add_tail(&entry->ready, run);
+}
+
+/* Let throttled entries of @domain take the slots that are free. */
+static void async_unthrottle(struct async_domain *domain, struct list_head *run)
+{
+	struct async_entry *entry;
+
+	lockdep_assert_held(&async_lock);
+
+	while (!list_empty(&domain->throttled) &&
+	       (!domain->max_active || domain->active < domain->max_active)) {
+		entry = list_first_entry(&domain->throttled, struct async_entry,
+					 ready);
+		list_del(&entry->ready);
+		domain->active++;
+		entry->active = true;
+		list_add_tail(&entry->ready, run);
+	}
+}
+
+/* Queue the entries that async_ready() and async_unthrottle() picked. */
+static void async_queue_list(struct list_head *run)
+{
+	struct async_entry *entry, *tmp;
+
+	list_for_each_entry_safe(entry, tmp, run, ready)
+		queue_work_node(entry->node, async_wq, &entry->work);
 }
 
 /*
- * Unlink a finished entry: queue the dependents it was the last
- * dependency of (onto @ready) and collect the waiters it satisfies (onto
- * @wake).
+ * Unlink a finished entry: pick the entries that may run now (the
+ * dependents it was the last dependency of, and those its slot frees)
+ * onto @run, and collect the waiters it satisfies onto @wake.
  */
-static void async_retire(struct async_entry *entry, struct list_head *ready,
+static void async_retire(struct async_entry *entry, struct list_head *run,
 			 struct list_head *wake)
 {
 	struct async_domain *domain = entry->domain;
@@ -285,13 +390,18 @@ static void async_retire(struct async_entry *entry, struct list_head *ready,
 		glob_head = async_global_pending.next == &entry->global_list;
 		list_del_init(&entry->global_list);
 	}
-	xa_erase(&async_entries, (unsigned long)entry->cookie);
+	hlist_del(&entry->hash);
 	entry_count--;
+	if (!entry_count && async_hash_bits > ASYNC_HASH_MIN_BITS)
+		async_hash_resize(ASYNC_HASH_MIN_BITS);
+	if (entry->active)
+		domain->active--;
 
 	list_for_each_entry(dep, &entry->dependents, node) {
 		if (!--dep->entry->ndeps_pending)
-			list_add_tail(&dep->entry->ready, ready);
+			async_ready(dep->entry, run);
 	}
+	async_unthrottle(domain, run);
 	list_splice_tail_init(&entry->waiters, wake);
 	if (dom_head)
 		async_collect_waiters(&domain->waiters,
@@ -304,17 +414,15 @@ static void async_retire(struct async_entry *entry, struct list_head *ready,
 
 static void async_complete(struct async_entry *entry)
 {
-	struct async_entry *e, *tmp;
 	unsigned long flags;
-	LIST_HEAD(ready);
+	LIST_HEAD(run);
 	LIST_HEAD(wake);
 
 	spin_lock_irqsave(&async_lock, flags);
-	async_retire(entry, &ready, &wake);
+	async_retire(entry, &run, &wake);
 	spin_unlock_irqrestore(&async_lock, flags);
 
-	list_for_each_entry_safe(e, tmp, &ready, ready)
-		async_queue_entry(e);
+	async_queue_list(&run);
 	async_wake(&wake);
 	kfree(entry);
 }
@@ -353,14 +461,12 @@ EXPORT_SYMBOL_IF_KUNIT(async_alloc_entry);
 
 /*
  * Give @entry its cookie and publish it; link it to each dependency that
- * has not finished.  Return 0, -EINVAL for a dependency that was never
- * handed out, or -ENOMEM if the entry cannot be indexed; on error nothing
- * is published.
+ * has not finished.  Return 0, or -EINVAL for a dependency that was never
+ * handed out, in which case nothing is published.
  */
 static int async_publish(struct async_entry *entry, const async_cookie_t *deps)
 {
 	unsigned int i;
-	int ret;
 
 	lockdep_assert_held(&async_lock);
 
@@ -368,19 +474,15 @@ static int async_publish(struct async_entry *entry, const async_cookie_t *deps)
 		if (!deps[i] || deps[i] >= next_cookie)
 			return -EINVAL;
 	}
-	entry->cookie = next_cookie;
-	ret = xa_insert(&async_entries, (unsigned long)entry->cookie, entry,
-			GFP_ATOMIC);
-	if (ret)
-		return ret == -EBUSY ? -ENOMEM : ret;
-	next_cookie++;
-	entry_count++;
+	entry->cookie = next_cookie++;
+	hlist_add_head(&entry->hash, async_chain(entry->cookie));
+	if (++entry_count > 2U << async_hash_bits)
+		async_hash_resize(async_hash_bits + 1);
 
 	for (i = 0; i < entry->ndeps; i++) {
-		struct async_entry *dep;
+		struct async_entry *dep = async_lookup(deps[i]);
 
-		dep = xa_load(&async_entries, (unsigned long)deps[i]);
-		if (!dep || dep->cookie != deps[i])
+		if (!dep)
 			continue;	/* finished already */
 		entry->deps[i].entry = entry;
 		list_add_tail(&entry->deps[i].node, &dep->dependents);
@@ -414,6 +516,7 @@ static bool async_schedule_now(async_func_t func, void *data, int node,
 	async_cookie_t cookie = 0;
 	unsigned long flags;
 	int ret = -ENOMEM;
+	LIST_HEAD(run);
 
 	spin_lock_irqsave(&async_lock, flags);
 	if (entry && entry_count < MAX_WORK) {
@@ -423,6 +526,7 @@ static bool async_schedule_now(async_func_t func, void *data, int node,
 	if (!ret) {
 		cookie = entry->cookie;
 		trace_async_queue(cookie, func, NULL, 0, 0, false);
+		async_ready(entry, &run);
 	} else if (!nocall) {
 		/* Run in the caller, under a cookie of its own. */
 		cookie = next_cookie++;
@@ -431,7 +535,7 @@ static bool async_schedule_now(async_func_t func, void *data, int node,
 	spin_unlock_irqrestore(&async_lock, flags);
 
 	if (!ret) {
-		async_queue_entry(entry);
+		async_queue_list(&run);
 	} else {
 		kfree(entry);
 		if (nocall)
@@ -542,6 +646,7 @@ int async_schedule_node_domain_after(async_func_t func, void *data, int node,
 	unsigned long flags;
 	unsigned int pending;
 	async_cookie_t c;
+	LIST_HEAD(run);
 	int ret;
 
 	if (!func || (ndeps && !deps))
@@ -560,6 +665,8 @@ int async_schedule_node_domain_after(async_func_t func, void *data, int node,
 		c = entry->cookie;
 		pending = entry->ndeps_pending;
 		trace_async_queue(c, func, deps, ndeps, pending, false);
+		if (!pending)
+			async_ready(entry, &run);
 	}
 	spin_unlock_irqrestore(&async_lock, flags);
 	if (ret) {
@@ -567,8 +674,7 @@ int async_schedule_node_domain_after(async_func_t func, void *data, int node,
 		return ret;
 	}
 
-	if (!pending)
-		async_queue_entry(entry);
+	async_queue_list(&run);
 	if (cookie)
 		*cookie = c;
 	return 0;
@@ -606,11 +712,34 @@ static void async_lockdep_wait(async_cookie_t last)
 static void async_wait(struct async_waiter *w, bool wait, const char *kind,
 		       async_cookie_t cookie)
 {
+	struct async_entry *self = wait ? async_current_entry() : NULL;
 	ktime_t start = ktime_get();
+	unsigned long flags;
+	bool lent = false;
+	LIST_HEAD(run);
 
 	trace_async_wait_begin(kind, cookie);
+	if (self && self->domain->max_active) {
+		/* Lend this entry's slot to a throttled one while it waits. */
+		spin_lock_irqsave(&async_lock, flags);
+		lent = self->active;
+		if (lent) {
+			self->active = false;
+			self->domain->active--;
+			async_unthrottle(self->domain, &run);
+		}
+		spin_unlock_irqrestore(&async_lock, flags);
+		async_queue_list(&run);
+	}
 	if (wait)
 		wait_for_completion(&w->done);
+	if (lent) {
+		/* Take it back, even beyond the limit for a while. */
+		spin_lock_irqsave(&async_lock, flags);
+		self->active = true;
+		self->domain->active++;
+		spin_unlock_irqrestore(&async_lock, flags);
+	}
 	trace_async_wait_end(kind, cookie, ktime_us_delta(ktime_get(), start));
 }
 
@@ -715,8 +844,8 @@ int async_synchronize_one(async_cookie_t cookie)
 		spin_unlock_irqrestore(&async_lock, flags);
 		return -EINVAL;
 	}
-	entry = xa_load(&async_entries, (unsigned long)cookie);
-	if (entry && entry->cookie == cookie) {
+	entry = async_lookup(cookie);
+	if (entry) {
 		init_completion(&w.done);
 		list_add_tail(&w.node, &entry->waiters);
 		wait = true;
@@ -730,6 +859,33 @@ int async_synchronize_one(async_cookie_t cookie)
 EXPORT_SYMBOL_GPL(async_synchronize_one);
 
 /**
+ * async_domain_set_max_active() - limit how many calls of a domain run at once
+ * @domain: the domain
+ * @max_active: the limit, or 0 for none
+ *
+ * Calls of @domain that are ready to run beyond the limit wait, without a
+ * worker, until a running one returns.  Raising the limit starts waiting
+ * calls at once.  The limit is soft in one way: a call that waits for
+ * earlier calls (async_synchronize_cookie() and friends) lets another one
+ * run meanwhile, and takes its slot back when its wait is over.
+ *
+ * Context: Any context.
+ */
+void async_domain_set_max_active(struct async_domain *domain,
+				 unsigned int max_active)
+{
+	unsigned long flags;
+	LIST_HEAD(run);
+
+	spin_lock_irqsave(&async_lock, flags);
+	domain->max_active = max_active;
+	async_unthrottle(domain, &run);
+	spin_unlock_irqrestore(&async_lock, flags);
+	async_queue_list(&run);
+}
+EXPORT_SYMBOL_GPL(async_domain_set_max_active);
+
+/**
  * async_cookie_done() - has a call finished?
  * @cookie: the cookie of the call
  *
@@ -740,14 +896,11 @@ EXPORT_SYMBOL_GPL(async_synchronize_one);
  */
 bool async_cookie_done(async_cookie_t cookie)
 {
-	struct async_entry *entry;
 	unsigned long flags;
 	bool done;
 
 	spin_lock_irqsave(&async_lock, flags);
-	entry = xa_load(&async_entries, (unsigned long)cookie);
-	done = cookie && cookie < next_cookie &&
-	       !(entry && entry->cookie == cookie);
+	done = cookie && cookie < next_cookie && !async_lookup(cookie);
 	spin_unlock_irqrestore(&async_lock, flags);
 	return done;
 }

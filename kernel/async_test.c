@@ -37,6 +37,7 @@ struct call {
 	async_cookie_t current_cookie;
 	struct task_struct *task;
 	struct completion *release;	/* wait for this before returning */
+	struct async_domain *wait_in;	/* limited_fn: then wait for earlier */
 	unsigned long sleep_us;
 	unsigned int ndeps;
 	int deps[4];			/* indices of earlier calls */
@@ -283,6 +284,74 @@ static void async_test_full_sees_parked(struct kunit *test)
 	async_synchronize_full_domain(&test_exclusive);
 }
 
+static ASYNC_DOMAIN_EXCLUSIVE(test_limited);
+static atomic_t running, max_running;
+
+static void limited_fn(void *data, async_cookie_t cookie)
+{
+	struct call *c = data;
+	int now = atomic_inc_return(&running), max;
+
+	do {
+		max = atomic_read(&max_running);
+	} while (now > max && atomic_cmpxchg(&max_running, max, now) != max);
+	call_fn(data, cookie);
+	if (c->wait_in)
+		async_synchronize_cookie_domain(cookie, c->wait_in);
+	atomic_dec(&running);
+}
+
+/* No more calls of a limited domain run at once than its limit. */
+static void async_test_domain_limit(struct kunit *test)
+{
+	struct call *c = calls_alloc(test, 12);
+	int i;
+
+	atomic_set(&running, 0);
+	atomic_set(&max_running, 0);
+	async_domain_set_max_active(&test_limited, 2);
+	for (i = 0; i < 12; i++) {
+		c[i].sleep_us = 1000;
+		c[i].cookie = async_schedule_domain(limited_fn, &c[i], &test_limited);
+	}
+	async_synchronize_full_domain(&test_limited);
+	async_domain_set_max_active(&test_limited, 0);
+	for (i = 0; i < 12; i++)
+		KUNIT_EXPECT_NE(test, c[i].end, 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&max_running), 2);
+}
+
+/*
+ * With a limit of one, a later call that holds the slot and waits for an
+ * earlier call which becomes ready only then must lend its slot out.
+ */
+static void async_test_domain_limit_lends_slot(struct kunit *test)
+{
+	DECLARE_COMPLETION_ONSTACK(release);
+	struct call *c = calls_alloc(test, 3);
+	unsigned long timeout = jiffies + BLOCK_TIMEOUT;
+	async_cookie_t dep;
+
+	async_domain_set_max_active(&test_limited, 1);
+	c[0].release = &release;			/* unlimited domain */
+	c[0].cookie = async_schedule_domain(call_fn, &c[0], &test_exclusive);
+	dep = c[0].cookie;
+	KUNIT_ASSERT_EQ(test, async_schedule_after_domain(limited_fn, &c[1], &test_limited,
+							  &dep, 1, &c[1].cookie), 0);
+	c[2].wait_in = &test_limited;			/* then waits for c[1] */
+	c[2].cookie = async_schedule_domain(limited_fn, &c[2], &test_limited);
+	/* c[2] holds the only slot before c[1] is ready to run. */
+	while (!READ_ONCE(c[2].end) && time_before(jiffies, timeout))
+		usleep_range(1000, 2000);
+	KUNIT_EXPECT_NE(test, READ_ONCE(c[2].end), 0);
+	complete(&release);
+	async_synchronize_full_domain(&test_limited);
+	async_domain_set_max_active(&test_limited, 0);
+	async_synchronize_full_domain(&test_exclusive);
+	KUNIT_EXPECT_GT(test, c[1].start, c[0].end);
+	KUNIT_EXPECT_NE(test, c[2].end, 0);
+}
+
 static void async_test_current_is_async(struct kunit *test)
 {
 	struct call *c = calls_alloc(test, 1);
@@ -416,6 +485,8 @@ static struct kunit_case async_test_cases[] = {
 	KUNIT_CASE(async_test_synchronize_cookie),
 	KUNIT_CASE(async_test_domains),
 	KUNIT_CASE(async_test_full_sees_parked),
+	KUNIT_CASE(async_test_domain_limit),
+	KUNIT_CASE(async_test_domain_limit_lends_slot),
 	KUNIT_CASE(async_test_current_is_async),
 	KUNIT_CASE(async_test_bad_arguments),
 	KUNIT_CASE(async_test_allocation_failure),

@@ -9,6 +9,7 @@
 #   -c CMDLINE    extra kernel parameters
 #   -t SECONDS    guest timeout (default 600); QEMU is killed after it
 #   -q ARGS       extra QEMU arguments
+#   -I CPIO       initramfs (default build/initramfs/FLAVOUR.cpio)
 #   -i            interactive: the console is the terminal (make boot)
 #   -v            show the whole console instead of the harness lines
 #
@@ -19,14 +20,15 @@
 set -eu
 . "$(dirname "$0")/lib.sh"
 
-name= steps=info cmdline= timeout=600 qargs= interactive=0 verbose=0
-while getopts "n:s:c:t:q:iv" o; do
+name= steps=info cmdline= timeout=600 qargs= interactive=0 verbose=0 initrd=
+while getopts "n:s:c:t:q:I:iv" o; do
 	case $o in
 	n) name=$OPTARG ;;
 	s) steps=$OPTARG ;;
 	c) cmdline=$OPTARG ;;
 	t) timeout=$OPTARG ;;
 	q) qargs=$OPTARG ;;
+	I) initrd=$OPTARG ;;
 	i) interactive=1 ;;
 	v) verbose=1 ;;
 	*) exit 1 ;;
@@ -37,7 +39,7 @@ flavour=${1:?usage: boot.sh [options] FLAVOUR}
 name=${name:-$flavour}
 obj=$BUILD/obj/$flavour
 kernel=$obj/arch/x86/boot/bzImage
-initrd=$BUILD/initramfs/$flavour.cpio
+initrd=${initrd:-$BUILD/initramfs/$flavour.cpio}
 [ -f "$kernel" ] || die "no $flavour kernel: build it first"
 [ -f "$initrd" ] || die "no $flavour initramfs: build it first"
 case "$timeout" in ''|*[!0-9]*) die "boot.sh: -t wants seconds, got '$timeout'" ;; esac

@@ -7,7 +7,9 @@
 # content changed (file mtimes are fixed), so an unchanged tree costs
 # nothing downstream.
 #
-# Usage: initramfs.sh FLAVOUR
+# Usage: initramfs.sh FLAVOUR [VARIANT]
+#   EXTRA_KO="a.ko b.ko" adds out-of-tree modules under /extra; the archive
+#   is then build/initramfs/FLAVOUR-VARIANT.cpio.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -15,8 +17,9 @@ flavour=${1:?usage: initramfs.sh FLAVOUR}
 obj=$BUILD/obj/$flavour
 src=$KSRC
 [ "$flavour" = stock ] && src=$KSTOCK
-stage=$BUILD/initramfs/$flavour
-cpio=$BUILD/initramfs/$flavour.cpio
+name=$flavour${2:+-$2}
+stage=$BUILD/initramfs/$name
+cpio=$BUILD/initramfs/$name.cpio
 [ -f "$obj/.built" ] || die "the $flavour kernel is not built"
 
 rm -rf "$stage"
@@ -38,6 +41,9 @@ copy_prog bash /bin/bash
 install -m 0755 "$TOP/guest/init" "$stage/init"
 cp -r "$TOP/guest/steps" "$stage/harness/"
 [ -d "$obj/modinst/lib" ] && cp -a "$obj/modinst/lib" "$stage/"
+for ko in ${EXTRA_KO:-}; do
+	install -D -m 0644 "$ko" "$stage/extra/$(basename "$ko")"
+done
 
 # kselftests, installed by the kselftest build system with its runner.
 if [ "$src" = "$KSRC" ] && [ -d "$TOP/tools/testing/selftests/async_probe" ]; then
@@ -50,17 +56,17 @@ fi
 cat >"$stage/etc/passwd" <<'PW'
 root:x:0:0:root:/root:/bin/sh
 PW
-cat >"$BUILD/initramfs/$flavour.spec" <<'SPEC'
+cat >"$BUILD/initramfs/$name.spec" <<'SPEC'
 nod /dev/console 0600 0 0 c 5 1
 nod /dev/null 0666 0 0 c 1 3
 SPEC
 
 tmp=$cpio.tmp
 (cd "$obj" && sh "$src/usr/gen_initramfs.sh" -o "$tmp" -u squash -g squash -d @0 \
-	"$stage" "$BUILD/initramfs/$flavour.spec")
+	"$stage" "$BUILD/initramfs/$name.spec")
 if cmp -s "$tmp" "$cpio"; then
 	rm -f "$tmp"
 else
 	mv "$tmp" "$cpio"
-	note "initramfs for $flavour: $(du -h "$cpio" | cut -f1)"
+	note "initramfs $name: $(du -h "$cpio" | cut -f1)"
 fi

@@ -29,6 +29,11 @@ typedef void (*async_func_t) (void *data, async_cookie_t cookie);
  *	cookie order (async_lock)
  * @waiters: tasks waiting for the domain's earliest pending cookie to
  *	move past a given cookie, in cookie order (async_lock)
+ * @throttled: entries ready to run but held back by @max_active, in the
+ *	order they became ready (async_lock)
+ * @max_active: how many entries of the domain may be on the workqueue at
+ *	once, 0 for no limit (async_lock)
+ * @active: entries of the domain on the workqueue now (async_lock)
  * @registered: the domain takes part in async_synchronize_full()
  *
  * Define one with ASYNC_DOMAIN() or ASYNC_DOMAIN_EXCLUSIVE(); the fields
@@ -37,25 +42,30 @@ typedef void (*async_func_t) (void *data, async_cookie_t cookie);
 struct async_domain {
 	struct list_head pending;
 	struct list_head waiters;
+	struct list_head throttled;
+	unsigned int max_active;
+	unsigned int active;
 	unsigned registered:1;
 };
+
+#define __ASYNC_DOMAIN_INIT(_name, _registered) {			\
+	.pending = LIST_HEAD_INIT(_name.pending),			\
+	.waiters = LIST_HEAD_INIT(_name.waiters),			\
+	.throttled = LIST_HEAD_INIT(_name.throttled),			\
+	.registered = _registered }
 
 /*
  * A domain whose entries are also waited for by async_synchronize_full().
  */
 #define ASYNC_DOMAIN(_name) \
-	struct async_domain _name = { .pending = LIST_HEAD_INIT(_name.pending), \
-				      .waiters = LIST_HEAD_INIT(_name.waiters), \
-				      .registered = 1 }
+	struct async_domain _name = __ASYNC_DOMAIN_INIT(_name, 1)
 
 /*
  * A domain that async_synchronize_full() ignores.  It may go out of scope
  * once async_synchronize_full_domain() on it has returned.
  */
 #define ASYNC_DOMAIN_EXCLUSIVE(_name) \
-	struct async_domain _name = { .pending = LIST_HEAD_INIT(_name.pending), \
-				      .waiters = LIST_HEAD_INIT(_name.waiters), \
-				      .registered = 0 }
+	struct async_domain _name = __ASYNC_DOMAIN_INIT(_name, 0)
 
 async_cookie_t async_schedule_node(async_func_t func, void *data,
 				   int node);
@@ -213,6 +223,8 @@ void async_synchronize_cookie(async_cookie_t cookie);
 void async_synchronize_cookie_domain(async_cookie_t cookie,
 				     struct async_domain *domain);
 int async_synchronize_one(async_cookie_t cookie);
+void async_domain_set_max_active(struct async_domain *domain,
+				 unsigned int max_active);
 bool async_cookie_done(async_cookie_t cookie);
 bool current_is_async(void);
 async_cookie_t current_async_cookie(void);

@@ -1,0 +1,563 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * async_probe: dependency-aware parallel device probing
+ *
+ * Why: a driver that asks for asynchronous probing (PROBE_PREFER_
+ * ASYNCHRONOUS) gets its probes run from async work, but the driver core
+ * does not know what a probe needs first.  A consumer probed before its
+ * supplier fails with -EPROBE_DEFER, waits on the deferred list, and is
+ * retried after every later successful probe in the system: with
+ * thousands of devices, boots end far after their critical path.
+ *
+ * The model: the driver core hands the framework the probes it would have
+ * run asynchronously, from both attach paths (a driver registered after
+ * its devices, a device added after its driver) and from deferred-probe
+ * retries.  The framework finds each device's suppliers (deps.c) and runs
+ * its probe from kernel/async.c as soon as they have finished, as an async
+ * call that depends on their calls' cookies.  A device whose suppliers
+ * have no cookie yet is parked, holding nothing but a small node.
+ *
+ * What callers may rely on:
+ *  - The framework never probes under a lock of its own, and its hooks
+ *    never probe: they queue work and return.  The probe itself runs in
+ *    an async worker that takes the device (and parent) lock like the
+ *    driver core's own async helpers, and rechecks there that the device
+ *    is alive and unbound.
+ *  - A device reference is held from the claim to the end of the probe.
+ *  - Queued and running probes are async calls in a registered domain, so
+ *    async_synchronize_full() and wait_for_device_probe() wait for them,
+ *    and driver_probe_done() counts them.  Parked devices are waited for
+ *    only through the in-flight suppliers they wait on.
+ *  - If the framework cannot take a device (out of memory), the driver
+ *    core's own asynchronous path runs it instead; nothing is lost.
+ */
+#include <linux/async.h>
+#include <linux/device.h>
+#include <linux/device/bus.h>
+#include <linux/module.h>
+#include <linux/pid.h>
+#include <linux/sched.h>
+#include <linux/sched/debug.h>
+#include <linux/slab.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+
+#include "../base.h"
+#include "internal.h"
+
+ASYNC_DOMAIN(ap_domain);
+struct ap_stats ap_stats;
+
+/*
+ * Probes queued or running; and a generation count of state changes, with
+ * the wait queue of the barriers that wait for one.
+ */
+static atomic_t ap_inflight = ATOMIC_INIT(0);
+static atomic_t ap_generation = ATOMIC_INIT(0);
+static DECLARE_WAIT_QUEUE_HEAD(ap_state_wq);
+
+static void ap_probe_fn(void *data, async_cookie_t cookie);
+
+static void ap_state_changed(void)
+{
+	atomic_inc(&ap_generation);
+	wake_up_all(&ap_state_wq);
+}
+
+static void ap_fallback_fn(struct work_struct *work)
+{
+	struct ap_node *node = container_of(work, struct ap_node, fallback);
+
+	ap_probe_fn(node->dev, 0);
+}
+
+/**
+ * ap_queue() - create the async call that probes a node
+ * @node: a node in state %AP_PARKED with nothing left to park on
+ * @deps: cookies of the suppliers in flight
+ * @ndeps: how many
+ *
+ * If no async call can be made (no memory), the probe runs from a work
+ * item embedded in the node instead, without waiting for its suppliers:
+ * the driver core checks device links again when it runs, so it may
+ * defer, but it is not lost.
+ *
+ * Context: ap_lock held; may sleep.
+ * Return: 0, or the error that made it fall back.
+ */
+int ap_queue(struct ap_node *node, const async_cookie_t *deps,
+	     unsigned int ndeps)
+{
+	int ret;
+
+	lockdep_assert_held(&ap_lock);
+
+	node->state = AP_QUEUED;
+	node->t_queue = ktime_get();
+	atomic_inc(&ap_inflight);
+	ret = async_schedule_dev_after(ap_probe_fn, node->dev, &ap_domain,
+				       deps, ndeps, &node->cookie);
+	if (ret) {
+		dev_warn_ratelimited(node->dev,
+				     "async_probe: no async call (%d), probing without ordering\n",
+				     ret);
+		atomic_inc(&ap_stats.fallbacks);
+		node->cookie = 0;
+		INIT_WORK(&node->fallback, ap_fallback_fn);
+		queue_work(system_unbound_wq, &node->fallback);
+	}
+	atomic_inc(&ap_stats.queued);
+	ap_trace_queue(node);
+	/* Consumers parked on this node can now wait for its cookie. */
+	ap_release_waiters(node, false);
+	ap_state_changed();
+	return ret;
+}
+
+/* The probe ran: record it, let the waiters go, drop the node. */
+static void ap_finish(struct ap_node *node, int ret, ktime_t end)
+{
+	mutex_lock(&ap_lock);
+	ap_history_add(node, ret, end);
+	list_del_init(&node->inflight);
+	node->state = AP_IDLE;
+	node->task = NULL;
+	node->drv = NULL;
+	ap_release_waiters(node, !!node->dev->driver);
+	ap_evaluate(NULL);
+	ap_node_put(node);
+	mutex_unlock(&ap_lock);
+}
+
+static void ap_running(int delta)
+{
+	int now = atomic_add_return(delta, &ap_stats.running);
+	int max = atomic_read(&ap_stats.max_running);
+
+	while (now > max) {
+		int old = atomic_cmpxchg(&ap_stats.max_running, max, now);
+
+		if (old == max)
+			break;
+		max = old;
+	}
+}
+
+/* The async call: one probe of one device. */
+static void ap_probe_fn(void *data, async_cookie_t cookie)
+{
+	struct device *dev = data;
+	const struct device_driver *drv;
+	struct ap_node *node;
+	ktime_t end;
+	int ret;
+
+	mutex_lock(&ap_lock);
+	node = ap_node_find(dev);
+	node->state = AP_RUNNING;
+	node->task = current;
+	node->t_start = ktime_get();
+	node->hung_reported = false;
+	node->ret = -ENODEV;
+	drv = node->drv;
+	mutex_unlock(&ap_lock);
+
+	ap_trace_start(node);
+	ap_running(1);
+	ap_hung_check_start();
+	atomic_inc(&ap_stats.probes);
+	if (drv)
+		driver_attach_async(dev, drv);
+	else
+		device_attach_async(dev);
+	end = ktime_get();
+	ap_running(-1);
+
+	/* node->ret was set by async_probe_result() under ap_lock. */
+	mutex_lock(&ap_lock);
+	ret = node->ret;
+	mutex_unlock(&ap_lock);
+	if (dev->driver)
+		atomic_inc(&ap_stats.bound);
+	else if (ret == -EPROBE_DEFER)
+		atomic_inc(&ap_stats.deferred);
+	else if (ret != -ENODEV)
+		atomic_inc(&ap_stats.failed);
+	ap_trace_end(node, ret, end);
+	ap_finish(node, ret, end);
+
+	atomic_dec(&ap_inflight);
+	ap_state_changed();
+	put_device(dev);
+}
+
+/**
+ * async_probe_claim() - take a probe the driver core would run asynchronously
+ * @dev: the device, registered
+ * @drv: the driver to probe it with, or %NULL for any asynchronous driver
+ *	of its bus
+ *
+ * Called from __driver_attach() and __device_attach() with no lock held.
+ *
+ * Context: Process context; may sleep.
+ * Return: true if the framework will probe @dev; false if the driver core
+ * must do it itself (framework off, or out of memory).
+ */
+bool async_probe_claim(struct device *dev, const struct device_driver *drv)
+{
+	struct ap_node *node;
+
+	if (!ap_framework_active())
+		return false;
+
+	mutex_lock(&ap_lock);
+	node = ap_node_get(dev);
+	if (!node) {
+		mutex_unlock(&ap_lock);
+		atomic_inc(&ap_stats.fallbacks);
+		return false;
+	}
+	if (node->state != AP_IDLE) {
+		/* In flight already: that probe will look at this driver too. */
+		mutex_unlock(&ap_lock);
+		return true;
+	}
+	get_device(dev);
+	node->drv = drv;
+	node->state = AP_PARKED;
+	node->t_claim = ktime_get();
+	list_add_tail(&node->inflight, &ap_nodes);
+	atomic_inc(&ap_stats.claimed);
+	ap_evaluate(node);
+	mutex_unlock(&ap_lock);
+	return true;
+}
+
+/**
+ * async_probe_bound() - a device was bound to a driver
+ * @dev: the device
+ *
+ * Called from driver_bound(), with the device lock held.  Consumers parked
+ * on a device probing outside the framework can go on.
+ *
+ * Context: Process context; device lock held.
+ */
+void async_probe_bound(struct device *dev)
+{
+	struct ap_node *node;
+
+	mutex_lock(&ap_lock);
+	node = ap_node_find(dev);
+	if (node && node->state == AP_IDLE && !list_empty(&node->waiters)) {
+		ap_release_waiters(node, true);
+		ap_evaluate(NULL);
+		ap_node_put(node);
+	}
+	mutex_unlock(&ap_lock);
+}
+
+/**
+ * async_probe_result() - a probe attempt returned
+ * @dev: the device
+ * @ret: what driver_probe_device() returns
+ *
+ * Records the result of the framework's own probes.  For a device probing
+ * outside the framework that did not bind, the consumers parked on it are
+ * evaluated again, which sends them down the deferred-probe path.
+ *
+ * Context: Process context; device lock held.
+ */
+void async_probe_result(struct device *dev, int ret)
+{
+	struct ap_node *node;
+
+	if (ret > 0)
+		ret = -ret;
+	mutex_lock(&ap_lock);
+	node = ap_node_find(dev);
+	if (node && node->state == AP_RUNNING && node->task == current) {
+		node->ret = ret;
+		if (ret == -EPROBE_DEFER)
+			ap_trace_defer(node, dev->p->deferred_probe_reason ?: "probe");
+	} else if (node && node->state == AP_IDLE && ret &&
+		   !list_empty(&node->waiters)) {
+		ap_release_waiters(node, false);
+		ap_evaluate(NULL);
+		ap_node_put(node);
+	}
+	mutex_unlock(&ap_lock);
+}
+
+/**
+ * ap_inflight_count() - framework probes queued or running
+ *
+ * Context: Any context.
+ * Return: their number.
+ */
+int ap_inflight_count(void)
+{
+	return atomic_read(&ap_inflight);
+}
+
+/**
+ * async_probe_busy() - are framework probes queued or running?
+ *
+ * Context: Any context.
+ * Return: true while any is.
+ */
+bool async_probe_busy(void)
+{
+	return atomic_read(&ap_inflight) > 0;
+}
+
+/* Stop waiting for anything, and forget about the probe. */
+static void ap_cancel_parked(struct ap_node *node)
+{
+	struct device *dev = node->dev;
+
+	lockdep_assert_held(&ap_lock);
+
+	ap_unpark(node);
+	list_del_init(&node->inflight);
+	node->state = AP_IDLE;
+	node->drv = NULL;
+	ap_state_changed();
+	ap_node_put(node);
+	put_device(dev);
+}
+
+/**
+ * async_probe_device_del() - a device is being removed
+ * @dev: the device, already marked dead
+ *
+ * A parked probe of @dev is dropped; a queued or running one finds the
+ * device dead and does nothing.  Consumers parked on @dev are evaluated
+ * again, and dependencies declared on it are forgotten.
+ *
+ * Context: Process context; may sleep.
+ */
+void async_probe_device_del(struct device *dev)
+{
+	struct ap_node *node;
+
+	mutex_lock(&ap_lock);
+	node = ap_node_find(dev);
+	if (node) {
+		ap_release_waiters(node, false);
+		ap_drop_explicit(node);
+		if (node->state == AP_PARKED)
+			ap_cancel_parked(node);	/* may free node */
+		else
+			ap_node_put(node);
+		ap_evaluate(NULL);
+	}
+	mutex_unlock(&ap_lock);
+}
+
+/**
+ * async_probe_driver_detach() - a driver is being removed
+ * @drv: the driver
+ *
+ * Parked probes with @drv are dropped before @drv goes away.  Queued and
+ * running ones are waited for by driver_detach() itself.
+ *
+ * Context: Process context; may sleep.
+ */
+void async_probe_driver_detach(const struct device_driver *drv)
+{
+	struct ap_node *node, *tmp;
+
+	mutex_lock(&ap_lock);
+	list_for_each_entry_safe(node, tmp, &ap_nodes, inflight)
+		if (node->state == AP_PARKED && node->drv == drv)
+			ap_cancel_parked(node);
+	mutex_unlock(&ap_lock);
+}
+
+/**
+ * async_probe_wait_all() - wait for every queued and running probe
+ *
+ * Parked probes are waited for only once the suppliers they wait for
+ * have queued them.
+ *
+ * Context: Process context; sleeps.
+ */
+void async_probe_wait_all(void)
+{
+	async_synchronize_full_domain(&ap_domain);
+	wait_event(ap_state_wq, !atomic_read(&ap_inflight));
+}
+EXPORT_SYMBOL_GPL(async_probe_wait_all);
+
+/* The cookie of @dev's probe in flight, 0 if none; whether it is parked. */
+static async_cookie_t ap_device_cookie(struct device *dev, bool *parked)
+{
+	struct ap_node *node;
+	async_cookie_t cookie = 0;
+
+	mutex_lock(&ap_lock);
+	node = ap_node_find(dev);
+	*parked = node && node->state == AP_PARKED;
+	if (node && (node->state == AP_QUEUED || node->state == AP_RUNNING))
+		cookie = node->cookie;
+	mutex_unlock(&ap_lock);
+	return cookie;
+}
+
+/**
+ * async_probe_wait_device() - wait for the framework's probe of a device
+ * @dev: the device
+ *
+ * Returns once no probe of @dev is parked, queued or running in the
+ * framework.
+ *
+ * Context: Process context; sleeps.  Not from @dev's own probe.
+ * Return: 0, or -EDEADLK when called from @dev's own probe.
+ */
+int async_probe_wait_device(struct device *dev)
+{
+	async_cookie_t cookie;
+	bool parked;
+	int gen;
+
+	for (;;) {
+		gen = atomic_read(&ap_generation);
+		cookie = ap_device_cookie(dev, &parked);
+		if (cookie && cookie == current_async_cookie())
+			return -EDEADLK;
+		if (cookie)
+			async_synchronize_one(cookie);
+		else if (parked)
+			wait_event(ap_state_wq, atomic_read(&ap_generation) != gen);
+		else
+			return 0;
+	}
+}
+EXPORT_SYMBOL_GPL(async_probe_wait_device);
+
+static bool ap_bus_busy(const struct bus_type *bus, async_cookie_t *cookie)
+{
+	struct ap_node *node;
+	bool busy = false;
+
+	*cookie = 0;
+	mutex_lock(&ap_lock);
+	list_for_each_entry(node, &ap_nodes, inflight) {
+		if (node->dev->bus != bus)
+			continue;
+		busy = true;
+		if (node->state == AP_QUEUED || node->state == AP_RUNNING) {
+			*cookie = node->cookie;
+			break;
+		}
+	}
+	mutex_unlock(&ap_lock);
+	return busy;
+}
+
+/**
+ * async_probe_wait_bus() - wait for the framework's probes on one bus
+ * @bus: the bus
+ *
+ * Returns once no probe of a device on @bus is parked, queued or running
+ * in the framework.
+ *
+ * Context: Process context; sleeps.
+ */
+void async_probe_wait_bus(const struct bus_type *bus)
+{
+	async_cookie_t cookie;
+	int gen;
+
+	for (;;) {
+		gen = atomic_read(&ap_generation);
+		if (!ap_bus_busy(bus, &cookie))
+			return;
+		if (cookie)
+			async_synchronize_one(cookie);
+		else
+			wait_event(ap_state_wq, atomic_read(&ap_generation) != gen);
+	}
+}
+EXPORT_SYMBOL_GPL(async_probe_wait_bus);
+
+/**
+ * async_probe_wait_earlier() - keep what a probe makes visible in order
+ * @dev: the device whose probe is running
+ *
+ * From a probe the framework runs, waits until every framework probe
+ * queued before this one has returned.  A driver calls it just before the
+ * part of its probe whose order others see (registering a disk whose
+ * index becomes its name, say), so that names follow the order in which
+ * devices were queued while the slow part still runs in parallel.  Does
+ * nothing when @dev's probe does not run from the framework.
+ *
+ * Context: Process context, from @dev's probe; sleeps.
+ */
+void async_probe_wait_earlier(struct device *dev)
+{
+	async_cookie_t cookie = 0;
+	struct ap_node *node;
+
+	mutex_lock(&ap_lock);
+	node = ap_node_find(dev);
+	if (node && node->state == AP_RUNNING && node->task == current)
+		cookie = node->cookie;
+	mutex_unlock(&ap_lock);
+	if (cookie)
+		async_synchronize_cookie_domain(cookie, &ap_domain);
+}
+EXPORT_SYMBOL_GPL(async_probe_wait_earlier);
+
+/*
+ * The hung-probe watchdog: while probes run, look at them every quarter
+ * of the timeout, and report each one that has run longer than that, once
+ * per run, with its stack.  It never stops a probe.
+ */
+static void ap_hung_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(ap_hung_work, ap_hung_fn);
+
+static unsigned long ap_hung_period(void)
+{
+	return max_t(unsigned long, msecs_to_jiffies(ap_hung_timeout * 1000) / 4, 1);
+}
+
+static void ap_hung_fn(struct work_struct *work)
+{
+	unsigned int timeout = READ_ONCE(ap_hung_timeout);
+	const struct device_driver *drv;
+	struct ap_node *node;
+	bool running = false;
+	s64 ms;
+
+	mutex_lock(&ap_lock);
+	list_for_each_entry(node, &ap_nodes, inflight) {
+		if (node->state != AP_RUNNING)
+			continue;
+		running = true;
+		ms = ktime_ms_delta(ktime_get(), node->t_start);
+		if (!timeout || node->hung_reported || ms < timeout * 1000LL)
+			continue;
+		node->hung_reported = true;
+		atomic_inc(&ap_stats.hung);
+		drv = READ_ONCE(node->dev->driver);
+		pr_warn("async_probe: probe of %s (driver %s) has been running for %lld ms on %s/%d\n",
+			dev_name(node->dev), drv ? drv->name : "-", ms,
+			node->task->comm, task_pid_nr(node->task));
+		sched_show_task(node->task);
+	}
+	if (running && timeout)
+		schedule_delayed_work(&ap_hung_work, ap_hung_period());
+	mutex_unlock(&ap_lock);
+}
+
+/**
+ * ap_hung_check_start() - make sure the watchdog looks at running probes
+ *
+ * Context: Any context.
+ */
+void ap_hung_check_start(void)
+{
+	if (READ_ONCE(ap_hung_timeout))
+		schedule_delayed_work(&ap_hung_work, ap_hung_period());
+}

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * async_probe debugfs: /sys/kernel/debug/async_probe/
+ *
+ *   stats      the mode, the settings and the counters
+ *   pending    every probe parked, queued or running: state, device, bus,
+ *              driver, cookie, what a parked one waits for, age
+ *   graph.dot  every probe the framework ran, with its dependencies and
+ *              timings, as a Graphviz graph
+ */
+#include <linux/debugfs.h>
+#include <linux/device.h>
+#include <linux/device/bus.h>
+#include <linux/init.h>
+#include <linux/seq_file.h>
+
+#include "internal.h"
+
+static const char * const ap_state_names[] = {
+	[AP_IDLE] = "idle",
+	[AP_PARKED] = "parked",
+	[AP_QUEUED] = "queued",
+	[AP_RUNNING] = "running",
+};
+
+static const char * const ap_mode_names[] = {
+	[ASYNC_PROBE_SYNC] = "sync",
+	[ASYNC_PROBE_STOCK] = "stock",
+	[ASYNC_PROBE_ON] = "on",
+	[ASYNC_PROBE_ALL] = "all",
+};
+
+static int ap_stats_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "mode: %s\n", ap_mode_names[async_probe_mode()]);
+	seq_printf(m, "max_active: %u\n", ap_max_active_param());
+	seq_printf(m, "hung_timeout: %u\n", READ_ONCE(ap_hung_timeout));
+	seq_printf(m, "claimed: %d\n", atomic_read(&ap_stats.claimed));
+	seq_printf(m, "parked: %d\n", atomic_read(&ap_stats.parked));
+	seq_printf(m, "queued: %d\n", atomic_read(&ap_stats.queued));
+	seq_printf(m, "probes: %d\n", atomic_read(&ap_stats.probes));
+	seq_printf(m, "bound: %d\n", atomic_read(&ap_stats.bound));
+	seq_printf(m, "failed: %d\n", atomic_read(&ap_stats.failed));
+	seq_printf(m, "deferred: %d\n", atomic_read(&ap_stats.deferred));
+	seq_printf(m, "released: %d\n", atomic_read(&ap_stats.released));
+	seq_printf(m, "fallbacks: %d\n", atomic_read(&ap_stats.fallbacks));
+	seq_printf(m, "hung: %d\n", atomic_read(&ap_stats.hung));
+	seq_printf(m, "inflight: %d\n", ap_inflight_count());
+	seq_printf(m, "running: %d\n", atomic_read(&ap_stats.running));
+	seq_printf(m, "max_running: %d\n", atomic_read(&ap_stats.max_running));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(ap_stats);
+
+static int ap_pending_show(struct seq_file *m, void *v)
+{
+	struct ap_node *node;
+	struct ap_wait *w;
+	const char *sep;
+
+	mutex_lock(&ap_lock);
+	list_for_each_entry(node, &ap_nodes, inflight) {
+		seq_printf(m, "%s dev=%s bus=%s drv=%s cookie=%llu age_ms=%lld waits=",
+			   ap_state_names[node->state], dev_name(node->dev),
+			   node->dev->bus ? node->dev->bus->name : "-",
+			   node->drv ? node->drv->name : "-", node->cookie,
+			   ktime_ms_delta(ktime_get(), node->t_claim));
+		sep = "";
+		list_for_each_entry(w, &node->parked_on, c_node) {
+			seq_printf(m, "%s%s", sep, dev_name(w->supplier->dev));
+			sep = ",";
+		}
+		seq_puts(m, *sep ? "\n" : "-\n");
+	}
+	mutex_unlock(&ap_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(ap_pending);
+
+static int ap_graph_show(struct seq_file *m, void *v)
+{
+	ap_history_show(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(ap_graph);
+
+static int __init ap_debugfs_init(void)
+{
+	struct dentry *dir = debugfs_create_dir("async_probe", NULL);
+
+	debugfs_create_file("stats", 0444, dir, NULL, &ap_stats_fops);
+	debugfs_create_file("pending", 0444, dir, NULL, &ap_pending_fops);
+	debugfs_create_file("graph.dot", 0444, dir, NULL, &ap_graph_fops);
+	return 0;
+}
+late_initcall(ap_debugfs_init);

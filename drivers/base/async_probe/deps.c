@@ -1,0 +1,414 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * async_probe dependency tracking: what a device waits for.
+ *
+ * A device taken by the framework is evaluated: each of its suppliers is
+ * looked at, and decides what the device waits for.
+ *
+ *  - The parent, and suppliers declared with async_probe_add_dependency(),
+ *    order the probe only while their own probe is in flight in the
+ *    framework: the driver core does not require them to be bound.
+ *  - A managed device link (not SYNC_STATE_ONLY) whose supplier is bound
+ *    is met.  Its supplier is waited for while its probe is in flight, in
+ *    the framework or elsewhere.  A supplier that is neither bound nor
+ *    being probed (no driver yet, a missing module, a failed probe) is not
+ *    waited for: the probe runs, the driver core defers it, and the
+ *    ordinary deferred-probe machinery takes over.  So is a supplier that
+ *    does not exist yet (fwnode links left by fw_devlink).
+ *
+ * A supplier that is queued or running has a cookie: the device is queued
+ * after it (kernel/async.c parks the entry without a worker until the
+ * cookie completes).  A supplier without a cookie (itself parked, or
+ * probing outside the framework) parks the device: an &struct ap_wait edge
+ * is hung on the supplier's node, and the device holds no async entry at
+ * all.  When the supplier gets a cookie, binds, or its probe ends without
+ * binding, its parked consumers are evaluated again.
+ *
+ * Evaluations run from a to-do list rather than recursively, so that a
+ * long chain of parked devices cannot exhaust the stack.
+ */
+#include <linux/device.h>
+#include <linux/rculist.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "../base.h"
+#include "internal.h"
+
+/* What ap_lock protects, and its place in the lock order: internal.h. */
+DEFINE_MUTEX(ap_lock);
+LIST_HEAD(ap_nodes);			/* ap_node.inflight (ap_lock) */
+static LIST_HEAD(ap_todo);		/* nodes to evaluate (ap_lock) */
+
+/* Suppliers of one evaluation; names feed the queue tracepoint. */
+struct ap_deps {
+	async_cookie_t cookies[ASYNC_MAX_DEPS];
+	unsigned int ncookies;
+	unsigned int nparked;
+	char names[256];
+	size_t len;
+};
+
+/**
+ * ap_node_find() - the framework's node of a device, if any
+ * @dev: the device
+ *
+ * Context: ap_lock held.
+ * Return: the node, or %NULL.
+ */
+struct ap_node *ap_node_find(struct device *dev)
+{
+	lockdep_assert_held(&ap_lock);
+	return dev->p ? dev->p->async_probe : NULL;
+}
+
+/**
+ * ap_node_get() - the framework's node of a device, created idle if needed
+ * @dev: a registered device
+ *
+ * Context: ap_lock held; may sleep.
+ * Return: the node, or %NULL if out of memory.
+ */
+struct ap_node *ap_node_get(struct device *dev)
+{
+	struct ap_node *node = ap_node_find(dev);
+
+	if (node || !dev->p)
+		return node;
+	node = kzalloc(sizeof(*node), GFP_KERNEL);
+	if (!node)
+		return NULL;
+	node->dev = dev;
+	node->state = AP_IDLE;
+	INIT_LIST_HEAD(&node->parked_on);
+	INIT_LIST_HEAD(&node->waiters);
+	INIT_LIST_HEAD(&node->explicit_sup);
+	INIT_LIST_HEAD(&node->explicit_con);
+	INIT_LIST_HEAD(&node->inflight);
+	INIT_LIST_HEAD(&node->todo);
+	dev->p->async_probe = node;
+	return node;
+}
+
+/**
+ * ap_node_put() - free a node that no longer has a job
+ * @node: the node
+ *
+ * An idle node with no waiters and no explicit dependencies is freed;
+ * any other is left alone.
+ *
+ * Context: ap_lock held.
+ */
+void ap_node_put(struct ap_node *node)
+{
+	lockdep_assert_held(&ap_lock);
+
+	if (node->state != AP_IDLE || !list_empty(&node->waiters) ||
+	    !list_empty(&node->explicit_sup) || !list_empty(&node->explicit_con) ||
+	    !list_empty(&node->todo))
+		return;
+	if (node->dev->p)
+		node->dev->p->async_probe = NULL;
+	kfree(node->deps);
+	kfree(node);
+}
+
+static bool ap_in_flight(struct ap_node *node)
+{
+	return node && node->state != AP_IDLE;
+}
+
+static void ap_deps_name(struct ap_deps *d, struct device *sup)
+{
+	if (d->len >= sizeof(d->names) - 1)
+		return;
+	d->len += scnprintf(d->names + d->len, sizeof(d->names) - d->len, "%s%s",
+			    d->len ? "," : "", dev_name(sup));
+}
+
+/* Park @node on @sup, once. */
+static void ap_park_on(struct ap_node *node, struct ap_node *sup)
+{
+	struct ap_wait *w;
+
+	list_for_each_entry(w, &node->parked_on, c_node)
+		if (w->supplier == sup)
+			return;
+	w = kzalloc(sizeof(*w), GFP_KERNEL);
+	if (!w)
+		return;	/* then do not wait: the driver core still checks links */
+	w->consumer = node;
+	w->supplier = sup;
+	list_add_tail(&w->c_node, &node->parked_on);
+	list_add_tail(&w->s_node, &sup->waiters);
+	node->nparked++;
+}
+
+/* Wait for @sup, a supplier in flight or probing. */
+static void ap_wait_for(struct ap_node *node, struct ap_node *sup,
+			struct ap_deps *d)
+{
+	unsigned int i;
+
+	if (sup == node)
+		return;
+	if ((sup->state == AP_QUEUED || sup->state == AP_RUNNING) &&
+	    d->ncookies < ASYNC_MAX_DEPS) {
+		for (i = 0; i < d->ncookies; i++)
+			if (d->cookies[i] == sup->cookie)
+				return;
+		d->cookies[d->ncookies++] = sup->cookie;
+		ap_deps_name(d, sup->dev);
+		return;
+	}
+	ap_park_on(node, sup);
+}
+
+static void ap_consider_links(struct ap_node *node, struct ap_deps *d)
+{
+	struct device_link *link;
+	struct device *sup;
+	struct ap_node *sn;
+	int idx;
+
+	idx = device_links_read_lock();
+	list_for_each_entry_rcu(link, &node->dev->links.suppliers, c_node,
+				device_links_read_lock_held()) {
+		if (!(link->flags & DL_FLAG_MANAGED) ||
+		    link->flags & DL_FLAG_SYNC_STATE_ONLY)
+			continue;
+		sup = link->supplier;
+		if (READ_ONCE(sup->links.status) == DL_DEV_DRIVER_BOUND)
+			continue;
+		sn = ap_node_find(sup);
+		if (ap_in_flight(sn)) {
+			ap_wait_for(node, sn, d);
+		} else if (READ_ONCE(sup->links.status) == DL_DEV_PROBING) {
+			/* Probing outside the framework: wait for its end. */
+			sn = ap_node_get(sup);
+			if (sn) {
+				ap_park_on(node, sn);
+				ap_node_put(sn);
+			}
+		}
+	}
+	device_links_read_unlock(idx);
+}
+
+/* Evaluate one node: park it, or queue it after its suppliers' cookies. */
+static void ap_evaluate_one(struct ap_node *node)
+{
+	struct ap_explicit *e;
+	struct ap_deps *d;
+	struct ap_node *pn;
+
+	lockdep_assert_held(&ap_lock);
+
+	if (node->state != AP_PARKED || node->nparked)
+		return;
+	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	if (!d) {
+		/* Queue without waiting: the driver core defers if need be. */
+		ap_queue(node, NULL, 0);
+		return;
+	}
+	if (node->dev->parent) {
+		pn = ap_node_find(node->dev->parent);
+		if (ap_in_flight(pn))
+			ap_wait_for(node, pn, d);
+	}
+	list_for_each_entry(e, &node->explicit_sup, c_node)
+		if (ap_in_flight(e->supplier))
+			ap_wait_for(node, e->supplier, d);
+	ap_consider_links(node, d);
+
+	if (node->nparked) {
+		atomic_inc(&ap_stats.parked);
+		ap_trace_park(node, node->nparked);
+	} else {
+		kfree(node->deps);
+		node->deps = kstrdup(d->len ? d->names : "-", GFP_KERNEL);
+		ap_queue(node, d->cookies, d->ncookies);
+	}
+	kfree(d);
+}
+
+/**
+ * ap_evaluate() - decide what a parked node waits for, and settle
+ * @node: a node in state %AP_PARKED (or %NULL to only settle)
+ *
+ * Evaluates @node and every node whose evaluation this leads to.
+ *
+ * Context: ap_lock held; may sleep.
+ */
+void ap_evaluate(struct ap_node *node)
+{
+	lockdep_assert_held(&ap_lock);
+
+	if (node && list_empty(&node->todo))
+		list_add_tail(&node->todo, &ap_todo);
+	while (!list_empty(&ap_todo)) {
+		node = list_first_entry(&ap_todo, struct ap_node, todo);
+		list_del_init(&node->todo);
+		ap_evaluate_one(node);
+		ap_node_put(node);
+	}
+}
+
+/**
+ * ap_release_waiters() - let the consumers parked on a node go on
+ * @node: the supplier's node
+ * @bound: the supplier is bound now (for the record only)
+ *
+ * Every consumer parked on @node loses that edge; one with no edge left
+ * is evaluated again (by the next ap_evaluate()).
+ *
+ * Context: ap_lock held.
+ */
+void ap_release_waiters(struct ap_node *node, bool bound)
+{
+	struct ap_wait *w, *tmp;
+	struct ap_node *c;
+
+	lockdep_assert_held(&ap_lock);
+
+	list_for_each_entry_safe(w, tmp, &node->waiters, s_node) {
+		c = w->consumer;
+		list_del(&w->s_node);
+		list_del(&w->c_node);
+		kfree(w);
+		if (!--c->nparked && list_empty(&c->todo))
+			list_add_tail(&c->todo, &ap_todo);
+		if (!bound)
+			atomic_inc(&ap_stats.released);
+	}
+}
+
+/**
+ * ap_unpark() - drop the edges a parked node waits on
+ * @node: the node
+ *
+ * Context: ap_lock held.
+ */
+void ap_unpark(struct ap_node *node)
+{
+	struct ap_wait *w, *tmp;
+
+	lockdep_assert_held(&ap_lock);
+
+	list_for_each_entry_safe(w, tmp, &node->parked_on, c_node) {
+		list_del(&w->s_node);
+		list_del(&w->c_node);
+		ap_node_put(w->supplier);
+		kfree(w);
+	}
+	node->nparked = 0;
+	list_del_init(&node->todo);
+}
+
+/**
+ * ap_drop_explicit() - forget the declared dependencies of a node
+ * @node: the node, consumer or supplier
+ *
+ * Context: ap_lock held.
+ */
+void ap_drop_explicit(struct ap_node *node)
+{
+	struct ap_explicit *e, *tmp;
+
+	lockdep_assert_held(&ap_lock);
+
+	list_for_each_entry_safe(e, tmp, &node->explicit_sup, c_node) {
+		list_del(&e->c_node);
+		list_del(&e->s_node);
+		if (e->supplier != node)
+			ap_node_put(e->supplier);
+		kfree(e);
+	}
+	list_for_each_entry_safe(e, tmp, &node->explicit_con, s_node) {
+		list_del(&e->c_node);
+		list_del(&e->s_node);
+		if (e->consumer != node)
+			ap_node_put(e->consumer);
+		kfree(e);
+	}
+}
+
+/**
+ * async_probe_add_dependency() - order one device's probe after another's
+ * @consumer: the device to probe second
+ * @supplier: the device to probe first
+ *
+ * While a probe of @supplier is in flight in the framework, a probe of
+ * @consumer that the framework runs waits for it to end.  Unlike a device
+ * link, this does not require @supplier to bind: use it for ordering
+ * that the driver core does not know about.  Both devices must be
+ * registered; the dependency goes away with either of them, or with
+ * async_probe_remove_dependency().
+ *
+ * Context: Process context; may sleep.
+ * Return: 0, -EINVAL for a device that is not registered or a device
+ * depending on itself, -ENOMEM.
+ */
+int async_probe_add_dependency(struct device *consumer, struct device *supplier)
+{
+	struct ap_node *c, *s;
+	struct ap_explicit *e;
+	int ret = -ENOMEM;
+
+	if (!consumer || !supplier || consumer == supplier ||
+	    !device_is_registered(consumer) || !device_is_registered(supplier))
+		return -EINVAL;
+
+	mutex_lock(&ap_lock);
+	c = ap_node_get(consumer);
+	s = c ? ap_node_get(supplier) : NULL;
+	e = s ? kzalloc(sizeof(*e), GFP_KERNEL) : NULL;
+	if (e) {
+		e->consumer = c;
+		e->supplier = s;
+		list_add_tail(&e->c_node, &c->explicit_sup);
+		list_add_tail(&e->s_node, &s->explicit_con);
+		ret = 0;
+	}
+	if (s)
+		ap_node_put(s);
+	if (c)
+		ap_node_put(c);
+	mutex_unlock(&ap_lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(async_probe_add_dependency);
+
+/**
+ * async_probe_remove_dependency() - undo async_probe_add_dependency()
+ * @consumer: the device probed second
+ * @supplier: the device probed first
+ *
+ * A probe already queued keeps its order.
+ *
+ * Context: Process context; may sleep.
+ */
+void async_probe_remove_dependency(struct device *consumer,
+				   struct device *supplier)
+{
+	struct ap_explicit *e, *tmp;
+	struct ap_node *c, *s;
+
+	mutex_lock(&ap_lock);
+	c = ap_node_find(consumer);
+	s = ap_node_find(supplier);
+	if (c && s) {
+		list_for_each_entry_safe(e, tmp, &c->explicit_sup, c_node) {
+			if (e->supplier != s)
+				continue;
+			list_del(&e->c_node);
+			list_del(&e->s_node);
+			kfree(e);
+		}
+		ap_node_put(s);
+		ap_node_put(c);
+	}
+	mutex_unlock(&ap_lock);
+}
+EXPORT_SYMBOL_GPL(async_probe_remove_dependency);

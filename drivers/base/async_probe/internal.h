@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * State shared by the files of drivers/base/async_probe.
+ *
+ * Locking:
+ *
+ *   ap_lock (mutex)
+ *     protects every struct ap_node and the lists it is on, the
+ *     async_probe pointer in struct device_private, ap_nodes, the
+ *     history, and the counters in ap_stats that are not atomic.
+ *
+ *   Order: the device lock (and a parent's) comes before ap_lock; ap_lock
+ *   comes before async_lock (kernel/async.c) and the device links SRCU
+ *   read side.  No device lock is ever taken under ap_lock, and no probe
+ *   runs under it: the hooks schedule work and return.
+ *
+ * A node holds a reference to its device while it is parked, queued or
+ * running; an idle node (one that only anchors parked consumers or
+ * explicit dependencies) holds none and is freed by async_probe_device_del()
+ * at the latest.
+ */
+#ifndef _DRIVERS_BASE_ASYNC_PROBE_INTERNAL_H
+#define _DRIVERS_BASE_ASYNC_PROBE_INTERNAL_H
+
+#include <linux/async.h>
+#include <linux/async_probe.h>
+#include <linux/atomic.h>
+#include <linux/ktime.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/workqueue.h>
+
+struct device;
+struct device_driver;
+struct seq_file;
+struct task_struct;
+
+/**
+ * enum ap_state - where a device stands in the framework
+ * @AP_IDLE: known (it anchors waiters or explicit dependencies) but no
+ *	probe of it is in flight
+ * @AP_PARKED: waiting for suppliers that have no cookie yet; it holds no
+ *	async entry and no worker, and no barrier waits for it
+ * @AP_QUEUED: an async entry exists; it may still wait for the cookies of
+ *	its suppliers
+ * @AP_RUNNING: its probe runs
+ */
+enum ap_state {
+	AP_IDLE,
+	AP_PARKED,
+	AP_QUEUED,
+	AP_RUNNING,
+};
+
+/**
+ * struct ap_node - the framework's state for one device (ap_lock)
+ * @dev: the device
+ * @drv: the driver to probe with (driver_attach path), or %NULL to try
+ *	every asynchronous driver of the bus (device_add path)
+ * @state: see &enum ap_state
+ * @cookie: the async cookie while queued or running
+ * @nparked: number of @parked_on edges
+ * @parked_on: &struct ap_wait.c_node of the suppliers this node waits for
+ * @waiters: &struct ap_wait.s_node of the consumers parked on this node
+ * @explicit_sup: &struct ap_explicit.c_node: declared suppliers
+ * @explicit_con: &struct ap_explicit.s_node: declared consumers
+ * @inflight: on ap_nodes while parked, queued or running
+ * @todo: on the list of nodes to evaluate
+ * @task: the task running the probe
+ * @t_claim: when the framework took the device
+ * @t_queue: when its async entry was created
+ * @t_start: when its probe started
+ * @hung_reported: the hung-probe report was printed for this run
+ * @ret: what the last probe attempt of this run returned
+ * @deps: names of the suppliers it was queued after, for tracing
+ * @fallback: runs the probe when no async call could be made for it
+ */
+struct ap_node {
+	struct device *dev;
+	const struct device_driver *drv;
+	enum ap_state state;
+	async_cookie_t cookie;
+	unsigned int nparked;
+	struct list_head parked_on;
+	struct list_head waiters;
+	struct list_head explicit_sup;
+	struct list_head explicit_con;
+	struct list_head inflight;
+	struct list_head todo;
+	struct task_struct *task;
+	ktime_t t_claim, t_queue, t_start;
+	bool hung_reported;
+	int ret;
+	char *deps;
+	struct work_struct fallback;
+};
+
+/**
+ * struct ap_wait - a consumer parked on a supplier (ap_lock)
+ * @consumer: the parked node
+ * @supplier: the node it waits for
+ * @c_node: in @consumer->parked_on
+ * @s_node: in @supplier->waiters
+ */
+struct ap_wait {
+	struct ap_node *consumer, *supplier;
+	struct list_head c_node, s_node;
+};
+
+/**
+ * struct ap_explicit - a dependency declared by async_probe_add_dependency()
+ * @consumer: node of the consumer
+ * @supplier: node of the supplier
+ * @c_node: in @consumer->explicit_sup
+ * @s_node: in @supplier->explicit_con
+ */
+struct ap_explicit {
+	struct ap_node *consumer, *supplier;
+	struct list_head c_node, s_node;
+};
+
+/**
+ * struct ap_stats - counters shown in debugfs
+ * @claimed: devices the framework took
+ * @parked: times a device was parked
+ * @queued: async entries created
+ * @probes: probes run
+ * @bound: probes that bound the device
+ * @failed: probes that failed
+ * @deferred: probes that returned -EPROBE_DEFER
+ * @released: parked consumers sent down the deferred-probe path
+ * @fallbacks: devices left to upstream because the framework could not
+ *	take them (no memory)
+ * @hung: hung-probe reports
+ * @running: probes running now
+ * @max_running: most probes seen running at once
+ */
+struct ap_stats {
+	atomic_t claimed, parked, queued, probes, bound, failed, deferred;
+	atomic_t released, fallbacks, hung, running, max_running;
+};
+
+extern struct mutex ap_lock;
+extern struct list_head ap_nodes;
+extern struct async_domain ap_domain;
+extern struct ap_stats ap_stats;
+
+/* params.c */
+extern unsigned int ap_hung_timeout;
+bool ap_framework_active(void);
+unsigned int ap_max_active_param(void);
+
+/* core.c */
+int ap_inflight_count(void);
+
+/* deps.c */
+struct ap_node *ap_node_get(struct device *dev);
+struct ap_node *ap_node_find(struct device *dev);
+void ap_node_put(struct ap_node *node);
+void ap_evaluate(struct ap_node *node);
+void ap_release_waiters(struct ap_node *node, bool bound);
+void ap_unpark(struct ap_node *node);
+void ap_drop_explicit(struct ap_node *node);
+
+/* core.c */
+int ap_queue(struct ap_node *node, const async_cookie_t *deps,
+	     unsigned int ndeps);
+void ap_hung_check_start(void);
+
+/* trace.c */
+void ap_trace_park(struct ap_node *node, unsigned int waiting);
+void ap_trace_queue(struct ap_node *node);
+void ap_trace_start(struct ap_node *node);
+void ap_trace_end(struct ap_node *node, int ret, ktime_t end);
+void ap_trace_defer(struct ap_node *node, const char *reason);
+void ap_trace_wait(const char *what, s64 usecs);
+void ap_history_add(struct ap_node *node, int ret, ktime_t end);
+void ap_history_show(struct seq_file *m);
+
+#endif /* _DRIVERS_BASE_ASYNC_PROBE_INTERNAL_H */

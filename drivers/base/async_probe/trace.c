@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * async_probe tracing: the tracepoints are the record of every probe
+ * event; the console lines (initcall_debug or async_probe.debug=1) and
+ * the history that debugfs shows are built from the same calls.
+ *
+ * The console lines use the formats of include/linux/async_probe_log.h,
+ * which tools/bootgraph includes too.  They are KERN_DEBUG: they go to
+ * the log buffer, and to the console only at loglevel 8, because a
+ * serial console prints synchronously and would serialise the probes.
+ */
+#define DEBUG
+
+#include <linux/async_probe_log.h>
+#include <linux/device.h>
+#include <linux/device/bus.h>
+#include <linux/init.h>
+#include <linux/moduleparam.h>
+#include <linux/pid.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+
+#include "../base.h"
+#include "internal.h"
+
+#define CREATE_TRACE_POINTS
+#include <trace/events/async_probe.h>
+
+#undef MODULE_PARAM_PREFIX
+#define MODULE_PARAM_PREFIX "async_probe."
+
+static bool ap_debug;
+
+static const char *ap_bus(struct device *dev)
+{
+	return dev->bus ? dev->bus->name : ASYNC_PROBE_LOG_EMPTY;
+}
+
+/* The driver of a node: the one it probes with, or the one it got. */
+static const char *ap_drv(struct ap_node *node)
+{
+	const struct device_driver *drv = node->drv ?: READ_ONCE(node->dev->driver);
+
+	return drv ? drv->name : ASYNC_PROBE_LOG_EMPTY;
+}
+
+void ap_trace_park(struct ap_node *node, unsigned int waiting)
+{
+	trace_async_probe_park(dev_name(node->dev), ap_bus(node->dev),
+			       ap_drv(node), waiting);
+}
+
+void ap_trace_queue(struct ap_node *node)
+{
+	trace_async_probe_queue(dev_name(node->dev), ap_bus(node->dev),
+				ap_drv(node), node->cookie,
+				node->deps ?: ASYNC_PROBE_LOG_EMPTY);
+}
+
+void ap_trace_start(struct ap_node *node)
+{
+	trace_async_probe_start(dev_name(node->dev), ap_bus(node->dev),
+				ap_drv(node), node->cookie, task_pid_nr(current));
+}
+
+void ap_trace_end(struct ap_node *node, int ret, ktime_t end)
+{
+	trace_async_probe_end(dev_name(node->dev), ap_bus(node->dev),
+			      ap_drv(node), node->cookie, task_pid_nr(current),
+			      ret, ktime_us_delta(end, node->t_start));
+}
+
+void ap_trace_defer(struct ap_node *node, const char *reason)
+{
+	char buf[64], *p;
+
+	/* A value must be one word: the reason is free text. */
+	strscpy(buf, reason, sizeof(buf));
+	for (p = buf; *p; p++)
+		if (*p == ' ' || *p == '\n' || *p == '\t')
+			*p = *(p + 1) ? '_' : '\0';
+	trace_async_probe_defer(dev_name(node->dev), ap_bus(node->dev),
+				ap_drv(node), buf[0] ? buf : ASYNC_PROBE_LOG_EMPTY);
+}
+
+void ap_trace_wait(const char *what, s64 usecs)
+{
+	trace_async_probe_wait(what, usecs);
+}
+
+/* The console lines, hung off the tracepoints. */
+static void ap_log_park(void *ignore, const char *dev, const char *bus,
+			const char *drv, unsigned int waiting)
+{
+	pr_debug(ASYNC_PROBE_FMT_PARK, dev, bus, drv, waiting);
+}
+
+static void ap_log_queue(void *ignore, const char *dev, const char *bus,
+			 const char *drv, u64 cookie, const char *deps)
+{
+	pr_debug(ASYNC_PROBE_FMT_QUEUE, dev, bus, drv, cookie, deps);
+}
+
+static void ap_log_start(void *ignore, const char *dev, const char *bus,
+			 const char *drv, u64 cookie, int pid)
+{
+	pr_debug(ASYNC_PROBE_FMT_START, dev, bus, drv, cookie, pid);
+}
+
+static void ap_log_end(void *ignore, const char *dev, const char *bus,
+		       const char *drv, u64 cookie, int pid, int ret, u64 usecs)
+{
+	pr_debug(ASYNC_PROBE_FMT_END, dev, bus, drv, cookie, pid, ret, usecs);
+}
+
+static void ap_log_defer(void *ignore, const char *dev, const char *bus,
+			 const char *drv, const char *reason)
+{
+	pr_debug(ASYNC_PROBE_FMT_DEFER, dev, bus, drv, reason);
+}
+
+static DEFINE_MUTEX(ap_log_lock);
+static bool ap_log_on;		/* the probes are registered (ap_log_lock) */
+
+static void ap_log_enable(bool on)
+{
+	int ret = 0;
+
+	mutex_lock(&ap_log_lock);
+	if (on && !ap_log_on) {
+		ret = register_trace_async_probe_park(ap_log_park, NULL);
+		ret |= register_trace_async_probe_queue(ap_log_queue, NULL);
+		ret |= register_trace_async_probe_start(ap_log_start, NULL);
+		ret |= register_trace_async_probe_end(ap_log_end, NULL);
+		ret |= register_trace_async_probe_defer(ap_log_defer, NULL);
+		if (ret)
+			pr_warn("async_probe: cannot print probe lines (%d)\n", ret);
+	} else if (!on && ap_log_on) {
+		unregister_trace_async_probe_park(ap_log_park, NULL);
+		unregister_trace_async_probe_queue(ap_log_queue, NULL);
+		unregister_trace_async_probe_start(ap_log_start, NULL);
+		unregister_trace_async_probe_end(ap_log_end, NULL);
+		unregister_trace_async_probe_defer(ap_log_defer, NULL);
+		tracepoint_synchronize_unregister();
+	}
+	ap_log_on = on;
+	mutex_unlock(&ap_log_lock);
+}
+
+static bool ap_log_ready;	/* set once tracepoints can be registered */
+
+static int ap_set_debug(const char *val, const struct kernel_param *kp)
+{
+	bool on;
+
+	if (kstrtobool(val, &on)) {
+		pr_warn("async_probe: debug=%s is not 0 or 1%s\n", val,
+			system_state < SYSTEM_RUNNING ? ", leaving it off" : "");
+		return system_state < SYSTEM_RUNNING ? 0 : -EINVAL;
+	}
+	ap_debug = on;
+	if (ap_log_ready)
+		ap_log_enable(on || initcall_debug);
+	return 0;
+}
+
+static const struct kernel_param_ops ap_debug_ops = {
+	.set = ap_set_debug,
+	.get = param_get_bool,
+};
+module_param_cb(debug, &ap_debug_ops, &ap_debug, 0644);
+MODULE_PARM_DESC(debug, "print a line per probe event, as initcall_debug does (default 0)");
+
+/* Before the first device is probed. */
+static int __init ap_trace_init(void)
+{
+	ap_log_ready = true;
+	if (ap_debug || initcall_debug)
+		ap_log_enable(true);
+	return 0;
+}
+early_initcall(ap_trace_init);
+
+/*
+ * The history: one record per probe the framework ran, for the
+ * dependency graph in debugfs.  At most AP_HISTORY_MAX are kept.
+ */
+#define AP_HISTORY_MAX	16384
+
+struct ap_record {
+	struct list_head node;
+	u64 cookie;
+	s64 t_queue, t_start, t_end;	/* us since boot */
+	int ret;
+	char *dev, *drv, *deps;
+};
+
+static LIST_HEAD(ap_history);		/* ap_lock */
+static unsigned int ap_history_len;	/* ap_lock */
+static unsigned int ap_history_dropped;	/* ap_lock */
+
+void ap_history_add(struct ap_node *node, int ret, ktime_t end)
+{
+	struct ap_record *r;
+
+	lockdep_assert_held(&ap_lock);
+
+	if (ap_history_len >= AP_HISTORY_MAX) {
+		ap_history_dropped++;
+		return;
+	}
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	if (!r) {
+		ap_history_dropped++;
+		return;
+	}
+	r->cookie = node->cookie;
+	r->t_queue = ktime_to_us(node->t_queue);
+	r->t_start = ktime_to_us(node->t_start);
+	r->t_end = ktime_to_us(end);
+	r->ret = ret;
+	r->dev = kstrdup(dev_name(node->dev), GFP_KERNEL);
+	r->drv = kstrdup(ap_drv(node), GFP_KERNEL);
+	r->deps = kstrdup(node->deps ?: ASYNC_PROBE_LOG_EMPTY, GFP_KERNEL);
+	list_add_tail(&r->node, &ap_history);
+	ap_history_len++;
+}
+
+/**
+ * ap_history_show() - print the history as a Graphviz graph
+ * @m: the debugfs file
+ *
+ * One box per probe (device, driver, start and duration in ms, result),
+ * one edge per dependency the probe was queued after.
+ *
+ * Context: Process context; takes ap_lock.
+ */
+void ap_history_show(struct seq_file *m)
+{
+	struct ap_record *r;
+	char *deps, *p, *dep;
+
+	seq_puts(m, "digraph async_probe {\n\trankdir=LR;\n\tnode [shape=box];\n");
+	mutex_lock(&ap_lock);
+	list_for_each_entry(r, &ap_history, node) {
+		seq_printf(m, "\t\"%s\" [label=\"%s\\n%s\\n@%lld.%03lld ms +%lld.%03lld ms\\nret=%d\"%s];\n",
+			   r->dev, r->dev, r->drv ?: "-",
+			   r->t_start / 1000, r->t_start % 1000,
+			   (r->t_end - r->t_start) / 1000,
+			   (r->t_end - r->t_start) % 1000, r->ret,
+			   r->ret ? " color=red" : "");
+		deps = kstrdup(r->deps ?: "", GFP_KERNEL);
+		for (p = deps; p && (dep = strsep(&p, ",")); )
+			if (*dep && strcmp(dep, ASYNC_PROBE_LOG_EMPTY))
+				seq_printf(m, "\t\"%s\" -> \"%s\";\n", dep, r->dev);
+		kfree(deps);
+	}
+	if (ap_history_dropped)
+		seq_printf(m, "\t/* %u probes not recorded */\n", ap_history_dropped);
+	mutex_unlock(&ap_lock);
+	seq_puts(m, "}\n");
+}

@@ -1,0 +1,131 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The async_probe framework in its default mode, driven by the probe
+# simulator: random dependency graphs on both attach paths, explicit
+# graphs, failures, deferrals, per-driver opt-in, and its parameters.
+
+DIR="$(dirname "$(readlink -f "$0")")"
+source "$DIR"/../kselftest/ktap_helpers.sh
+source "$DIR"/ap_lib.sh
+
+ktap_print_header
+if [ ! -d "$AP_DBG" ]; then
+	ktap_skip_all "no $AP_DBG (CONFIG_ASYNC_PROBE off?)"
+	exit "$KSFT_SKIP"
+fi
+if ! have_module "$SIM_MOD"; then
+	ktap_skip_all "$SIM_MOD not built"
+	exit "$KSFT_SKIP"
+fi
+if [ "$(ap_stat mode)" != on ]; then
+	ktap_skip_all "mode is $(ap_stat mode), these tests want on"
+	exit "$KSFT_SKIP"
+fi
+ktap_set_plan 13
+
+# Random DAGs, several seeds, both attach paths: every device binds, no
+# probe starts before its suppliers, and the framework took them all.
+# Registered before their driver, they also ran in parallel (added one
+# by one after it, a slow debug kernel may probe each before the next).
+random_dag() {
+	local claimed0 claimed1
+	claimed0=$(ap_stat claimed)
+	sim_run n=64 seed="$1" k=2 p=50 min_us=500 max_us=2000 order="$2" timeout_s=30 ||
+		return 1
+	claimed1=$(ap_stat claimed)
+	sim_ok && [ $((claimed1 - claimed0)) -ge 64 ] && [ "$(sim_bound_in_sysfs)" = 64 ] &&
+		{ [ "$2" = driver ] || [ "$(sim max_parallel)" -gt 1 ]; }
+}
+for s in 1 2 3; do
+	ktap_test_result "random_dag_seed_${s}_driver_attach" random_dag "$s" devices
+done
+ktap_test_result "random_dag_seed_4_device_add" random_dag 4 driver
+
+# An explicit chain 0 <- 1 <- 2 <- 3 plus 4 after 0 and 3: the wall time
+# cannot beat the chain, and a consumer never starts early.
+explicit_graph() {
+	sim_run n=5 graph="1:0 2:1 3:2 4:0,3" times="0:20000 1:20000 2:20000 3:20000 4:20000" || return 1
+	sim_ok && [ "$(sim critical_us)" = 100000 ] && [ "$(sim wall_us)" -ge 100000 ]
+}
+ktap_test_result "explicit_graph_is_respected" explicit_graph
+
+# A supplier that fails: it and its consumers stay unbound, the rest bind.
+failing_supplier() {
+	sim_run n=6 graph="1:0 2:1 3:0 5:4" fail=1 min_us=100 max_us=200 || return 1
+	# 1 fails, so 2 cannot bind: 4 of 6 bind.
+	sim_ok && [ "$(sim expected)" = 4 ] && [ "$(sim_bound_in_sysfs)" = 4 ]
+}
+ktap_test_result "failing_supplier_leaves_only_its_consumers_unbound" failing_supplier
+
+# A supplier that defers twice binds in the end, and so do its consumers,
+# through the deferred-probe path: each later bind (devices 5..11, slower)
+# triggers a retry, as upstream does.
+deferring_supplier() {
+	sim_run n=12 graph="1:0 2:1 3:1 4:3" defer="1:2" min_us=20000 max_us=40000 \
+		times="0:100 1:100 2:100 3:100 4:100" timeout_s=30 || return 1
+	sim_ok && [ "$(sim injected_defers)" = 2 ] && [ "$(sim_bound_in_sysfs)" = 12 ]
+}
+ktap_test_result "deferring_supplier_binds_with_its_consumers" deferring_supplier
+
+# A driver that does not ask for asynchronous probing is left alone...
+default_driver_is_sync() {
+	local claimed0
+	claimed0=$(ap_stat claimed)
+	sim_run n=8 probe_type=default min_us=1000 max_us=1000 || return 1
+	sim_ok && [ "$(sim max_parallel)" = 1 ] && [ "$(ap_stat claimed)" = "$claimed0" ]
+}
+ktap_test_result "default_probe_type_stays_synchronous" default_driver_is_sync
+
+# ...unless <module>.async_probe asks for it.
+module_param_opts_in() {
+	local claimed0
+	claimed0=$(ap_stat claimed)
+	sim_run n=8 probe_type=default async_probe=1 min_us=3000 max_us=3000 || return 1
+	sim_ok && [ "$(sim max_parallel)" -gt 1 ] &&
+		[ $(($(ap_stat claimed) - claimed0)) -ge 8 ]
+}
+ktap_test_result "module_async_probe_param_opts_in" module_param_opts_in
+
+# max_active limits the probes running at once, and can change at run time.
+max_active_limits() {
+	local P=/sys/module/async_probe/parameters/max_active ok=0
+	echo 2 >"$P" || return 1
+	sim_run n=16 min_us=2000 max_us=2000 links=0 && sim_ok &&
+		[ "$(sim max_parallel)" -le 2 ] && ok=1
+	echo 0 >"$P"
+	[ $ok = 1 ]
+}
+ktap_test_result "max_active_limits_parallel_probes" max_active_limits
+
+# Garbage written to the parameters is refused and changes nothing.
+garbage_params_refused() {
+	local D=/sys/module/async_probe/parameters bad=0
+	for kv in "max_active=-3" "max_active=lots" "hung_timeout=1e9" "debug=maybe"; do
+		if echo "${kv#*=}" >"$D/${kv%%=*}" 2>/dev/null; then
+			ktap_print_msg "$kv accepted"
+			bad=1
+		fi
+	done
+	[ $bad = 0 ] && [ "$(cat $D/max_active)" = 0 ] && [ "$(cat $D/hung_timeout)" = 30 ]
+}
+ktap_test_result "garbage_parameter_writes_are_refused" garbage_params_refused
+
+# Unbinding and rebinding through sysfs goes back through the driver core.
+unbind_rebind() {
+	local drv=/sys/bus/platform/drivers/apsim
+	sim_run n=4 graph="1:0 2:1 3:2" min_us=100 max_us=100 || return 1
+	echo apsim.3 >"$drv/unbind" && echo apsim.2 >"$drv/unbind" || return 1
+	[ "$(sim_bound_in_sysfs)" = 2 ] || return 1
+	echo apsim.2 >"$drv/bind" && echo apsim.3 >"$drv/bind" || return 1
+	[ "$(sim_bound_in_sysfs)" = 4 ]
+}
+ktap_test_result "unbind_and_rebind_through_sysfs" unbind_rebind
+
+sim_unload
+# Nothing is left parked, queued or running.
+nothing_pending() {
+	[ ! -s "$AP_DBG/pending" ] && [ "$(ap_stat inflight)" = 0 ]
+}
+ktap_test_result "nothing_left_pending" nothing_pending
+ktap_finished
