@@ -17,7 +17,7 @@ CMDLINE ?=
 STEPS ?=
 TIMEOUT ?= 600
 
-.PHONY: bench-async help deps prepare stock-tree kernel-test kernel-lean kernel-stock \
+.PHONY: bench-async bench-sim help deps prepare stock-tree kernel-test kernel-lean kernel-stock \
 	initramfs-test initramfs-lean initramfs-stock run test boot \
 	refresh-patches reset-tree clean distclean
 
@@ -30,6 +30,7 @@ help:
 ##                      with KUnit and kselftests; ONLY="host style boots"
 ##                      picks stages
 ##   bench-async        kernel/async.c costs, project vs stock (lean)
+##   bench-sim          probe simulator: modes sync/stock/on, stock kernel
 ##   boot               one boot: FLAVOUR=test|lean|stock CMDLINE="..."
 ##                      STEPS=info,kselftest,... INTERACTIVE=1 for a shell
 ##
@@ -78,6 +79,9 @@ boot: initramfs-$(FLAVOUR)
 
 bench-async: prepare
 	@$(S)/bench-async.sh
+
+bench-sim: prepare
+	@$(S)/bench-sim.sh
 
 refresh-patches: deps
 	@$(S)/tree.sh refresh $(if $(NEW),NEW=$(NEW))

@@ -10,15 +10,10 @@ set -eu
 
 REPS=${REPS:-5}
 for flavour in lean stock; do
-	if [ $flavour = stock ]; then "$TOP/scripts/tree.sh" stock; src=$KSTOCK; else src=$KSRC; fi
+	[ $flavour = stock ] && "$TOP/scripts/tree.sh" stock
 	"$TOP/scripts/kernel.sh" $flavour
-	mod=$BUILD/extmod/$flavour/async_bench
-	mkdir -p "$mod"
-	cp "$TOP/tools/testing/async_bench/"{async_bench.c,Makefile} "$mod/"
-	make -s -C "$src" O="$BUILD/obj/$flavour" ARCH=x86_64 CC="ccache gcc" LOCALVERSION= \
-		M="$mod" modules >"$OUT/bench-async-$flavour-build.log" 2>&1 ||
-		{ cat "$OUT/bench-async-$flavour-build.log"; die "async_bench does not build for $flavour"; }
-	EXTRA_KO="$mod/async_bench.ko" "$TOP/scripts/initramfs.sh" $flavour bench
+	ko=$("$TOP/scripts/extmod.sh" $flavour async_bench "$TOP/tools/testing/async_bench/async_bench.c")
+	EXTRA_KO="$ko" "$TOP/scripts/initramfs.sh" $flavour bench
 	say "async benchmark on the $flavour kernel ($REPS runs of each case)"
 	"$TOP/scripts/boot.sh" -n bench-async-$flavour -s bench-async -t 900 \
 		-I "$BUILD/initramfs/$flavour-bench.cpio" -c "BENCH_ARGS=reps=$REPS" $flavour

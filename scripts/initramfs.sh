@@ -8,8 +8,9 @@
 # nothing downstream.
 #
 # Usage: initramfs.sh FLAVOUR [VARIANT]
-#   EXTRA_KO="a.ko b.ko" adds out-of-tree modules under /extra; the archive
-#   is then build/initramfs/FLAVOUR-VARIANT.cpio.
+#   EXTRA_KO="a.ko b.ko" adds out-of-tree modules under /extra, and
+#   EXTRA_DIR=dir copies dir to /bench; the archive is then
+#   build/initramfs/FLAVOUR-VARIANT.cpio.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -44,6 +45,7 @@ cp -r "$TOP/guest/steps" "$stage/harness/"
 for ko in ${EXTRA_KO:-}; do
 	install -D -m 0644 "$ko" "$stage/extra/$(basename "$ko")"
 done
+[ -n "${EXTRA_DIR:-}" ] && cp -r "$EXTRA_DIR" "$stage/bench"
 
 # kselftests, installed by the kselftest build system with its runner.
 if [ "$src" = "$KSRC" ] && [ -d "$TOP/tools/testing/selftests/async_probe" ]; then

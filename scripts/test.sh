@@ -106,6 +106,12 @@ if want boots || want kernel; then
 		echo "PASS build.test-kernel" | collect
 		if want boots || [ -z "$ONLY" ]; then
 			boot main kunit,kselftest 900 "kunit.enable=1"
+			# One boot per mode, and one with garbage parameters.
+			local_modes="KSFT_TESTS=async_probe:modes.sh"
+			boot mode-sync kselftest 300 "async_probe=sync $local_modes"
+			boot mode-stock kselftest 300 "async_probe=stock $local_modes"
+			boot mode-all kselftest 300 "async_probe=all driver_async_probe=*,apsim $local_modes"
+			boot garbage kselftest 300 "async_probe=bogus async_probe.max_active=-3 async_probe.hung_timeout=soon async_probe.debug=maybe $local_modes"
 		fi
 	else
 		echo "FAIL build.test-kernel" | collect

@@ -2,7 +2,8 @@
 /*
  * async_probe_sim - a synthetic probe workload
  *
- * Creates n platform devices "apsim.<i>", each with a nominal probe time,
+ * Creates n platform devices "apsim.<i>" (or "<name>.<i>" with the name
+ * parameter, which also names the driver), each with a nominal probe time,
  * and suppliers expressed as device links: either the explicit graph of
  * the "graph" parameter, or a seeded random DAG where device i takes each
  * of up to k suppliers among devices 0..i-1 with probability p percent.
@@ -84,6 +85,9 @@ MODULE_PARM_DESC(order, "\"devices\" then driver (default), or \"driver\" then d
 static char *probe_type = "async";
 module_param(probe_type, charp, 0444);
 MODULE_PARM_DESC(probe_type, "\"async\" (default), \"sync\" or \"default\"");
+static char *name = "apsim";
+module_param(name, charp, 0444);
+MODULE_PARM_DESC(name, "name of the driver and its devices (default apsim)");
 static unsigned int timeout_s = 60;
 module_param(timeout_s, uint, 0444);
 MODULE_PARM_DESC(timeout_s, "how long to wait for the devices (default 60)");
@@ -322,7 +326,8 @@ static void sim_analyse(void)
 		sum_us += sim[i].us;
 		if (cp)
 			critical_us = max(critical_us, cp[i]);
-		nlinks += sim[i].nsup;
+		if (links)
+			nlinks += sim[i].nsup;
 	}
 	kfree(cp);
 }
@@ -343,8 +348,8 @@ static int sim_notify(struct notifier_block *nb, unsigned long action, void *dat
 	struct device *dev = data;
 	unsigned int i;
 
-	if (action != BUS_NOTIFY_ADD_DEVICE || !sim ||
-	    strncmp(dev_name(dev), "apsim.", 6))
+	if (action != BUS_NOTIFY_ADD_DEVICE || !sim || !dev->bus ||
+	    strcmp(to_platform_device(dev)->name, name))
 		return NOTIFY_DONE;
 	i = sim_index(dev);
 	if (i < n && sim[i].pdev == to_platform_device(dev))
@@ -360,7 +365,7 @@ static int sim_add_devices(bool driver_first)
 	int ret;
 
 	for (i = 0; i < n; i++) {
-		sim[i].pdev = platform_device_alloc("apsim", i);
+		sim[i].pdev = platform_device_alloc(name, i);
 		if (!sim[i].pdev)
 			return -ENOMEM;
 		ret = platform_device_add(sim[i].pdev);
@@ -416,6 +421,7 @@ static int __init sim_init(void)
 		       SIM_MAX_DEVICES, SIM_MAX_SUP);
 		return -EINVAL;
 	}
+	sim_driver.driver.name = name;
 	if (!strcmp(probe_type, "sync"))
 		sim_driver.driver.probe_type = PROBE_FORCE_SYNCHRONOUS;
 	else if (!strcmp(probe_type, "default"))

@@ -114,10 +114,23 @@ int ap_queue(struct ap_node *node, const async_cookie_t *deps,
 	return ret;
 }
 
-/* The probe ran: record it, let the waiters go, drop the node. */
-static void ap_finish(struct ap_node *node, int ret, ktime_t end)
+/*
+ * The probe ran: count and record it (node->ret was set by
+ * async_probe_result()), let the waiters go, drop the node.
+ */
+static void ap_finish(struct ap_node *node, ktime_t end)
 {
+	int ret;
+
 	mutex_lock(&ap_lock);
+	ret = node->ret;
+	if (node->dev->driver)
+		atomic_inc(&ap_stats.bound);
+	else if (ret == -EPROBE_DEFER)
+		atomic_inc(&ap_stats.deferred);
+	else if (ret != -ENODEV)
+		atomic_inc(&ap_stats.failed);
+	ap_trace_end(node, ret, end);
 	ap_history_add(node, ret, end);
 	list_del_init(&node->inflight);
 	node->state = AP_IDLE;
@@ -150,7 +163,6 @@ static void ap_probe_fn(void *data, async_cookie_t cookie)
 	const struct device_driver *drv;
 	struct ap_node *node;
 	ktime_t end;
-	int ret;
 
 	mutex_lock(&ap_lock);
 	node = ap_node_find(dev);
@@ -173,18 +185,7 @@ static void ap_probe_fn(void *data, async_cookie_t cookie)
 	end = ktime_get();
 	ap_running(-1);
 
-	/* node->ret was set by async_probe_result() under ap_lock. */
-	mutex_lock(&ap_lock);
-	ret = node->ret;
-	mutex_unlock(&ap_lock);
-	if (dev->driver)
-		atomic_inc(&ap_stats.bound);
-	else if (ret == -EPROBE_DEFER)
-		atomic_inc(&ap_stats.deferred);
-	else if (ret != -ENODEV)
-		atomic_inc(&ap_stats.failed);
-	ap_trace_end(node, ret, end);
-	ap_finish(node, ret, end);
+	ap_finish(node, end);
 
 	atomic_dec(&ap_inflight);
 	ap_state_changed();
@@ -273,6 +274,9 @@ void async_probe_result(struct device *dev, int ret)
 
 	if (ret > 0)
 		ret = -ret;
+	atomic_inc(&ap_stats.attempts_all);
+	if (ret == -EPROBE_DEFER)
+		atomic_inc(&ap_stats.defers_all);
 	mutex_lock(&ap_lock);
 	node = ap_node_find(dev);
 	if (node && node->state == AP_RUNNING && node->task == current) {

@@ -48,6 +48,8 @@ static int ap_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "inflight: %d\n", ap_inflight_count());
 	seq_printf(m, "running: %d\n", atomic_read(&ap_stats.running));
 	seq_printf(m, "max_running: %d\n", atomic_read(&ap_stats.max_running));
+	seq_printf(m, "attempts_all: %d\n", atomic_read(&ap_stats.attempts_all));
+	seq_printf(m, "defers_all: %d\n", atomic_read(&ap_stats.defers_all));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(ap_stats);

@@ -40,12 +40,17 @@ DEFINE_MUTEX(ap_lock);
 LIST_HEAD(ap_nodes);			/* ap_node.inflight (ap_lock) */
 static LIST_HEAD(ap_todo);		/* nodes to evaluate (ap_lock) */
 
-/* Suppliers of one evaluation; names feed the queue tracepoint. */
+/*
+ * Suppliers of one evaluation, on the stack; names feed the queue
+ * tracepoint and the history.  Suppliers in flight beyond AP_MAX_COOKIES
+ * are parked on instead (rare: a device with dozens of busy suppliers).
+ */
+#define AP_MAX_COOKIES	32
+
 struct ap_deps {
-	async_cookie_t cookies[ASYNC_MAX_DEPS];
+	async_cookie_t cookies[AP_MAX_COOKIES];
 	unsigned int ncookies;
-	unsigned int nparked;
-	char names[256];
+	char names[128];
 	size_t len;
 };
 
@@ -153,7 +158,7 @@ static void ap_wait_for(struct ap_node *node, struct ap_node *sup,
 	if (sup == node)
 		return;
 	if ((sup->state == AP_QUEUED || sup->state == AP_RUNNING) &&
-	    d->ncookies < ASYNC_MAX_DEPS) {
+	    d->ncookies < AP_MAX_COOKIES) {
 		for (i = 0; i < d->ncookies; i++)
 			if (d->cookies[i] == sup->cookie)
 				return;
@@ -198,20 +203,17 @@ static void ap_consider_links(struct ap_node *node, struct ap_deps *d)
 /* Evaluate one node: park it, or queue it after its suppliers' cookies. */
 static void ap_evaluate_one(struct ap_node *node)
 {
+	struct ap_deps deps, *d = &deps;
 	struct ap_explicit *e;
-	struct ap_deps *d;
 	struct ap_node *pn;
 
 	lockdep_assert_held(&ap_lock);
 
 	if (node->state != AP_PARKED || node->nparked)
 		return;
-	d = kzalloc(sizeof(*d), GFP_KERNEL);
-	if (!d) {
-		/* Queue without waiting: the driver core defers if need be. */
-		ap_queue(node, NULL, 0);
-		return;
-	}
+	d->ncookies = 0;
+	d->len = 0;
+	d->names[0] = '\0';
 	if (node->dev->parent) {
 		pn = ap_node_find(node->dev->parent);
 		if (ap_in_flight(pn))
@@ -230,7 +232,6 @@ static void ap_evaluate_one(struct ap_node *node)
 		node->deps = kstrdup(d->len ? d->names : "-", GFP_KERNEL);
 		ap_queue(node, d->cookies, d->ncookies);
 	}
-	kfree(d);
 }
 
 /**

@@ -132,12 +132,15 @@ struct ap_explicit {
  * @fallbacks: devices left to upstream because the framework could not
  *	take them (no memory)
  * @hung: hung-probe reports
+ * @attempts_all: probe attempts of the driver core, in every mode and path
+ * @defers_all: those that returned -EPROBE_DEFER
  * @running: probes running now
  * @max_running: most probes seen running at once
  */
 struct ap_stats {
 	atomic_t claimed, parked, queued, probes, bound, failed, deferred;
 	atomic_t released, fallbacks, hung, running, max_running;
+	atomic_t attempts_all, defers_all;
 };
 
 extern struct mutex ap_lock;

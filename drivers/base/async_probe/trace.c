@@ -193,7 +193,8 @@ struct ap_record {
 	u64 cookie;
 	s64 t_queue, t_start, t_end;	/* us since boot */
 	int ret;
-	char *dev, *drv, *deps;
+	const char *dev, *drv, *deps;	/* in @names */
+	char names[];
 };
 
 static LIST_HEAD(ap_history);		/* ap_lock */
@@ -202,7 +203,12 @@ static unsigned int ap_history_dropped;	/* ap_lock */
 
 void ap_history_add(struct ap_node *node, int ret, ktime_t end)
 {
+	const char *dev = dev_name(node->dev), *drv = ap_drv(node);
+	const char *deps = node->deps ?: ASYNC_PROBE_LOG_EMPTY;
+	size_t ldev = strlen(dev) + 1, ldrv = strlen(drv) + 1;
+	size_t ldeps = strlen(deps) + 1;
 	struct ap_record *r;
+	char *p;
 
 	lockdep_assert_held(&ap_lock);
 
@@ -210,7 +216,7 @@ void ap_history_add(struct ap_node *node, int ret, ktime_t end)
 		ap_history_dropped++;
 		return;
 	}
-	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	r = kmalloc(struct_size(r, names, ldev + ldrv + ldeps), GFP_KERNEL);
 	if (!r) {
 		ap_history_dropped++;
 		return;
@@ -220,9 +226,10 @@ void ap_history_add(struct ap_node *node, int ret, ktime_t end)
 	r->t_start = ktime_to_us(node->t_start);
 	r->t_end = ktime_to_us(end);
 	r->ret = ret;
-	r->dev = kstrdup(dev_name(node->dev), GFP_KERNEL);
-	r->drv = kstrdup(ap_drv(node), GFP_KERNEL);
-	r->deps = kstrdup(node->deps ?: ASYNC_PROBE_LOG_EMPTY, GFP_KERNEL);
+	p = r->names;
+	r->dev = memcpy(p, dev, ldev);
+	r->drv = memcpy(p + ldev, drv, ldrv);
+	r->deps = memcpy(p + ldev + ldrv, deps, ldeps);
 	list_add_tail(&r->node, &ap_history);
 	ap_history_len++;
 }

@@ -48,7 +48,9 @@ sim_ok() {
 		[ "$(sim violations)" = 0 ]
 }
 
-# The devices of the simulator bound to its driver, counted in sysfs.
+# The devices of the simulator bound to its driver (apsim, or $1),
+# counted in sysfs.
 sim_bound_in_sysfs() {
-	ls /sys/bus/platform/drivers/apsim 2>/dev/null | grep -c '^apsim\.'
+	local name=${1:-apsim}
+	ls "/sys/bus/platform/drivers/$name" 2>/dev/null | grep -c "^$name\."
 }

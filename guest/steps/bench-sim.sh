@@ -1,0 +1,32 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run the probe simulator over the workloads of /bench/workloads.txt
+# (one line each: NAME PARAMS...), /bench/reps times, and keep each run's
+# result in /out/bench-sim.txt, with the driver core's probe attempts and
+# deferrals from the framework's counters where the kernel has them.
+reps=$(cat /bench/reps 2>/dev/null || echo 3)
+stats=/sys/kernel/debug/async_probe/stats
+mode=$(sed -n 's/^mode: //p' $stats 2>/dev/null)
+mode=${mode:-stock-kernel}
+stat() { sed -n "s/^$1: //p" $stats 2>/dev/null; }
+: >/out/bench-sim.txt
+while read -r name params; do
+	case "$name" in ''|'#'*) continue ;; esac
+	r=0
+	while [ $r -lt "$reps" ]; do
+		a0=$(stat attempts_all) d0=$(stat defers_all)
+		if insmod /extra/async_probe_sim.ko $params; then
+			a1=$(stat attempts_all) d1=$(stat defers_all)
+			extra=
+			[ -n "$a0" ] && extra="core_attempts=$((a1 - a0)) core_defers=$((d1 - d0))"
+			echo "workload=$name mode=$mode run=$r $extra" \
+				"$(tr '\n' ' ' </sys/kernel/debug/async_probe_sim/result)" >>/out/bench-sim.txt
+			rmmod async_probe_sim
+		else
+			echo "workload=$name mode=$mode run=$r failed=1" >>/out/bench-sim.txt
+		fi
+		r=$((r + 1))
+	done
+	echo "$name done ($mode)"
+done </bench/workloads.txt
