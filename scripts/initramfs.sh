@@ -39,6 +39,10 @@ copy_prog() {
 install -m 0755 /bin/busybox "$stage/bin/busybox"
 ln -s busybox "$stage/bin/sh"
 copy_prog bash /bin/bash
+# trace-cmd, to record trace.dat files in the guest (test kernel).
+if [ "$flavour" = test ] && command -v trace-cmd >/dev/null; then
+	copy_prog trace-cmd /usr/bin/trace-cmd
+fi
 install -m 0755 "$TOP/guest/init" "$stage/init"
 cp -r "$TOP/guest/steps" "$stage/harness/"
 [ -d "$obj/modinst/lib" ] && cp -a "$obj/modinst/lib" "$stage/"

@@ -111,6 +111,7 @@ if want boots || want kernel; then
 			boot mode-sync kselftest 300 "async_probe=sync $local_modes"
 			boot mode-stock kselftest 300 "async_probe=stock $local_modes"
 			boot mode-all kselftest 300 "async_probe=all driver_async_probe=*,apsim $local_modes"
+			boot trace kselftest 300 "trace_event=async_probe:*,async:* trace_clock=perf trace_buf_size=4M initcall_debug loglevel=5 KSFT_TESTS=async_probe:boot_trace.sh"
 			boot garbage kselftest 300 "async_probe=bogus async_probe.max_active=-3 async_probe.hung_timeout=soon async_probe.debug=maybe $local_modes"
 		fi
 	else

@@ -215,20 +215,27 @@ static void parse_calling(struct bg_model *m, struct bg_loc *loc,
 	bg_model_event(m, loc, ev);
 }
 
-/* "returned R after N usecs" */
+/*
+ * "returned R after N usecs", or "returned after N usecs" (async calls,
+ * which return nothing: R is 0).
+ */
 static bool parse_returned(char *p, struct bg_ev *ev)
 {
 	char *after;
 
 	if (!p || !eat(&p, "returned "))
 		return false;
-	after = strstr(p, " after ");
-	if (!after)
-		return false;
-	*after = '\0';
-	if (!parse_int(p, &ev->ret))
-		return false;
-	p = after + 7;
+	if (eat(&p, "after ")) {
+		ev->ret = 0;
+	} else {
+		after = strstr(p, " after ");
+		if (!after)
+			return false;
+		*after = '\0';
+		if (!parse_int(p, &ev->ret))
+			return false;
+		p = after + 7;
+	}
 	ev->usecs = strtoll(p, &after, 10);
 	return after != p && ev->usecs >= 0 && ev->usecs <= BG_MAX_USECS &&
 	       !strncmp(after, " usec", 5);

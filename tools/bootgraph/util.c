@@ -330,13 +330,14 @@ const char *bg_fmt_dur(char *buf, size_t sz, bg_time d)
 	const char *sign = d < 0 ? "-" : "";
 	long long a = d < 0 ? -(long long)d : (long long)d;
 
-	if (a >= 1000000)
-		snprintf(buf, sz, "%s%lld.%03llds", sign, a / 1000000,
-			 a % 1000000 / 1000);
-	else if (a >= 1000)
+	if (a >= 1000000) {
+		a = (a + 500) / 1000;	/* rounded to the millisecond */
+		snprintf(buf, sz, "%s%lld.%03llds", sign, a / 1000, a % 1000);
+	} else if (a >= 1000) {
 		snprintf(buf, sz, "%s%lld.%03lldms", sign, a / 1000, a % 1000);
-	else
+	} else {
 		snprintf(buf, sz, "%s%lldus", sign, a);
+	}
 	return buf;
 }
 

@@ -84,9 +84,15 @@ t_stdin() {
 }
 
 t_rows() {	# every probed device has a row in svg and json
+	local text=$1
 	bg "$OUT/r.json" "$OUT/r.err" json "$1" || return 1
 	bg "$OUT/r.svg" "$OUT/r.err" svg "$1" || return 1
-	$CHECK rows "$1" "$OUT/r.json" "$OUT/r.svg"
+	# The device names of a trace.dat come from trace-cmd's own report.
+	if [ "${1%.dat}" != "$1" ]; then
+		text=$OUT/r.report
+		trace-cmd report -i "$1" >"$text" 2>/dev/null || return 1
+	fi
+	$CHECK rows "$text" "$OUT/r.json" "$OUT/r.svg"
 }
 
 t_chain() {
@@ -220,7 +226,11 @@ TESTS=()
 add() { TESTS+=("$*"); }
 
 GOLDEN_INPUTS=$(ls $S/qemu-async.log $S/qemu-async-b.log $S/qemu-async.trace \
-		 $S/stock-initcall.log $S/real/*.log 2>/dev/null)
+		 $S/stock-initcall.log $S/real/*.log $S/real/*.ftrace 2>/dev/null)
+# trace.dat files recorded in the guest, when bootgraph can read them.
+if pkg-config --exists libtracecmd libtraceevent 2>/dev/null; then
+	GOLDEN_INPUTS="$GOLDEN_INPUTS $(ls $S/real/*.dat 2>/dev/null)"
+fi
 for in in $GOLDEN_INPUTS; do
 	for c in $GOLDEN_CMDS; do
 		add "golden $in $c|t_golden $in $c"
