@@ -427,17 +427,25 @@ static void async_complete(struct async_entry *entry)
 	kfree(entry);
 }
 
+/* Microseconds since @start, or 0 if it was not taken (tracing was off). */
+static u64 async_usecs_since(ktime_t start)
+{
+	return start ? ktime_us_delta(ktime_get(), start) : 0;
+}
+
 static void async_run_entry_fn(struct work_struct *work)
 {
 	struct async_entry *entry = container_of(work, struct async_entry, work);
-	ktime_t start = ktime_get();
+	/* Time the call only for the tracepoint: it is on every call's path. */
+	ktime_t start = trace_async_finish_enabled() ? ktime_get() : 0;
 
 	trace_async_run(entry->cookie, entry->func);
 	lock_map_acquire_read(&async_lockdep_map);
 	entry->func(entry->data, entry->cookie);
 	lock_map_release(&async_lockdep_map);
-	trace_async_finish(entry->cookie, entry->func,
-			   ktime_us_delta(ktime_get(), start));
+	if (trace_async_finish_enabled())
+		trace_async_finish(entry->cookie, entry->func,
+				   async_usecs_since(start));
 	async_complete(entry);
 }
 
@@ -713,7 +721,7 @@ static void async_wait(struct async_waiter *w, bool wait, const char *kind,
 		       async_cookie_t cookie)
 {
 	struct async_entry *self = wait ? async_current_entry() : NULL;
-	ktime_t start = ktime_get();
+	ktime_t start = trace_async_wait_end_enabled() ? ktime_get() : 0;
 	unsigned long flags;
 	bool lent = false;
 	LIST_HEAD(run);
@@ -740,7 +748,8 @@ static void async_wait(struct async_waiter *w, bool wait, const char *kind,
 		self->domain->active++;
 		spin_unlock_irqrestore(&async_lock, flags);
 	}
-	trace_async_wait_end(kind, cookie, ktime_us_delta(ktime_get(), start));
+	if (trace_async_wait_end_enabled())
+		trace_async_wait_end(kind, cookie, async_usecs_since(start));
 }
 
 /**
