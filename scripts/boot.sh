@@ -10,6 +10,9 @@
 #   -t SECONDS    guest timeout (default 600); QEMU is killed after it
 #   -q ARGS       extra QEMU arguments
 #   -I CPIO       initramfs (default build/initramfs/FLAVOUR.cpio)
+#   -R IMG        no initramfs: the root filesystem is IMG, an ext2 image,
+#                 on the only virtio disk (/dev/vda: asynchronous probing
+#                 may reorder virtio disk names); no vblk0, no outbox
 #   -i            interactive: the console is the terminal (make boot)
 #   -v            show the whole console instead of the harness lines
 #
@@ -20,8 +23,8 @@
 set -eu
 . "$(dirname "$0")/lib.sh"
 
-name= steps=info cmdline= timeout=600 qargs= interactive=0 verbose=0 initrd=
-while getopts "n:s:c:t:q:I:iv" o; do
+name= steps=info cmdline= timeout=600 qargs= interactive=0 verbose=0 initrd= rootimg=
+while getopts "n:s:c:t:q:I:R:iv" o; do
 	case $o in
 	n) name=$OPTARG ;;
 	s) steps=$OPTARG ;;
@@ -29,6 +32,7 @@ while getopts "n:s:c:t:q:I:iv" o; do
 	t) timeout=$OPTARG ;;
 	q) qargs=$OPTARG ;;
 	I) initrd=$OPTARG ;;
+	R) rootimg=$OPTARG ;;
 	i) interactive=1 ;;
 	v) verbose=1 ;;
 	*) exit 1 ;;
@@ -41,7 +45,7 @@ obj=$BUILD/obj/$flavour
 kernel=$obj/arch/x86/boot/bzImage
 initrd=${initrd:-$BUILD/initramfs/$flavour.cpio}
 [ -f "$kernel" ] || die "no $flavour kernel: build it first"
-[ -f "$initrd" ] || die "no $flavour initramfs: build it first"
+[ -n "$rootimg" ] || [ -f "$initrd" ] || die "no $flavour initramfs: build it first"
 case "$timeout" in ''|*[!0-9]*) die "boot.sh: -t wants seconds, got '$timeout'" ;; esac
 
 run=$OUT/$name
@@ -57,20 +61,30 @@ outbox=$run/outbox.img
 truncate -s 256M "$outbox"
 
 base_cmdline="console=ttyS0 panic=-1 kunit.enable=0 harness=$steps"
+if [ -n "$rootimg" ]; then
+	# The root disk comes first on the PCI bus, so it is /dev/vda.
+	boot_args=(-drive file="$rootimg",if=none,format=raw,id=rootfs
+		   -device virtio-blk-pci,drive=rootfs,serial=rootfs)
+	base_cmdline="$base_cmdline root=/dev/vda rw rootfstype=ext2 init=/init"
+else
+	boot_args=(-initrd "$initrd")
+fi
 # shellcheck disable=SC2206
 qemu=(qemu-system-x86_64 -M q35 -cpu max -smp "${SMP:-2}" -m "${MEM:-2G}"
 	-nographic -no-reboot -bios /usr/share/qemu/qboot.rom
-	-kernel "$kernel" -initrd "$initrd" -append "$base_cmdline $cmdline"
+	-kernel "$kernel" "${boot_args[@]}" -append "$base_cmdline $cmdline"
 	-drive file="$BUILD/disks/ahci0.img",if=none,format=raw,id=ahci0
 	-device ide-hd,drive=ahci0,bus=ide.0
-	-drive file="$BUILD/disks/vblk0.img",if=none,format=raw,id=vblk0
-	-device virtio-blk-pci,drive=vblk0,serial=vblk0
 	-device virtio-scsi-pci,id=scsi0
 	-drive file="$BUILD/disks/vscsi0.img",if=none,format=raw,id=vscsi0
 	-device scsi-hd,drive=vscsi0,bus=scsi0.0
-	-drive file="$outbox",if=none,format=raw,id=outbox
-	-device virtio-blk-pci,drive=outbox,serial=outbox
 	$qargs)
+if [ -z "$rootimg" ]; then
+	qemu+=(-drive file="$BUILD/disks/vblk0.img",if=none,format=raw,id=vblk0
+	       -device virtio-blk-pci,drive=vblk0,serial=vblk0
+	       -drive file="$outbox",if=none,format=raw,id=outbox
+	       -device virtio-blk-pci,drive=outbox,serial=outbox)
+fi
 printf '%q ' "${qemu[@]}" >"$run/qemu.cmd"
 
 # The harness lines tell the story; the whole console is in $console.

@@ -13,7 +13,7 @@ set -eu
 
 declare -A GROUP=(
 	[base]="linux-source-6.12 qemu-system-x86 busybox-static gcc make bc
-		python3-ply python3-git
+		python3-ply python3-git e2fsprogs
 		flex bison libelf-dev libssl-dev cpio ccache xz-utils kmod
 		python3 perl git dwarves rsync"
 	[tools]="clang libclang-rt-14-dev pkg-config libtracecmd-dev

@@ -70,6 +70,15 @@ SPEC
 tmp=$cpio.tmp
 (cd "$obj" && sh "$src/usr/gen_initramfs.sh" -o "$tmp" -u squash -g squash -d @0 \
 	"$stage" "$BUILD/initramfs/$name.spec")
+# The test kernel's files also as an ext2 image, for the boot without an
+# initramfs (the root-mount wait test).
+if [ "$name" = test ]; then
+	img=$BUILD/initramfs/$name.ext2
+	rm -f "$img.tmp"
+	mkdir -p "$stage/dev/pts" "$stage/out"
+	mke2fs -q -t ext2 -d "$stage" "$img.tmp" 96M && mv "$img.tmp" "$img" ||
+		warn "no ext2 image of the $name initramfs"
+fi
 if cmp -s "$tmp" "$cpio"; then
 	rm -f "$tmp"
 else

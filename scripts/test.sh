@@ -92,6 +92,32 @@ boot() {
 	} | collect
 }
 
+# The root-mount wait: no initramfs, the root filesystem on a virtio disk
+# whose driver probes asynchronously through the framework (mode all).
+boot_rootfs() {
+	local run=$OUT/rootfs rc
+	stage "boot: rootfs (no initramfs, async_probe=all)"
+	"$TOP/scripts/boot.sh" -n rootfs -s rootcheck -t 300 \
+		-R "$BUILD/initramfs/test.ext2" -c "async_probe=all" test
+	rc=$?
+	{
+		[ $rc = 0 ] && echo "PASS boot.rootfs.powered-off" ||
+			echo "FAIL boot.rootfs.powered-off (status $rc)"
+		if python3 "$TOP/scripts/judge.py" "$run/console.log" >"$run/judge.txt"; then
+			echo "PASS boot.rootfs.console-clean"
+		else
+			sed 's/^/    /' "$run/judge.txt" >&2
+			echo "FAIL boot.rootfs.console-clean"
+		fi
+		# No outbox in this boot: the answer is on the console.
+		if grep -q '^/dev/root / ext2' "$run/console.log"; then
+			echo "PASS boot.rootfs.root-mounted-from-virtio-disk"
+		else
+			echo "FAIL boot.rootfs.root-mounted-from-virtio-disk"
+		fi
+	} | collect
+}
+
 stage "setup: packages, kernel tree"
 "$TOP/scripts/deps.sh" base && "$TOP/scripts/tree.sh" prepare ||
 	{ echo "FAIL setup" | collect; stage ""; exit 1; }
@@ -112,6 +138,7 @@ if want boots || want kernel; then
 			boot mode-stock kselftest 300 "async_probe=stock $local_modes"
 			boot mode-all kselftest 300 "async_probe=all driver_async_probe=*,apsim $local_modes"
 			boot trace kselftest 300 "trace_event=async_probe:*,async:* trace_clock=perf trace_buf_size=4M initcall_debug loglevel=5 KSFT_TESTS=async_probe:boot_trace.sh"
+			boot_rootfs
 			boot garbage kselftest 300 "async_probe=bogus async_probe.max_active=-3 async_probe.hung_timeout=soon async_probe.debug=maybe $local_modes"
 		fi
 	else

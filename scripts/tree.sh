@@ -13,7 +13,8 @@
 # Debian's linux-source-6.12 as shipped.  Patches are applied to the working
 # tree only, so "git diff pristine" is always the whole series.  Project
 # files are laid in as symbolic links: an edit in the project is seen by the
-# next incremental build.  Each upstream file belongs to exactly one patch.
+# next incremental build (Documentation/ is copied at each prepare instead).
+# Each upstream file belongs to exactly one patch.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -119,6 +120,16 @@ lay_overlay() {
 		note "overlay: removed $f"
 	done
 	while read -r f; do
+		case $f in
+		Documentation/*)
+			# Copied: checkpatch greps the bindings without
+			# following links.
+			[ -f "$KSRC/$f" ] && [ ! -L "$KSRC/$f" ] && cmp -s "$TOP/$f" "$KSRC/$f" && continue
+			mkdir -p "$(dirname "$KSRC/$f")"
+			rm -f "$KSRC/$f"
+			cp "$TOP/$f" "$KSRC/$f"
+			continue ;;
+		esac
 		[ "$(readlink "$KSRC/$f" 2>/dev/null)" = "$TOP/$f" ] && continue
 		mkdir -p "$(dirname "$KSRC/$f")"
 		ln -sfn "$TOP/$f" "$KSRC/$f"

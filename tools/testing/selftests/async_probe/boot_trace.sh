@@ -69,12 +69,20 @@ sim_run n=6 graph="$GRAPH" min_us=2000 max_us=6000 seed=9
 cp "$T/trace" "$sim_trace"
 cp "$sim_trace" /out/sim-trace.txt
 
+# A consumer is queued after the suppliers still probing then (its queue
+# event lists them in deps=), and starts after each of those ended.  A
+# supplier that had bound already is not listed: the simulator's own
+# record (no probe before its suppliers bound) covers that case.
 sim_traced_in_order() {
-	local edge c s cs se bad=0
+	local edge c s cs se deps bad=0 checked=0
 	sim_ok || return 1
 	for edge in $GRAPH; do
 		c=${edge%%:*}
+		deps=$(grep " async_probe_queue: dev=apsim.$c " "$sim_trace" | head -n 1 |
+			sed 's/.* deps=//')
 		for s in $(echo "${edge#*:}" | tr ',' ' '); do
+			case ",$deps," in *",apsim.$s,"*) ;; *) continue ;; esac
+			checked=$((checked + 1))
 			cs=$(ev_ts "$sim_trace" async_probe_start "apsim.$c")
 			se=$(ev_ts "$sim_trace" async_probe_end "apsim.$s")
 			if [ -z "$cs" ] || [ -z "$se" ] || ! awk "BEGIN { exit !($cs >= $se) }"; then
@@ -83,7 +91,8 @@ sim_traced_in_order() {
 			fi
 		done
 	done
-	[ $bad = 0 ]
+	ktap_print_msg "$checked dependencies checked in the trace"
+	[ $bad = 0 ] && [ $checked -gt 0 ]
 }
 
 every_bound_device_ended() {
