@@ -128,7 +128,8 @@ static void probe_stats(struct bg_model *m)
 	struct bg_attempt *a;
 	int i, j;
 
-	st->probe_start = st->probe_end = BG_NOTIME;
+	st->probe_start = BG_NOTIME;
+	st->probe_end = BG_NOTIME;
 	for (i = 0; i < m->nshown; i++) {
 		for (j = 0; j < m->shown[i]->natt; j++) {
 			a = &m->shown[i]->att[j];

@@ -117,7 +117,6 @@ static int blame_out(FILE *f, struct bg_model *m, const void *p)
 int cmd_blame(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		BG_COMMON_LONGOPTS,
 		{ "lines",	required_argument, NULL, 'n' },
 		{ "initcalls",	no_argument,	   NULL, 'i' },
 		{ NULL, 0, NULL, 0 },
@@ -125,8 +124,7 @@ int cmd_blame(int argc, char **argv)
 	struct blame_params p = { 0 };
 	int c;
 
-	while ((c = getopt_long(argc, argv, BG_COMMON_SHORTOPTS "n:i", opts,
-				NULL)) != -1) {
+	while ((c = bg_getopt(argc, argv, BG_COMMON_SHORTOPTS "n:i", opts)) != -1) {
 		if (bg_common_opt(&p.c, c, optarg, blame_usage))
 			continue;
 		if (c == 'n')

@@ -42,8 +42,8 @@ static void main_usage(int status)
 		"  commands:\n");
 	for (i = 0; i < NR_COMMANDS; i++)
 		fprintf(f, "     %-15s - %s\n", commands[i].name, commands[i].help);
-	fprintf(f, "\n  Without a command: summary.  \"bootgraph COMMAND --help\" for"
-		" options.\n");
+	fprintf(f, "\n"
+		"  Without a command: summary.  \"bootgraph COMMAND --help\" for options.\n");
 	exit(status);
 }
 

@@ -13,6 +13,25 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/*
+ * Attribute macros as in the kernel's tools/include/linux/compiler-gcc.h.
+ * __printf() is spelled through bg_attribute(): checkpatch would flag a
+ * bare format attribute even in the definition of __printf() itself.
+ */
+#define bg_attribute(...)	__attribute__((__VA_ARGS__))
+
+#ifndef __printf
+#define __printf(a, b)	bg_attribute(format(printf, a, b))
+#endif
+
+#ifndef fallthrough
+#if __has_attribute(__fallthrough__)
+#define fallthrough	__attribute__((__fallthrough__))
+#else
+#define fallthrough	do {} while (0)
+#endif
+#endif
+
 #define BG_VERSION	"1.0"
 
 /* Times are microseconds since boot (printk and trace clocks). */
@@ -35,17 +54,22 @@ void *xrealloc(void *p, size_t n, size_t size);
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
-/* Grow *v (of *cap elements of size sz) so that it holds at least need. */
-#define BG_GROW(v, cap, need)						\
-	do {								\
-		if ((size_t)(need) > (size_t)(cap)) {			\
-			size_t __c = (cap) ? (size_t)(cap) * 2 : 2;	\
-			while (__c < (size_t)(need))			\
-				__c *= 2;				\
-			(v) = xrealloc((v), __c, sizeof(*(v)));		\
-			(cap) = __c;					\
-		}							\
-	} while (0)
+/*
+ * Grow the array v (*cap elements, each of the given size) so that it
+ * holds at least need elements: returns the array, moved if it grew.
+ */
+static inline void *bg_grow(void *v, int *cap, size_t need, size_t size)
+{
+	size_t c;
+
+	if (need <= (size_t)*cap)
+		return v;
+	c = *cap ? (size_t)*cap * 2 : 2;
+	while (c < need)
+		c *= 2;
+	*cap = (int)c;
+	return xrealloc(v, c, size);
+}
 
 struct arena {
 	char *cur;
@@ -95,10 +119,10 @@ struct bg_loc {
 extern int bg_quiet;
 extern const char *bg_prog;
 
-void bg_warn(struct bg_loc *loc, enum bg_warn_kind kind, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+__printf(3, 4) void bg_warn(struct bg_loc *loc, enum bg_warn_kind kind,
+			    const char *fmt, ...);
 void bg_warn_flush(struct bg_loc *loc);
-void bg_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+__printf(1, 2) void bg_err(const char *fmt, ...);
 
 /* Output helpers. */
 enum bg_esc { ESC_TEXT, ESC_XML, ESC_JSON, ESC_JSON_HTML, ESC_CSV };
@@ -317,18 +341,20 @@ struct bg_common {
 	struct bg_input_opts in;
 };
 
+/* The short options of the common ones; bg_getopt() adds the long ones. */
 #define BG_COMMON_SHORTOPTS	"ho:q"
-#define BG_COMMON_LONGOPTS					\
-	{ "help",	 no_argument,	    NULL, 'h' },	\
-	{ "output",	 required_argument, NULL, 'o' },	\
-	{ "quiet",	 no_argument,	    NULL, 'q' },	\
-	{ "trace-clock", required_argument, NULL, 0x100 }
 
 #define BG_COMMON_HELP							\
 	"  -o, --output FILE     write to FILE instead of stdout",	\
 	"  -q, --quiet           no warnings about the input",		\
 	"      --trace-clock CLK clock of ftrace input (default local)",	\
 	"  -h, --help            this help"
+
+struct option;
+
+/* getopt_long() with the common long options ahead of opts. */
+int bg_getopt(int argc, char **argv, const char *shortopts,
+	      const struct option *opts);
 
 /* Returns true when c was a common option; exits for -h. */
 bool bg_common_opt(struct bg_common *c, int opt, const char *arg,

@@ -3,10 +3,42 @@
  * bootgraph command helpers: the options every command takes, usage
  * text, and running a command's output over the model of its input.
  */
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bootgraph.h"
+
+/* The long options every command takes, ahead of the command's own. */
+static const struct option common_longopts[] = {
+	{ "help",	 no_argument,	    NULL, 'h' },
+	{ "output",	 required_argument, NULL, 'o' },
+	{ "quiet",	 no_argument,	    NULL, 'q' },
+	{ "trace-clock", required_argument, NULL, 0x100 },
+};
+
+#define MAX_LONGOPTS	16
+
+/*
+ * getopt_long() over the common long options and then the command's
+ * opts, a list ending with a zeroed entry (NULL: none); shortopts has
+ * the short options of both.
+ */
+int bg_getopt(int argc, char **argv, const char *shortopts,
+	      const struct option *opts)
+{
+	struct option all[MAX_LONGOPTS + 1];
+	size_t n = ARRAY_SIZE(common_longopts);
+
+	memcpy(all, common_longopts, sizeof(common_longopts));
+	for (; opts && opts->name; opts++) {
+		if (n == MAX_LONGOPTS)
+			abort();	/* raise MAX_LONGOPTS */
+		all[n++] = *opts;
+	}
+	memset(&all[n], 0, sizeof(all[n]));
+	return getopt_long(argc, argv, shortopts, all, NULL);
+}
 
 void bg_usage(const char *const *usage, int status)
 {

@@ -62,8 +62,9 @@ static int chain_out(FILE *f, struct bg_model *m, const void *p)
 		return 0;
 	}
 	last = m->chain[m->nchain - 1];
-	fputs("The time when a probe started is printed after \"@\", "
-	      "the time it ran after \"+\".\n\nProbing finished at ", f);
+	fprintf(f,
+		"The time when a probe started is printed after \"@\", the time it ran after \"+\".\n"
+		"\nProbing finished at ");
 	bg_put_time(f, last->end);
 	fputs("s\n", f);
 	for (i = m->nchain - 1; i >= 0; i--)
@@ -81,15 +82,10 @@ static int chain_out(FILE *f, struct bg_model *m, const void *p)
 
 int cmd_critical_chain(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		BG_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
-	};
 	struct chain_params p = { 0 };
 	int c;
 
-	while ((c = getopt_long(argc, argv, BG_COMMON_SHORTOPTS, opts,
-				NULL)) != -1)
+	while ((c = bg_getopt(argc, argv, BG_COMMON_SHORTOPTS, NULL)) != -1)
 		bg_common_opt(&p.c, c, optarg, chain_usage);
 	return bg_run_model(&p.c, argv + optind, argc - optind, chain_out, &p);
 }

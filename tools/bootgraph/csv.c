@@ -109,8 +109,8 @@ static int csv_out(FILE *f, struct bg_model *m, const void *p)
 	const struct csv_params *cp = p;
 	int i, j;
 
-	fputs("kind,name,driver,bus,state,attempt,park_us,queue_us,start_us,"
-	      "end_us,dur_us,ret,pid,cookie,deps,critical\n", f);
+	fprintf(f,
+		"kind,name,driver,bus,state,attempt,park_us,queue_us,start_us,end_us,dur_us,ret,pid,cookie,deps,critical\n");
 	for (i = 0; i < m->nshown; i++) {
 		for (j = 0; j < m->shown[i]->natt; j++)
 			csv_attempt(f, m->shown[i], j);
@@ -127,15 +127,13 @@ static int csv_out(FILE *f, struct bg_model *m, const void *p)
 int cmd_csv(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		BG_COMMON_LONGOPTS,
 		{ "probes-only", no_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct csv_params p = { 0 };
 	int c;
 
-	while ((c = getopt_long(argc, argv, BG_COMMON_SHORTOPTS "p", opts,
-				NULL)) != -1) {
+	while ((c = bg_getopt(argc, argv, BG_COMMON_SHORTOPTS "p", opts)) != -1) {
 		if (bg_common_opt(&p.c, c, optarg, csv_usage))
 			continue;
 		if (c == 'p')

@@ -95,7 +95,7 @@ static struct acc *dev_acc(struct diff *df, const char *name)
 			      NULL);
 
 	if (!*v) {
-		BG_GROW(df->dev, df->cap, df->ndev + 1);
+		df->dev = bg_grow(df->dev, &df->cap, df->ndev + 1, sizeof(*df->dev));
 		df->dev_name = xrealloc(df->dev_name, df->cap,
 					sizeof(*df->dev_name));
 		memset(&df->dev[df->ndev], 0, sizeof(*df->dev));
@@ -310,7 +310,6 @@ static int run_diff(struct diff_params *p, int argc, char **argv)
 int cmd_diff(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		BG_COMMON_LONGOPTS,
 		{ "left",	required_argument, NULL, 'n' },
 		{ "threshold",	required_argument, NULL, 't' },
 		{ "all",	no_argument,	   NULL, 'a' },
@@ -319,8 +318,7 @@ int cmd_diff(int argc, char **argv)
 	struct diff_params p = { 0 };
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+" BG_COMMON_SHORTOPTS "n:t:a",
-				opts, NULL)) != -1) {
+	while ((c = bg_getopt(argc, argv, "+" BG_COMMON_SHORTOPTS "n:t:a", opts)) != -1) {
 		if (bg_common_opt(&p.c, c, optarg, diff_usage))
 			continue;
 		if (c == 'n')

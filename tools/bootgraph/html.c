@@ -28,25 +28,26 @@ static const char *const html_usage[] = {
 
 static const char html_body[] =
 	"<header><b>bootgraph</b><span id=\"sum\"></span>\n"
-	"<input id=\"search\" type=\"search\" placeholder=\"search device, "
-	"driver, bus\">\n<span id=\"hits\"></span>\n"
-	"<label>group <select id=\"group\"><option>bus</option>"
-	"<option>driver</option><option>none</option></select></label>\n"
-	"<button id=\"zout\" title=\"zoom out\">&minus;</button>"
-	"<span id=\"zoomlevel\"></span>"
-	"<button id=\"zin\" title=\"zoom in\">+</button>"
+	"<input id=\"search\" type=\"search\" placeholder=\"search device, driver, bus\">\n"
+	"<span id=\"hits\"></span>\n"
+	"<label>group <select id=\"group\">\n"
+	"<option>bus</option><option>driver</option><option>none</option></select></label>\n"
+	"<button id=\"zout\" title=\"zoom out\">&minus;</button>\n"
+	"<span id=\"zoomlevel\"></span>\n"
+	"<button id=\"zin\" title=\"zoom in\">+</button>\n"
 	"<button id=\"zreset\">reset</button></header>\n"
-	"<div id=\"scroll\"><div id=\"rows\"><svg id=\"lab\" "
-	"xmlns=\"http://www.w3.org/2000/svg\"></svg>\n<div id=\"view\">"
-	"<svg id=\"tl\" xmlns=\"http://www.w3.org/2000/svg\"></svg></div>"
-	"</div></div>\n<div id=\"details\">Click a bar for details.</div>\n";
+	"<div id=\"scroll\">\n"
+	"<div id=\"rows\"><svg id=\"lab\" xmlns=\"http://www.w3.org/2000/svg\"></svg>\n"
+	"<div id=\"view\"><svg id=\"tl\" xmlns=\"http://www.w3.org/2000/svg\"></svg></div>\n"
+	"</div></div>\n"
+	"<div id=\"details\">Click a bar for details.</div>\n";
 
 static int html_out(FILE *f, struct bg_model *m, const void *p)
 {
 	(void)p;
-	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-		"\n<title>bootgraph</title>\n<style>\n%s%s</style></head>\n<body>\n%s"
-		"<script type=\"application/json\" id=\"bgdata\">\n",
+	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+		"<title>bootgraph</title>\n<style>\n%s%s</style></head>\n<body>\n"
+		"%s<script type=\"application/json\" id=\"bgdata\">\n",
 		bg_page_css, bg_timeline_css, html_body);
 	bg_write_json(f, m, true);
 	fprintf(f, "</script>\n<script>\n%s</script>\n</body></html>\n",
@@ -56,15 +57,10 @@ static int html_out(FILE *f, struct bg_model *m, const void *p)
 
 int cmd_html(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		BG_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
-	};
 	struct html_params p = { 0 };
 	int c;
 
-	while ((c = getopt_long(argc, argv, BG_COMMON_SHORTOPTS, opts,
-				NULL)) != -1)
+	while ((c = bg_getopt(argc, argv, BG_COMMON_SHORTOPTS, NULL)) != -1)
 		bg_common_opt(&p.c, c, optarg, html_usage);
 	return bg_run_model(&p.c, argv + optind, argc - optind, html_out, &p);
 }

@@ -82,7 +82,9 @@ static char *reader_line(struct reader *r, struct bg_loc *loc, size_t *len)
 		return NULL;
 	line = r->buf + r->start;
 	*len = (nl ? nl : r->buf + r->end) - line;
-	r->start += *len + (nl != NULL);
+	r->start += *len;
+	if (nl)
+		r->start++;		/* past the newline */
 	line[*len] = '\0';
 	if (r->skipping) {
 		r->skipping = !nl;
@@ -334,8 +336,8 @@ static void check_clock(struct bg_model *m, const struct bg_input_opts *o)
 			return;
 	m->trace_unaligned = true;
 	if (!bg_quiet)
-		fprintf(stderr, "%s: trace clock '%s' cannot be aligned with printk "
-			"timestamps; trace events keep their own time base\n",
+		fprintf(stderr,
+			"%s: trace clock '%s' cannot be aligned with printk timestamps; trace events keep their own time base\n",
 			bg_prog, clk);
 }
 

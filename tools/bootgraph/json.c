@@ -277,15 +277,10 @@ static int json_out(FILE *f, struct bg_model *m, const void *p)
 
 int cmd_json(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		BG_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
-	};
 	struct json_params p = { 0 };
 	int c;
 
-	while ((c = getopt_long(argc, argv, BG_COMMON_SHORTOPTS, opts,
-				NULL)) != -1)
+	while ((c = bg_getopt(argc, argv, BG_COMMON_SHORTOPTS, NULL)) != -1)
 		bg_common_opt(&p.c, c, optarg, json_usage);
 	return bg_run_model(&p.c, argv + optind, argc - optind, json_out, &p);
 }

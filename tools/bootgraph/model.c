@@ -109,7 +109,7 @@ static struct bg_dev *get_dev(struct bg_model *m, const char *name, bool probe)
 	d->defer_ts = BG_NOTIME;
 	d->order = m->ndevs;
 	*v = d;
-	BG_GROW(m->devs, m->devs_cap, m->ndevs + 1);
+	m->devs = bg_grow(m->devs, &m->devs_cap, m->ndevs + 1, sizeof(*m->devs));
 	m->devs[m->ndevs++] = d;
 	m->nhints += !probe;
 out:
@@ -138,7 +138,7 @@ static void add_deps(struct bg_model *m, struct bg_loc *loc, struct bg_dev *d,
 			bg_warn(loc, W_MALFORMED, "%.80s: too many deps", d->name);
 			return;
 		}
-		BG_GROW(d->deps, d->deps_cap, d->ndeps + 1);
+		d->deps = bg_grow(d->deps, &d->deps_cap, d->ndeps + 1, sizeof(*d->deps));
 		d->deps[d->ndeps++] = name;
 	}
 }
@@ -194,11 +194,14 @@ static struct bg_attempt *new_attempt(struct bg_dev *d,
 {
 	struct bg_attempt *a;
 
-	BG_GROW(d->att, d->att_cap, d->natt + 1);
+	d->att = bg_grow(d->att, &d->att_cap, d->natt + 1, sizeof(*d->att));
 	a = &d->att[d->natt++];
 	memset(a, 0, sizeof(*a));
 	a->dev = d;
-	a->park = a->queue = a->start = a->end = BG_NOTIME;
+	a->park = BG_NOTIME;
+	a->queue = BG_NOTIME;
+	a->start = BG_NOTIME;
+	a->end = BG_NOTIME;
 	a->cookie = -1;
 	a->pid = -1;
 	a->rank = -1;
@@ -304,10 +307,12 @@ static struct bg_call *call_new(struct bg_model *m, struct bg_callset *cs,
 {
 	struct bg_call *c;
 
-	BG_GROW(cs->v, cs->cap, cs->n + 1);
+	cs->v = bg_grow(cs->v, &cs->cap, cs->n + 1, sizeof(*cs->v));
 	c = &cs->v[cs->n++];
 	c->func = intern(m, func);
-	c->queue = c->start = c->end = BG_NOTIME;
+	c->queue = BG_NOTIME;
+	c->start = BG_NOTIME;
+	c->end = BG_NOTIME;
 	c->cookie = -1;
 	c->pid = -1;
 	c->ret = 0;

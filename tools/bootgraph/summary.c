@@ -135,15 +135,13 @@ static int summary_out(FILE *f, struct bg_model *m, const void *p)
 int cmd_summary(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		BG_COMMON_LONGOPTS,
 		{ "slowest",	required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct summary_params p = { .slowest = 5 };
 	int c;
 
-	while ((c = getopt_long(argc, argv, BG_COMMON_SHORTOPTS "n:", opts,
-				NULL)) != -1) {
+	while ((c = bg_getopt(argc, argv, BG_COMMON_SHORTOPTS "n:", opts)) != -1) {
 		if (bg_common_opt(&p.c, c, optarg, summary_usage))
 			continue;
 		if (c == 'n')

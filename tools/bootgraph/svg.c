@@ -90,9 +90,10 @@ static void bar_open(struct svg *s, bg_time a, bg_time b, const char *cls,
 {
 	double x = svg_x(s, a), w = svg_x(s, b) - x;
 
-	fprintf(s->f, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" "
-		"class=\"%s%s\"><title>", x, s->y + (ROW_H - BAR_H) / 2,
-		w < 1 ? 1.0 : w, BAR_H, cls, crit ? " crit" : "");
+	fprintf(s->f,
+		"<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" class=\"%s%s\"><title>",
+		x, s->y + (ROW_H - BAR_H) / 2, w < 1 ? 1.0 : w, BAR_H, cls,
+		crit ? " crit" : "");
 }
 
 static void bar_close(struct svg *s)
@@ -185,19 +186,21 @@ static void time_range(struct svg *s)
 static void put_header(struct svg *s, int nrows)
 {
 	const struct bg_stats *st = &s->m->st;
+	int w = s->x0 + s->width + RIGHT;
 
 	s->height = TOP + nrows * ROW_H + LEGEND_H;
 	fprintf(s->f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
-		"height=\"%d\" viewBox=\"0 0 %d %d\">\n<defs><style>\n%s"
-		"</style>\n<marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" "
-		"refY=\"5\" markerWidth=\"6\" markerHeight=\"6\" orient=\"auto\">"
-		"<path d=\"M0,0L10,5L0,10z\" fill=\"#8a8a8a\"/></marker>\n"
-		"</defs>\n<rect width=\"100%%\" height=\"100%%\" fill=\"#fff\"/>\n",
-		s->x0 + s->width + RIGHT, s->height, s->x0 + s->width + RIGHT,
-		s->height, bg_timeline_css);
-	fprintf(s->f, "<text x=\"10\" y=\"20\" class=\"title\">bootgraph: %d "
-		"devices, %d initcalls</text>\n<text x=\"10\" y=\"38\">probing ",
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" ",
+		w, s->height);
+	fprintf(s->f, "viewBox=\"0 0 %d %d\">\n<defs><style>\n%s</style>\n",
+		w, s->height, bg_timeline_css);
+	fputs("<marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" ", s->f);
+	fputs("markerWidth=\"6\" markerHeight=\"6\" orient=\"auto\">", s->f);
+	fputs("<path d=\"M0,0L10,5L0,10z\" fill=\"#8a8a8a\"/></marker>\n</defs>\n", s->f);
+	fputs("<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n", s->f);
+	fprintf(s->f,
+		"<text x=\"10\" y=\"20\" class=\"title\">bootgraph: %d devices, %d initcalls</text>\n"
+		"<text x=\"10\" y=\"38\">probing ",
 		st->ndev, st->ninitcalls);
 	if (st->probe_end != BG_NOTIME) {
 		bg_put_time(s->f, st->probe_start);
@@ -235,16 +238,18 @@ static void put_axis(struct svg *s)
 
 	for (t = (s->t0 + step - 1) / step * step; t <= s->t1; t += step) {
 		x = svg_x(s, t);
-		fprintf(s->f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" "
-			"class=\"tick\"/>\n", x, TOP - 6, x, s->height - LEGEND_H);
+		fprintf(s->f,
+			"<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" class=\"tick\"/>\n",
+			x, TOP - 6, x, s->height - LEGEND_H);
 		if (step >= 1000000)
 			snprintf(buf, sizeof(buf), "%llds", (long long)(t / 1000000));
 		else if (step >= 1000)
 			snprintf(buf, sizeof(buf), "%lldms", (long long)(t / 1000));
 		else
 			snprintf(buf, sizeof(buf), "%lldus", (long long)t);
-		fprintf(s->f, "<text x=\"%.1f\" y=\"%d\" class=\"axis\" "
-			"text-anchor=\"middle\">%s</text>\n", x, TOP - 10, buf);
+		fprintf(s->f,
+			"<text x=\"%.1f\" y=\"%d\" class=\"axis\" text-anchor=\"middle\">%s</text>\n",
+			x, TOP - 10, buf);
 	}
 }
 
@@ -252,8 +257,9 @@ static void put_axis(struct svg *s)
 
 static void group_row(struct svg *s, const char *name)
 {
-	fprintf(s->f, "<rect x=\"0\" y=\"%d\" width=\"%d\" height=\"%d\" "
-		"class=\"band\"/>\n", s->y, s->x0 + s->width + RIGHT, ROW_H);
+	fprintf(s->f,
+		"<rect x=\"0\" y=\"%d\" width=\"%d\" height=\"%d\" class=\"band\"/>\n",
+		s->y, s->x0 + s->width + RIGHT, ROW_H);
 	put_text(s, 6, s->y + ROW_H - 4, "grp", name);
 	s->y += ROW_H;
 }
@@ -389,8 +395,9 @@ static void dep_arrow(struct svg *s, const struct bg_attempt *a,
 	x2 = svg_x(s, a->start);
 	y1 = s->dev_y[sup->order];
 	y2 = s->dev_y[a->dev->order];
-	fprintf(s->f, "<path d=\"M%.1f,%dC%.1f,%d %.1f,%d %.1f,%d\" "
-		"class=\"dep%s\"/>\n", x1, y1, x1 + 24, y1, x2 - 24, y2, x2, y2,
+	fprintf(s->f,
+		"<path d=\"M%.1f,%dC%.1f,%d %.1f,%d %.1f,%d\" class=\"dep%s\"/>\n",
+		x1, y1, x1 + 24, y1, x2 - 24, y2, x2, y2,
 		sa->crit && a->crit ? " crit" : "");
 }
 
@@ -427,9 +434,9 @@ static void put_markers(struct svg *s)
 		if (mk->ts == BG_NOTIME || mk->ts < s->t0 || mk->ts > s->t1)
 			continue;
 		x = svg_x(s, mk->ts);
-		fprintf(s->f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" "
-			"class=\"marker\"><title>", x, TOP - 4, x,
-			s->height - LEGEND_H);
+		fprintf(s->f,
+			"<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" class=\"marker\"><title>",
+			x, TOP - 4, x, s->height - LEGEND_H);
 		bg_put_escaped(s->f, mk->label ? mk->label : bg_mark_name[i],
 			       ESC_XML);
 		fputs("</title></line>\n", s->f);
@@ -445,13 +452,15 @@ static void put_legend(struct svg *s)
 	int i, x = 10, y = s->height - LEGEND_H + 14;
 
 	for (i = 0; i < 8; i++) {
-		fprintf(s->f, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"%d\" "
-			"class=\"%s\"/>\n", x, y, BAR_H, cls[i]);
+		fprintf(s->f,
+			"<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"%d\" class=\"%s\"/>\n",
+			x, y, BAR_H, cls[i]);
 		put_text(s, x + 16, y + 10, NULL, cls[i]);
 		x += 30 + CHAR_W * strlen(cls[i]);
 	}
-	fprintf(s->f, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"%d\" "
-		"class=\"bound crit\"/>\n", x, y, BAR_H);
+	fprintf(s->f,
+		"<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"%d\" class=\"bound crit\"/>\n",
+		x, y, BAR_H);
 	put_text(s, x + 16, y + 10, NULL, "critical chain");
 }
 
@@ -518,7 +527,6 @@ static enum bg_group svg_group(const char *arg)
 int cmd_svg(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		BG_COMMON_LONGOPTS,
 		{ "group",	  required_argument, NULL, 'g' },
 		{ "width",	  required_argument, NULL, 'w' },
 		{ "from",	  required_argument, NULL, 0x200 },
@@ -530,8 +538,7 @@ int cmd_svg(int argc, char **argv)
 				.to = BG_NOTIME };
 	int c;
 
-	while ((c = getopt_long(argc, argv, BG_COMMON_SHORTOPTS "g:w:", opts,
-				NULL)) != -1) {
+	while ((c = bg_getopt(argc, argv, BG_COMMON_SHORTOPTS "g:w:", opts)) != -1) {
 		if (bg_common_opt(&p.c, c, optarg, svg_usage))
 			continue;
 		if (c == 'g')

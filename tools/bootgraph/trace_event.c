@@ -75,7 +75,7 @@ static void heap_push(struct lanes *l, struct lane ln)
 {
 	int i = l->n++;
 
-	BG_GROW(l->heap, l->cap, l->n);
+	l->heap = bg_grow(l->heap, &l->cap, l->n, sizeof(*l->heap));
 	l->heap[i] = ln;
 	for (; i && l->heap[(i - 1) / 2].end > l->heap[i].end; i = (i - 1) / 2)
 		heap_swap(&l->heap[i], &l->heap[(i - 1) / 2]);
@@ -399,15 +399,10 @@ static int trace_out(FILE *f, struct bg_model *m, const void *p)
 
 int cmd_trace(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		BG_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
-	};
 	struct trace_params p = { 0 };
 	int c;
 
-	while ((c = getopt_long(argc, argv, BG_COMMON_SHORTOPTS, opts,
-				NULL)) != -1)
+	while ((c = bg_getopt(argc, argv, BG_COMMON_SHORTOPTS, NULL)) != -1)
 		bg_common_opt(&p.c, c, optarg, trace_usage);
 	return bg_run_model(&p.c, argv + optind, argc - optind, trace_out, &p);
 }

@@ -81,9 +81,8 @@ int bg_tracedat_read(struct bg_model *m, struct bg_loc *loc, const char *path)
 {
 	(void)m;
 	(void)path;
-	fprintf(stderr, "%s:1: trace.dat input needs libtracecmd: rebuild "
-		"bootgraph with libtracecmd-dev and libtraceevent-dev "
-		"installed, or convert it with 'trace-cmd report'\n",
+	fprintf(stderr,
+		"%s:1: trace.dat input needs libtracecmd: rebuild bootgraph with libtracecmd-dev and libtraceevent-dev installed, or convert it with 'trace-cmd report'\n",
 		loc->file);
 	return 1;
 }

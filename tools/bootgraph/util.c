@@ -3,6 +3,7 @@
  * bootgraph utilities: allocation, string map, diagnostics, output.
  */
 #include <errno.h>
+#include <stdalign.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,7 +59,7 @@ struct arena_chunk {
 
 void *arena_alloc(struct arena *a, size_t size)
 {
-	size_t al = _Alignof(max_align_t);
+	size_t al = alignof(max_align_t);
 	struct arena_chunk *c;
 	size_t csize;
 	void *p;
@@ -271,7 +272,7 @@ static bool put_special(FILE *f, unsigned char c, enum bg_esc how)
 			fprintf(f, "\\u%04x", c);
 			return true;
 		}
-		/* fall through */
+		fallthrough;
 	case ESC_JSON:
 		rep = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : NULL;
 		if (!rep && c < 0x20) {

@@ -32,7 +32,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (fd < 0)
 		return 0;
 	if (write(fd, data + 1, size - 1) == (ssize_t)(size - 1)) {
-		char *argv[] = { name, q, o, dn, path, path, NULL };
+		/* not const: getopt_long() may permute it */
+		char *argv[7] = { name, q, o, dn, path, path, NULL };
 
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 		optind = 0;
