@@ -16,8 +16,10 @@ FLAVOUR ?= test
 CMDLINE ?=
 STEPS ?=
 TIMEOUT ?= 600
+TORTURE_S ?= 180
+FAIL_ALLOC ?= 1
 
-.PHONY: bench-async bench-sim help deps prepare stock-tree kernel-test kernel-lean kernel-stock \
+.PHONY: bench bench-async bench-sim bench-real torture series series-check help deps prepare stock-tree kernel-test kernel-lean kernel-stock \
 	initramfs-test initramfs-lean initramfs-stock run test boot \
 	refresh-patches reset-tree clean distclean
 
@@ -29,8 +31,17 @@ help:
 ##   test               host tests, style checks, the debug kernel booted
 ##                      with KUnit and kselftests; ONLY="host style boots"
 ##                      picks stages
+##   bench              the three benchmarks below, one after the other
 ##   bench-async        kernel/async.c costs, project vs stock (lean)
 ##   bench-sim          probe simulator: modes sync/stock/on, stock kernel
+##   bench-real         a q35 machine full of devices: every mode, stock
+##   torture            async_probe_torture on the debug kernel for
+##                      TORTURE_S=180 seconds, FAIL_ALLOC=1 (failslab and
+##                      fail_page_alloc on its threads); one summary line
+##   series             out/series/: the project as a format-patch series
+##                      against the 6.12 tree, with a cover letter
+##   series-check       apply it patch by patch to a fresh tree, build and
+##                      checkpatch each one (make test runs this)
 ##   boot               one boot: FLAVOUR=test|lean|stock CMDLINE="..."
 ##                      STEPS=info,kselftest,... INTERACTIVE=1 for a shell
 ##
@@ -77,11 +88,26 @@ boot: initramfs-$(FLAVOUR)
 		$(if $(filter 1,$(INTERACTIVE)),-i -s shell,-v $(if $(STEPS),-s $(STEPS))) \
 		-n boot-$(FLAVOUR) -c "$(CMDLINE)" $(FLAVOUR)
 
+bench: bench-async bench-sim bench-real
+
 bench-async: prepare
 	@$(S)/bench-async.sh
 
 bench-sim: prepare
 	@$(S)/bench-sim.sh
+
+bench-real: prepare
+	@$(S)/bench-real.sh
+
+torture: initramfs-test
+	@$(S)/torture.sh $(TORTURE_S) $(FAIL_ALLOC)
+
+series: prepare
+	@$(S)/series.sh export
+
+series-check: prepare
+	@$(S)/series.sh check | awk '{ print } /^PASS/ { p++ } /^FAIL/ { f++ } \
+		END { printf "%d passed, %d failed\n", p, f; exit f > 0 }'
 
 refresh-patches: deps
 	@$(S)/tree.sh refresh $(if $(NEW),NEW=$(NEW))

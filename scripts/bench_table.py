@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """Tables of the benchmark runs.
 
-  bench_table.py sim OUT RUN...   simulator results of out/bench-sim-RUN/
+  bench_table.py sim OUT RUN...         simulator results of out/bench-sim-RUN/
+  bench_table.py real OUT REPS CFG...   real-device boots out/bench-real-CFG-1..REPS/
 
 Each RUN's guest wrote bench-sim.txt, one line per run of a workload with
 key=value fields.  Prints a Markdown table (median wall time, spread, the
@@ -11,6 +12,7 @@ OUT/bench-sim.md and OUT/bench-sim.json.
 """
 import json
 import os
+import re
 import statistics
 import sys
 
@@ -96,10 +98,101 @@ def sim(out, runs):
     print(text)
 
 
+TS = re.compile(r'^\[ *(\d+\.\d+)\]')
+
+
+def boot_facts(run_dir):
+    """Times (s) of the last successful probe and of /init, counts, disks."""
+    f = {'last_probe': None, 'init': None, 'probes': 0, 'defers': 0, 'failed': 0}
+    try:
+        lines = open(os.path.join(run_dir, 'guest', 'dmesg.txt'), errors='replace')
+    except OSError:
+        return None
+    for line in lines:
+        m = TS.match(line)
+        if not m:
+            continue
+        t = float(m.group(1))
+        if ' probe of ' in line and ' returned ' in line:
+            f['probes'] += 1
+            if ' returned 0 after ' in line:
+                f['last_probe'] = max(f['last_probe'] or 0, t)
+            elif ' returned -517 after ' in line:
+                f['defers'] += 1
+            else:
+                f['failed'] += 1
+        elif 'Run /init as init process' in line:
+            f['init'] = t
+    try:
+        f['disks'] = sorted(open(os.path.join(run_dir, 'guest', 'disks.txt')).read().split('\n'))
+    except OSError:
+        f['disks'] = []
+    return f
+
+
+def real(out, reps, cfgs):
+    import subprocess
+    rows, js, med = [], {'host_cpu': host(), 'qemu': 'TCG -smp 2 -M q35', 'configs': {}}, {}
+    ref = None
+    for cfg in cfgs:
+        runs = [boot_facts(os.path.join(out, f'bench-real-{cfg}-{r}'))
+                for r in range(1, reps + 1)]
+        runs = [r for r in runs if r and r['last_probe'] is not None]
+        if not runs:
+            rows.append(f'| {cfg} | failed | | | | |')
+            continue
+        lp = sorted(r['last_probe'] for r in runs)
+        it = sorted(r['init'] for r in runs if r['init'] is not None)
+        disks = runs[0]['disks']
+        if ref is None:
+            ref = disks
+        same = 'same' if disks == ref else 'REORDERED'
+        names = ' '.join(d.split()[0] + '=' + (d.split()[1] if len(d.split()) > 1 else '?')
+                         for d in disks if d)
+        med[cfg] = statistics.median(lp)
+        rows.append(f'| {cfg} | {statistics.median(lp):.3f} ({lp[0]:.3f}-{lp[-1]:.3f}) | '
+                    f'{statistics.median(it):.3f} ({it[0]:.3f}-{it[-1]:.3f}) | '
+                    f'{runs[0]["probes"]} | {runs[0]["defers"]} | {same} |')
+        js['configs'][cfg] = {'last_probe_s': lp, 'init_s': it, 'probes': runs[0]['probes'],
+                              'deferrals': runs[0]['defers'], 'disks': disks,
+                              'same_names_as_first': disks == ref}
+    md = ['# Real devices: kernel start to the last successful probe and to /init', '',
+          f'QEMU TCG, -smp 2, q35 with 8 virtio-blk, 3 AHCI, NVMe, xHCI (USB storage, '
+          f'keyboard, tablet), virtio-scsi, 2 virtio-net, e1000e; host {host()}; '
+          f'{reps} boots each, seconds: median (min-max).', '',
+          '| configuration | last probe | /init | probes | deferrals | disk names vs first |',
+          '|---|---|---|---|---|---|'] + rows
+    if med:
+        fast, slow = min(med, key=med.get), max(med, key=med.get)
+        for tag, cfg in (('fastest', fast), ('slowest', slow)):
+            log = os.path.join(out, f'bench-real-{cfg}-1', 'guest', 'dmesg.txt')
+            bg = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..',
+                              'tools', 'bootgraph', 'bootgraph')
+            svg = os.path.join(out, f'bench-real-{tag}.svg')
+            chain = os.path.join(out, f'bench-real-{tag}.critical-chain.txt')
+            if os.access(bg, os.X_OK):
+                subprocess.run([bg, 'svg', '-o', svg, log], stderr=subprocess.DEVNULL)
+                subprocess.run([bg, 'critical-chain', '-o', chain, log],
+                               stderr=subprocess.DEVNULL)
+            md.append(f'\n{tag}: {cfg}, timeline {os.path.basename(svg)}, critical chain '
+                      f'{os.path.basename(chain)}')
+        md.append('\nDisk names of the first configuration: ' +
+                  ' '.join(d for d in ref if d).replace('\n', ' '))
+    text = '\n'.join(md) + '\n'
+    with open(os.path.join(out, 'bench-real.md'), 'w') as f:
+        f.write(text)
+    with open(os.path.join(out, 'bench-real.json'), 'w') as f:
+        json.dump(js, f, indent=1)
+    print(text)
+
+
 def main():
-    if len(sys.argv) < 4 or sys.argv[1] != 'sim':
+    if len(sys.argv) >= 4 and sys.argv[1] == 'sim':
+        sim(sys.argv[2], sys.argv[3:])
+    elif len(sys.argv) >= 5 and sys.argv[1] == 'real':
+        real(sys.argv[2], int(sys.argv[3]), sys.argv[4:])
+    else:
         sys.exit(__doc__)
-    sim(sys.argv[2], sys.argv[3:])
 
 
 if __name__ == '__main__':

@@ -6,8 +6,9 @@
 # Usage: kernel.sh FLAVOUR     FLAVOUR: test | lean | stock
 #
 #   test   build/linux (the project), base + debug fragments: tests only
-#   lean   build/linux (the project), base + lean fragments: make run, bench
-#   stock  build/linux-stock (pristine 6.12), base + stock fragments
+#   lean   build/linux (the project), base + lean + bench fragments: make
+#          run and the benchmarks (bench: the real-device machine's drivers)
+#   stock  build/linux-stock (pristine 6.12), base + stock + bench fragments
 #
 # The .config is regenerated ("allnoconfig" plus the merged fragments) only
 # when a fragment or a Kconfig file changed, and every option a fragment
@@ -19,8 +20,8 @@ set -eu
 flavour=${1:?usage: kernel.sh test|lean|stock}
 case "$flavour" in
 test)  src=$KSRC;   frags="base debug project project-test" ;;
-lean)  src=$KSRC;   frags="base lean project" ;;
-stock) src=$KSTOCK; frags="base stock" ;;
+lean)  src=$KSRC;   frags="base lean project bench" ;;
+stock) src=$KSTOCK; frags="base stock bench" ;;
 *) die "unknown kernel flavour '$flavour' (test, lean or stock)" ;;
 esac
 [ -d "$src" ] || die "$src is missing: run 'scripts/tree.sh prepare' first"
@@ -86,6 +87,7 @@ up_to_date() {
 	local stamp=$obj/.built
 	[ -f "$stamp" ] && [ -f "$obj/arch/x86/boot/bzImage" ] || return 1
 	[ "$(cat "$stamp")" = "$(kmake -s kernelrelease 2>/dev/null)" ] || return 1
+	[ "$obj/.config" -nt "$stamp" ] && return 1
 	[ -z "$(find "$src" -path "$src/.git" -prune -o -newer "$stamp" -print -quit)" ] || return 1
 	[ "$src" = "$KSRC" ] || return 0
 	[ -z "$(cd "$TOP" && find $(cat "$BUILD/.overlay-files") -newer "$stamp" -print -quit)" ]
@@ -137,13 +139,27 @@ build() {
 		grep -E -B2 -A6 'error:|Error [0-9]' "$log" | head -60 >&2
 		die "the $flavour kernel failed to build (full log: ${log#$TOP/})"
 	fi
+	# The project's own files build without a warning (those compiled
+	# in this run: a clean build sees them all).
+	if [ "$src" = "$KSRC" ]; then
+		local warn
+		warn=$(grep ': warning:' "$log" | grep -F -f <(sed 's/$/:/' "$BUILD/.overlay-files") | sort -u)
+		if [ -n "$warn" ]; then
+			printf '%s\n' "$warn" >&2
+			rm -f "$obj/.building"
+			die "warnings in the project's files (full log: ${log#$TOP/})"
+		fi
+	fi
 	# Only a full build gives a fair estimate for the next cold one.
 	[ "$(cat "$obj/.steps.new")" -gt "$((est / 2))" ] && mv "$obj/.steps.new" "$obj/.steps"
 	rm -rf "$obj/modinst"
 	kmake -s INSTALL_MOD_PATH="$obj/modinst" INSTALL_MOD_STRIP=1 modules_install >>"$log" 2>&1 ||
 		die "modules_install failed for the $flavour kernel"
-	kmake -s kernelrelease >"$obj/.building"
-	mv "$obj/.building" "$obj/.built"
+	# Keep the stamp's mtime (the start of the build) when writing it.
+	kmake -s kernelrelease >"$obj/.built.tmp"
+	touch -r "$obj/.building" "$obj/.built.tmp"
+	mv "$obj/.built.tmp" "$obj/.built"
+	rm -f "$obj/.building"
 	note "$flavour kernel $(cat "$obj/.built") built in $(elapsed "$t0")"
 }
 

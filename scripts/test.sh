@@ -6,11 +6,15 @@
 #
 #   host       the harness's own unit tests, bootgraph's tests
 #   style      checkpatch --strict and kernel-doc -Wall on the kernel code
+#   docs       the driver-api Sphinx build and the bootgraph man page
+#   series     the project as a patch series: each patch applies to a
+#              fresh 6.12 tree, builds and passes checkpatch --strict
 #   kernel     the debug test kernel and its initramfs
 #   boot:NAME  one QEMU boot each: its console judged (scripts/judge.py),
 #              KUnit parsed from the console, kselftests from the guest
 #
-# ONLY="host style" runs a subset of the stages (boots: "boots").
+# The boots include a one-minute torture pass (make torture for longer).
+# ONLY="host style docs" runs a subset of the stages (boots: "boots").
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -63,6 +67,16 @@ host_tests() {
 style_tests() {
 	stage "style: checkpatch, kernel-doc"
 	"$TOP/scripts/style.sh" | collect
+}
+
+docs_tests() {
+	stage "docs: htmldocs SPHINXDIRS=driver-api, man page"
+	"$TOP/scripts/docs.sh" | collect
+}
+
+series_tests() {
+	stage "series: each patch applies, builds, passes checkpatch"
+	"$TOP/scripts/series.sh" check | collect
 }
 
 # boot NAME STEPS TIMEOUT CMDLINE: one test boot and what it produced.
@@ -125,6 +139,8 @@ note "kernel source: linux-source-6.12 $(ksrc_pkg_version)"
 
 want host && host_tests
 want style && style_tests
+want docs && docs_tests
+want series && series_tests
 
 if want boots || want kernel; then
 	stage "kernel: build test kernel"
@@ -139,6 +155,8 @@ if want boots || want kernel; then
 			boot mode-all kselftest 300 "async_probe=all driver_async_probe=*,apsim $local_modes"
 			boot trace kselftest 300 "trace_event=async_probe:*,async:* trace_clock=perf trace_buf_size=4M initcall_debug loglevel=5 KSFT_TESTS=async_probe:boot_trace.sh"
 			boot_rootfs
+			# A short torture pass; make torture runs the long one.
+			boot torture kselftest 500 "aptorture_s=60 aptorture_fail_alloc=1 KSFT_TESTS=async_probe:torture.sh"
 			boot garbage kselftest 300 "async_probe=bogus async_probe.max_active=-3 async_probe.hung_timeout=soon async_probe.debug=maybe $local_modes"
 		fi
 	else

@@ -34,7 +34,7 @@ enum async_probe_mode {
 };
 
 #ifdef CONFIG_ASYNC_PROBE
-enum async_probe_mode async_probe_mode(void);
+enum async_probe_mode async_probe_get_mode(void);
 int async_probe_add_dependency(struct device *consumer, struct device *supplier);
 void async_probe_remove_dependency(struct device *consumer,
 				   struct device *supplier);
@@ -43,7 +43,7 @@ int async_probe_wait_device(struct device *dev);
 void async_probe_wait_bus(const struct bus_type *bus);
 void async_probe_wait_earlier(struct device *dev);
 #else
-static inline enum async_probe_mode async_probe_mode(void)
+static inline enum async_probe_mode async_probe_get_mode(void)
 {
 	return ASYNC_PROBE_STOCK;
 }

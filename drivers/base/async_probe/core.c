@@ -137,8 +137,9 @@ static void ap_finish(struct ap_node *node, ktime_t end)
 	node->task = NULL;
 	node->drv = NULL;
 	ap_release_waiters(node, !!node->dev->driver);
-	ap_evaluate(NULL);
+	/* Put first: evaluating the consumers may free an idle node. */
 	ap_node_put(node);
+	ap_evaluate(NULL);
 	mutex_unlock(&ap_lock);
 }
 
@@ -189,6 +190,7 @@ static void ap_probe_fn(void *data, async_cookie_t cookie)
 
 	atomic_dec(&ap_inflight);
 	ap_state_changed();
+	atomic_dec(&ap_stats.refs);
 	put_device(dev);
 }
 
@@ -212,6 +214,11 @@ bool async_probe_claim(struct device *dev, const struct device_driver *drv)
 		return false;
 
 	mutex_lock(&ap_lock);
+	if (dev->p->dead) {
+		/* Being removed: the driver core's own path drops it. */
+		mutex_unlock(&ap_lock);
+		return false;
+	}
 	node = ap_node_get(dev);
 	if (!node) {
 		mutex_unlock(&ap_lock);
@@ -223,7 +230,16 @@ bool async_probe_claim(struct device *dev, const struct device_driver *drv)
 		mutex_unlock(&ap_lock);
 		return true;
 	}
+	/*
+	 * A driver matched (the driver core offers only matched devices):
+	 * say so now, as a synchronous probe would have, not when the probe
+	 * runs.  Otherwise, once all drivers are registered, device_add()
+	 * takes the device for one that no driver wants and relaxes the
+	 * fw_devlink links of its consumers, which may then probe first.
+	 */
+	dev->can_match = true;
 	get_device(dev);
+	atomic_inc(&ap_stats.refs);
 	node->drv = drv;
 	node->state = AP_PARKED;
 	node->t_claim = ktime_get();
@@ -232,6 +248,18 @@ bool async_probe_claim(struct device *dev, const struct device_driver *drv)
 	ap_evaluate(node);
 	mutex_unlock(&ap_lock);
 	return true;
+}
+
+/*
+ * Whether the probe now ending is the framework's own (ap_finish() lets
+ * the waiters go then), rather than one from outside it: a synchronous
+ * attach, sysfs, or the deferred-probe work, which may run while the
+ * framework also has the device parked or queued.
+ */
+static bool ap_own_probe(struct ap_node *node)
+{
+	lockdep_assert_held(&ap_lock);
+	return node->state == AP_RUNNING && node->task == current;
 }
 
 /**
@@ -249,10 +277,10 @@ void async_probe_bound(struct device *dev)
 
 	mutex_lock(&ap_lock);
 	node = ap_node_find(dev);
-	if (node && node->state == AP_IDLE && !list_empty(&node->waiters)) {
+	if (node && !ap_own_probe(node) && !list_empty(&node->waiters)) {
 		ap_release_waiters(node, true);
-		ap_evaluate(NULL);
 		ap_node_put(node);
+		ap_evaluate(NULL);
 	}
 	mutex_unlock(&ap_lock);
 }
@@ -279,15 +307,14 @@ void async_probe_result(struct device *dev, int ret)
 		atomic_inc(&ap_stats.defers_all);
 	mutex_lock(&ap_lock);
 	node = ap_node_find(dev);
-	if (node && node->state == AP_RUNNING && node->task == current) {
+	if (node && ap_own_probe(node)) {
 		node->ret = ret;
 		if (ret == -EPROBE_DEFER)
 			ap_trace_defer(node, dev->p->deferred_probe_reason ?: "probe");
-	} else if (node && node->state == AP_IDLE && ret &&
-		   !list_empty(&node->waiters)) {
+	} else if (node && ret && !list_empty(&node->waiters)) {
 		ap_release_waiters(node, false);
-		ap_evaluate(NULL);
 		ap_node_put(node);
+		ap_evaluate(NULL);
 	}
 	mutex_unlock(&ap_lock);
 }
@@ -322,11 +349,14 @@ static void ap_cancel_parked(struct ap_node *node)
 	lockdep_assert_held(&ap_lock);
 
 	ap_unpark(node);
+	/* Its consumers must not wait for a probe that will not come. */
+	ap_release_waiters(node, false);
 	list_del_init(&node->inflight);
 	node->state = AP_IDLE;
 	node->drv = NULL;
 	ap_state_changed();
 	ap_node_put(node);
+	atomic_dec(&ap_stats.refs);
 	put_device(dev);
 }
 
@@ -375,6 +405,7 @@ void async_probe_driver_detach(const struct device_driver *drv)
 	list_for_each_entry_safe(node, tmp, &ap_nodes, inflight)
 		if (node->state == AP_PARKED && node->drv == drv)
 			ap_cancel_parked(node);
+	ap_evaluate(NULL);
 	mutex_unlock(&ap_lock);
 }
 
@@ -393,7 +424,10 @@ void async_probe_wait_all(void)
 }
 EXPORT_SYMBOL_GPL(async_probe_wait_all);
 
-/* The cookie of @dev's probe in flight, 0 if none; whether it is parked. */
+/*
+ * The cookie of @dev's probe in flight, 0 if none; whether it is in flight
+ * without one (parked, or probing from the fallback work).
+ */
 static async_cookie_t ap_device_cookie(struct device *dev, bool *parked)
 {
 	struct ap_node *node;
@@ -401,9 +435,9 @@ static async_cookie_t ap_device_cookie(struct device *dev, bool *parked)
 
 	mutex_lock(&ap_lock);
 	node = ap_node_find(dev);
-	*parked = node && node->state == AP_PARKED;
 	if (node && (node->state == AP_QUEUED || node->state == AP_RUNNING))
 		cookie = node->cookie;
+	*parked = node && node->state != AP_IDLE && !cookie;
 	mutex_unlock(&ap_lock);
 	return cookie;
 }

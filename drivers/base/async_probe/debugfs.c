@@ -32,7 +32,7 @@ static const char * const ap_mode_names[] = {
 
 static int ap_stats_show(struct seq_file *m, void *v)
 {
-	seq_printf(m, "mode: %s\n", ap_mode_names[async_probe_mode()]);
+	seq_printf(m, "mode: %s\n", ap_mode_names[async_probe_get_mode()]);
 	seq_printf(m, "max_active: %u\n", ap_max_active_param());
 	seq_printf(m, "hung_timeout: %u\n", READ_ONCE(ap_hung_timeout));
 	seq_printf(m, "claimed: %d\n", atomic_read(&ap_stats.claimed));
@@ -46,6 +46,7 @@ static int ap_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "fallbacks: %d\n", atomic_read(&ap_stats.fallbacks));
 	seq_printf(m, "hung: %d\n", atomic_read(&ap_stats.hung));
 	seq_printf(m, "inflight: %d\n", ap_inflight_count());
+	seq_printf(m, "refs: %d\n", atomic_read(&ap_stats.refs));
 	seq_printf(m, "running: %d\n", atomic_read(&ap_stats.running));
 	seq_printf(m, "max_running: %d\n", atomic_read(&ap_stats.max_running));
 	seq_printf(m, "attempts_all: %d\n", atomic_read(&ap_stats.attempts_all));
@@ -69,7 +70,8 @@ static int ap_pending_show(struct seq_file *m, void *v)
 			   ktime_ms_delta(ktime_get(), node->t_claim));
 		sep = "";
 		list_for_each_entry(w, &node->parked_on, c_node) {
-			seq_printf(m, "%s%s", sep, dev_name(w->supplier->dev));
+			seq_printf(m, "%s%s(%s)", sep, dev_name(w->supplier->dev),
+				   ap_state_names[w->supplier->state]);
 			sep = ",";
 		}
 		seq_puts(m, *sep ? "\n" : "-\n");

@@ -71,14 +71,18 @@ struct ap_node *ap_node_find(struct device *dev)
  * ap_node_get() - the framework's node of a device, created idle if needed
  * @dev: a registered device
  *
+ * No node is made for a device that device_del() has marked dead: its
+ * async_probe_device_del() may have run already, and nothing would drop
+ * such a node, or the consumers parked on it, before the device is freed.
+ *
  * Context: ap_lock held; may sleep.
- * Return: the node, or %NULL if out of memory.
+ * Return: the node, or %NULL if out of memory or @dev is being removed.
  */
 struct ap_node *ap_node_get(struct device *dev)
 {
 	struct ap_node *node = ap_node_find(dev);
 
-	if (node || !dev->p)
+	if (node || !dev->p || dev->p->dead)
 		return node;
 	node = kzalloc(sizeof(*node), GFP_KERNEL);
 	if (!node)
@@ -157,8 +161,9 @@ static void ap_wait_for(struct ap_node *node, struct ap_node *sup,
 
 	if (sup == node)
 		return;
+	/* (No cookie: it probes from the fallback work; park on it.) */
 	if ((sup->state == AP_QUEUED || sup->state == AP_RUNNING) &&
-	    d->ncookies < AP_MAX_COOKIES) {
+	    sup->cookie && d->ncookies < AP_MAX_COOKIES) {
 		for (i = 0; i < d->ncookies; i++)
 			if (d->cookies[i] == sup->cookie)
 				return;
@@ -349,7 +354,7 @@ void ap_drop_explicit(struct ap_node *node)
  *
  * Context: Process context; may sleep.
  * Return: 0, -EINVAL for a device that is not registered or a device
- * depending on itself, -ENOMEM.
+ * depending on itself, -ENODEV for one being removed, -ENOMEM.
  */
 int async_probe_add_dependency(struct device *consumer, struct device *supplier)
 {
@@ -362,6 +367,10 @@ int async_probe_add_dependency(struct device *consumer, struct device *supplier)
 		return -EINVAL;
 
 	mutex_lock(&ap_lock);
+	if (consumer->p->dead || supplier->p->dead) {
+		mutex_unlock(&ap_lock);
+		return -ENODEV;
+	}
 	c = ap_node_get(consumer);
 	s = c ? ap_node_get(supplier) : NULL;
 	e = s ? kzalloc(sizeof(*e), GFP_KERNEL) : NULL;

@@ -136,11 +136,13 @@ struct ap_explicit {
  * @defers_all: those that returned -EPROBE_DEFER
  * @running: probes running now
  * @max_running: most probes seen running at once
+ * @refs: device references the framework holds now (one per device that
+ *	is parked, queued or running)
  */
 struct ap_stats {
 	atomic_t claimed, parked, queued, probes, bound, failed, deferred;
 	atomic_t released, fallbacks, hung, running, max_running;
-	atomic_t attempts_all, defers_all;
+	atomic_t attempts_all, defers_all, refs;
 };
 
 extern struct mutex ap_lock;

@@ -35,7 +35,9 @@ trace=$(mktemp)
 grep -E ' async_[a-z_]+: ' "$T/trace" >"$trace"
 
 fields_ok() {
-	grep -Eq 'async_queue: cookie=[0-9]+ func=[^ ]+ ndeps=[0-9]+ pending=[0-9]+ sync=[01] deps=' "$trace" &&
+	local cf='cookie=[0-9]+ func=[^ ]+'
+
+	grep -Eq "async_queue: $cf ndeps=[0-9]+ pending=[0-9]+ sync=[01] deps=" "$trace" &&
 	grep -Eq 'async_run: cookie=[0-9]+ func=[^ ]+$' "$trace" &&
 	grep -Eq 'async_finish: cookie=[0-9]+ func=[^ ]+ usecs=[0-9]+$' "$trace"
 }
@@ -64,7 +66,9 @@ order_ok() {
 # The probes run as async calls: the driver core's helpers, or the
 # framework's (async_probe=on, the default).
 probe_calls_traced() {
-	grep -Eq "async_run: .*func=(__driver_attach_async_helper|__device_attach_async_helper|ap_probe_fn)" "$trace"
+	local helpers="__driver_attach_async_helper|__device_attach_async_helper|ap_probe_fn"
+
+	grep -Eq "async_run: .*func=($helpers)" "$trace"
 }
 
 waits_traced() {

@@ -35,8 +35,10 @@ ev_ts() {
 }
 
 boot_probes_traced() {
-	grep -Eq ' async_probe_end: dev=[^ ]+ bus=[^ ]+ drv=[^ ]+ cookie=[0-9]+ pid=[0-9]+ ret=-?[0-9]+ usecs=[0-9]+$' "$boot" &&
-	grep -Eq ' async_probe_queue: dev=[^ ]+ bus=[^ ]+ drv=[^ ]+ cookie=[0-9]+ deps=[^ ]+$' "$boot"
+	local who='dev=[^ ]+ bus=[^ ]+ drv=[^ ]+ cookie=[0-9]+'
+
+	grep -Eq " async_probe_end: $who pid=[0-9]+ ret=-?[0-9]+ usecs=[0-9]+\$" "$boot" &&
+	grep -Eq " async_probe_queue: $who deps=[^ ]+\$" "$boot"
 }
 
 # queue <= start <= end, for every device that has all three.
@@ -54,7 +56,8 @@ boot_order_ok() {
 			if (!((d, "queue") in t) || !((d, "start") in t) || !((d, "end") in t))
 				continue
 			n++
-			if (t[d, "queue"] + 0 > t[d, "start"] + 0 || t[d, "start"] + 0 > t[d, "end"] + 0)
+			if (t[d, "queue"] + 0 > t[d, "start"] + 0 ||
+			    t[d, "start"] + 0 > t[d, "end"] + 0)
 				bad++
 		}
 		printf "# %d devices traced from queue to end at boot, %d out of order\n", n, bad
@@ -85,8 +88,10 @@ sim_traced_in_order() {
 			checked=$((checked + 1))
 			cs=$(ev_ts "$sim_trace" async_probe_start "apsim.$c")
 			se=$(ev_ts "$sim_trace" async_probe_end "apsim.$s")
-			if [ -z "$cs" ] || [ -z "$se" ] || ! awk "BEGIN { exit !($cs >= $se) }"; then
-				ktap_print_msg "apsim.$c started at '$cs', its supplier apsim.$s ended at '$se'"
+			if [ -z "$cs" ] || [ -z "$se" ] ||
+			   ! awk "BEGIN { exit !($cs >= $se) }"; then
+				ktap_print_msg "apsim.$c started at '$cs'," \
+					"its supplier apsim.$s ended at '$se'"
 				bad=1
 			fi
 		done

@@ -45,7 +45,8 @@ ktap_test_result "random_dag_seed_4_device_add" random_dag 4 driver
 # An explicit chain 0 <- 1 <- 2 <- 3 plus 4 after 0 and 3: the wall time
 # cannot beat the chain, and a consumer never starts early.
 explicit_graph() {
-	sim_run n=5 graph="1:0 2:1 3:2 4:0,3" times="0:20000 1:20000 2:20000 3:20000 4:20000" || return 1
+	sim_run n=5 graph="1:0 2:1 3:2 4:0,3" \
+		times="0:20000 1:20000 2:20000 3:20000 4:20000" || return 1
 	sim_ok && [ "$(sim critical_us)" = 100000 ] && [ "$(sim wall_us)" -ge 100000 ]
 }
 ktap_test_result "explicit_graph_is_respected" explicit_graph
@@ -129,9 +130,11 @@ ktap_test_result "unbind_and_rebind_through_sysfs" unbind_rebind
 # judge, which requires it inside the window and fails on any other.
 hung_probe_reported() {
 	local P=/sys/module/async_probe/parameters/hung_timeout h0 ok=0
+	local report="async_probe: probe of apsim.0 \(driver apsim\) has been running"
+
 	h0=$(ap_stat hung)
 	echo 1 >"$P" || return 1
-	echo "judge: expect-begin hung-probe async_probe: probe of apsim.0 \(driver apsim\) has been running" >/dev/kmsg
+	echo "judge: expect-begin hung-probe $report" >/dev/kmsg
 	sim_run n=2 hang=0 hang_ms=3000 min_us=100 max_us=100 && sim_ok && ok=1
 	echo "judge: expect-end hung-probe" >/dev/kmsg
 	echo 30 >"$P"

@@ -43,10 +43,22 @@ has_ancestor_driver() {
 check_disk() {
 	local where="$1 $2" leaf=$3 host=$4 disks
 	disks=$(disks_on "$1" "$2")
-	[ "$(echo "$disks" | wc -w)" -eq 1 ] || { ktap_print_msg "disks on $where: '$disks'"; return 1; }
-	[ "$(driver_of "$disks")" = "$leaf" ] || { ktap_print_msg "$disks: driver $(driver_of "$disks")"; return 1; }
-	has_ancestor_driver "$disks" "$host" || { ktap_print_msg "$disks: no $host above it"; return 1; }
-	[ "$(cat "/sys/block/$disks/size")" -eq 32768 ] || { ktap_print_msg "$disks: wrong size"; return 1; }
+	if [ "$(echo "$disks" | wc -w)" -ne 1 ]; then
+		ktap_print_msg "disks on $where: '$disks'"
+		return 1
+	fi
+	if [ "$(driver_of "$disks")" != "$leaf" ]; then
+		ktap_print_msg "$disks: driver $(driver_of "$disks")"
+		return 1
+	fi
+	if ! has_ancestor_driver "$disks" "$host"; then
+		ktap_print_msg "$disks: no $host above it"
+		return 1
+	fi
+	if [ "$(cat "/sys/block/$disks/size")" -ne 32768 ]; then
+		ktap_print_msg "$disks: wrong size"
+		return 1
+	fi
 }
 
 vblk_serial() {
@@ -59,7 +71,9 @@ vblk_serial() {
 }
 
 async_driver_probe_module() {
-	if ! grep -q "/test_async_driver_probe.ko" "/lib/modules/$(uname -r)/modules.dep" 2>/dev/null; then
+	local deps="/lib/modules/$(uname -r)/modules.dep"
+
+	if ! grep -q "/test_async_driver_probe.ko" "$deps" 2>/dev/null; then
 		return 2
 	fi
 	modprobe test_async_driver_probe && modprobe -r test_async_driver_probe

@@ -54,18 +54,21 @@ all)
 	ktap_test_result "all_graph_correct" graph_correct
 	# A driver with no preference is taken in mode all...
 	ktap_test_result "all_takes_default_drivers" \
-		eval '[ "$(claimed_delta n=8 name=apsimdef probe_type=default min_us=100 max_us=100)" -ge 8 ]'
+		eval '[ "$(claimed_delta n=8 name=apsimdef probe_type=default \
+				min_us=100 max_us=100)" -ge 8 ]'
 	# ...but driver_async_probe=*,apsim leaves apsim synchronous...
 	if [[ "$cmdline" == *"driver_async_probe=*,apsim"* ]]; then
 		ktap_test_result "all_respects_driver_async_probe_exclusion" \
-			eval '[ "$(claimed_delta n=8 probe_type=default min_us=2000 max_us=2000)" = 0 ] &&
+			eval '[ "$(claimed_delta n=8 probe_type=default \
+					min_us=2000 max_us=2000)" = 0 ] &&
 			      [ "$(sim max_parallel)" = 1 ]'
 	else
 		ktap_test_skip "all_respects_driver_async_probe_exclusion (not on the command line)"
 	fi
 	# ...and PROBE_FORCE_SYNCHRONOUS always wins.
 	ktap_test_result "all_leaves_forced_sync_alone" \
-		eval '[ "$(claimed_delta n=8 name=apsimsync probe_type=sync min_us=100 max_us=100)" = 0 ]'
+		eval '[ "$(claimed_delta n=8 name=apsimsync probe_type=sync \
+				min_us=100 max_us=100)" = 0 ]'
 	;;
 on)
 	# The boot with garbage on the command line lands here.

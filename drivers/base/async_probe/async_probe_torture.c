@@ -1,0 +1,526 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * async_probe_torture - async_probe under random work, faults and races
+ *
+ * Modelled on the kernel's torture modules and built on kernel/torture.c.
+ * For "duration" seconds, each of "nworkers" threads runs rounds: it makes
+ * a random DAG of up to "ndevs" platform devices linked by managed device
+ * links, registers them and its own asynchronous driver in a random order,
+ * and injects faults into the probes (failure, -EPROBE_DEFER a random
+ * number of times, a probe that sleeps past the hung-probe timeout).  In
+ * some rounds it tears everything down again while the probes are parked,
+ * queued or running; in the others it waits for the probes and checks:
+ *
+ *   - every device that can bind (it and all its suppliers do not fail)
+ *     is bound exactly once, and no other device is bound;
+ *   - no probe starts before each of its suppliers finished binding;
+ *   - no probe runs after its device was unregistered;
+ *   - when async_probe_wait_device() or async_probe_wait_all() returns,
+ *     no probe it waits for is running.
+ *
+ * Allocation failures are injected from outside: failslab and
+ * fail_page_alloc, limited (require-start/require-end) to call chains
+ * through the framework's code, make its queueing and dependency tracking
+ * fail now and then.  A round in which a device or a link cannot be made
+ * is torn down and counted as aborted, and its order is not checked.
+ *
+ * The result is one console line when the run ends:
+ *
+ *   async_probe_torture: done rounds=R aborted=A devices=D probes=P
+ *	faults=F checks=C violations=V
+ *
+ * and /sys/kernel/debug/async_probe_torture/result has the same fields,
+ * one per line, plus "running=0|1".
+ */
+#include <linux/async_probe.h>
+#include <linux/debugfs.h>
+#include <linux/delay.h>
+#include <linux/device.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/platform_device.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/torture.h>
+
+#define APT_MAX_WORKERS	8
+#define APT_MAX_DEVS	64
+#define APT_MAX_SUP	3
+
+static int duration = 60;
+module_param(duration, int, 0444);
+MODULE_PARM_DESC(duration, "seconds to run (default 60)");
+static int nworkers = 2;
+module_param(nworkers, int, 0444);
+MODULE_PARM_DESC(nworkers, "worker threads (default 2, at most 8)");
+static int ndevs = 24;
+module_param(ndevs, int, 0444);
+MODULE_PARM_DESC(ndevs, "most devices in one round (default 24, at most 64)");
+static int fail_pct = 5;
+module_param(fail_pct, int, 0444);
+MODULE_PARM_DESC(fail_pct, "probes that fail with -EIO, percent (default 5)");
+static int defer_pct = 10;
+module_param(defer_pct, int, 0444);
+MODULE_PARM_DESC(defer_pct, "probes that defer 1-3 times, percent (default 10)");
+static int churn_pct = 30;
+module_param(churn_pct, int, 0444);
+MODULE_PARM_DESC(churn_pct, "rounds torn down while probing, percent (default 30)");
+static int hang_ms = 2500;
+module_param(hang_ms, int, 0444);
+MODULE_PARM_DESC(hang_ms, "the one hanging probe of the run sleeps this long (default 2500, 0: none)");
+
+/*
+ * One device of a round.  The fields a probe writes are touched by one
+ * probe at a time (the driver core holds the device lock around it);
+ * @done is published with release semantics for the consumers' probes.
+ */
+struct apt_dev {
+	struct platform_device *pdev;
+	struct apt_round *round;
+	unsigned int idx;
+	unsigned int sup[APT_MAX_SUP];
+	unsigned int nsup;
+	unsigned int defer_left;
+	bool fail, hang, expected;
+	bool done;		/* bound: the probe returned 0 */
+	bool dying;		/* being unregistered: its links may be gone */
+	bool gone;		/* unregistered */
+	atomic_t running;	/* probes of this device running now */
+	atomic_t binds;		/* successful probes */
+};
+
+/*
+ * One round of a worker: @defers says that a probe defers, after which the
+ * driver core, not the framework, decides when it and its consumers run;
+ * with @nolink, a consumer may legitimately probe before its supplier.
+ */
+struct apt_round {
+	struct apt_worker *w;
+	bool defers;
+	bool nolink;		/* a device link could not be made */
+	unsigned int n;
+	struct apt_dev devs[] __counted_by(n);
+};
+
+struct apt_worker {
+	unsigned int id;
+	char name[16];
+	struct platform_driver drv;
+	struct task_struct *task;
+	struct torture_random_state rnd;
+	struct apt_round *round;	/* the round whose devices exist */
+};
+
+static struct apt_worker *workers;
+static struct dentry *apt_dir;
+static atomic_t rounds, aborted, devices, probes, faults, checks, violations;
+static atomic_t live;		/* workers still running rounds */
+static bool apt_running;
+
+static void apt_violation(struct apt_dev *d, const char *what)
+{
+	atomic_inc(&violations);
+	pr_err("async_probe_torture: VIOLATION worker %u device %u: %s\n",
+	       d->round->w->id, d->idx, what);
+}
+
+/*
+ * @done is written once, at the end of a successful probe, before the
+ * driver core marks the device bound.
+ */
+static bool apt_bound(struct apt_dev *d)
+{
+	/* Pairs with the release in apt_probe(): the probe's work is seen. */
+	return smp_load_acquire(&d->done);
+}
+
+static struct apt_dev *apt_dev_of(struct device *dev)
+{
+	struct apt_dev *const *pd = dev_get_platdata(dev);
+
+	return pd ? *pd : NULL;
+}
+
+static int apt_probe(struct platform_device *pdev)
+{
+	struct apt_dev *d = apt_dev_of(&pdev->dev);
+	struct apt_round *r = d->round;
+	unsigned int i;
+	int ret = 0;
+
+	atomic_inc(&probes);
+	if (READ_ONCE(d->gone))
+		apt_violation(d, "probe after the device was unregistered");
+	if (d->defer_left) {
+		d->defer_left--;
+		atomic_inc(&faults);
+		return -EPROBE_DEFER;
+	}
+	atomic_inc(&d->running);
+	for (i = 0; i < d->nsup; i++) {
+		struct apt_dev *s = &r->devs[d->sup[i]];
+
+		atomic_inc(&checks);
+		/* A supplier being removed takes its device links along. */
+		if (!apt_bound(s) && !READ_ONCE(r->nolink) && !READ_ONCE(s->dying))
+			apt_violation(d, "probe started before a supplier was bound");
+	}
+	if (d->fail) {
+		atomic_inc(&faults);
+		ret = -EIO;
+		goto out;
+	}
+	if (d->hang) {
+		atomic_inc(&faults);
+		msleep(hang_ms);
+	} else {
+		usleep_range(50, 50 + torture_random(&r->w->rnd) % 2000);
+	}
+	if (atomic_inc_return(&d->binds) > 1)
+		apt_violation(d, "bound twice");
+	/* Pairs with apt_bound(): publishes this probe's work. */
+	smp_store_release(&d->done, true);
+out:
+	atomic_dec(&d->running);
+	return ret;
+}
+
+/* Link each device to its suppliers as it is added, before any probe. */
+static int apt_notify(struct notifier_block *nb, unsigned long action, void *data)
+{
+	struct device *dev = data;
+	struct apt_dev *d;
+	unsigned int i;
+
+	if (action != BUS_NOTIFY_ADD_DEVICE ||
+	    strncmp(to_platform_device(dev)->name, "aptort", 6))
+		return NOTIFY_DONE;
+	d = apt_dev_of(dev);
+	if (!d)
+		return NOTIFY_DONE;
+	for (i = 0; i < d->nsup; i++) {
+		struct apt_dev *s = &d->round->devs[d->sup[i]];
+
+		if (!device_link_add(dev, &s->pdev->dev, 0)) {
+			/* The consumer may then probe early: not checkable. */
+			WRITE_ONCE(d->round->nolink, true);
+			pr_info("async_probe_torture: no link %u -> %u (no memory?)\n",
+				d->idx, s->idx);
+		}
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block apt_nb = { .notifier_call = apt_notify };
+
+static bool apt_has_sup(const struct apt_dev *d, unsigned int s)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->nsup; i++)
+		if (d->sup[i] == s)
+			return true;
+	return false;
+}
+
+/* A random DAG: device i takes up to APT_MAX_SUP suppliers among 0..i-1. */
+static struct apt_round *apt_new_round(struct apt_worker *w, bool with_hang)
+{
+	unsigned int n = 2 + torture_random(&w->rnd) % (ndevs - 1);
+	struct apt_round *r;
+	unsigned int i, j;
+
+	r = kzalloc(struct_size(r, devs, n), GFP_KERNEL);
+	if (!r)
+		return NULL;
+	r->n = n;
+	r->w = w;
+	for (i = 0; i < n; i++) {
+		struct apt_dev *d = &r->devs[i];
+
+		d->round = r;
+		d->idx = i;
+		for (j = 0; i && j < APT_MAX_SUP; j++) {
+			unsigned int s = torture_random(&w->rnd) % i;
+
+			if (torture_random(&w->rnd) % 100 < 40 &&
+			    !apt_has_sup(d, s))
+				d->sup[d->nsup++] = s;
+		}
+		d->fail = torture_random(&w->rnd) % 100 < fail_pct;
+		if (torture_random(&w->rnd) % 100 < defer_pct) {
+			d->defer_left = 1 + torture_random(&w->rnd) % 3;
+			r->defers = true;
+		}
+		d->expected = !d->fail;
+		for (j = 0; j < d->nsup; j++)
+			d->expected &= r->devs[d->sup[j]].expected;
+	}
+	if (with_hang)
+		r->devs[0].hang = true;
+	return r;
+}
+
+static int apt_add_device(struct apt_worker *w, struct apt_dev *d)
+{
+	struct platform_device *pdev;
+	int ret;
+
+	pdev = platform_device_alloc(w->name, d->idx);
+	if (!pdev)
+		return -ENOMEM;
+	ret = platform_device_add_data(pdev, &d, sizeof(d));
+	if (!ret)
+		ret = platform_device_add(pdev);
+	if (ret) {
+		platform_device_put(pdev);
+		return ret;
+	}
+	d->pdev = pdev;
+	atomic_inc(&devices);
+	return 0;
+}
+
+static void apt_del_device(struct apt_dev *d)
+{
+	if (!d->pdev)
+		return;
+	WRITE_ONCE(d->dying, true);
+	platform_device_unregister(d->pdev);
+	d->pdev = NULL;
+	WRITE_ONCE(d->gone, true);
+}
+
+/* Unregister the driver and the devices in one of several orders. */
+static void apt_teardown(struct apt_worker *w, struct apt_round *r, bool drv)
+{
+	unsigned int i, start = torture_random(&w->rnd) % r->n;
+
+	switch (torture_random(&w->rnd) % 3) {
+	case 0:		/* the driver first: unbinds every device */
+		if (drv)
+			platform_driver_unregister(&w->drv);
+		drv = false;
+		fallthrough;
+	case 1:		/* consumers before suppliers */
+		for (i = r->n; i-- > 0;)
+			apt_del_device(&r->devs[i]);
+		break;
+	default:	/* from a random device on: suppliers go first */
+		for (i = 0; i < r->n; i++)
+			apt_del_device(&r->devs[(start + i) % r->n]);
+		break;
+	}
+	if (drv)
+		platform_driver_unregister(&w->drv);
+}
+
+/* Wait for the round's probes and check what they left. */
+static void apt_check(struct apt_worker *w, struct apt_round *r)
+{
+	unsigned int i, tries;
+	bool all = torture_random(&w->rnd) & 1;
+
+	for (tries = 0; tries < 5; tries++) {
+		bool missing = false;
+
+		if (all) {
+			async_probe_wait_all();
+		} else {
+			for (i = 0; i < r->n; i++)
+				async_probe_wait_device(&r->devs[i].pdev->dev);
+		}
+		for (i = 0; i < r->n; i++) {
+			struct apt_dev *d = &r->devs[i];
+
+			if (tries == 0 && !r->defers) {
+				atomic_inc(&checks);
+				if (atomic_read(&d->running))
+					apt_violation(d, "a barrier returned while its probe ran");
+			}
+			if (d->expected && !apt_bound(d))
+				missing = true;
+		}
+		if (!missing)
+			break;
+		/*
+		 * A device that deferred is retried when another device binds;
+		 * the round's last one may wait for that forever.  Attach the
+		 * stragglers, suppliers first, as a late retry would.
+		 */
+		for (i = 0; i < r->n; i++) {
+			struct apt_dev *d = &r->devs[i];
+
+			if (d->expected && !apt_bound(d) &&
+			    device_attach(&d->pdev->dev) < 0)
+				msleep(20);
+		}
+	}
+	for (i = 0; i < r->n; i++) {
+		struct apt_dev *d = &r->devs[i];
+		bool bound = apt_bound(d);
+
+		atomic_inc(&checks);
+		if (d->expected && !bound)
+			apt_violation(d, "never bound, though it and its suppliers can");
+		else if (!d->expected && bound)
+			apt_violation(d, "bound, though it or a supplier fails");
+		else if (bound && atomic_read(&d->binds) != 1)
+			apt_violation(d, "not bound exactly once");
+	}
+}
+
+static void apt_round(struct apt_worker *w, bool with_hang)
+{
+	bool churn = torture_random(&w->rnd) % 100 < churn_pct;
+	bool driver_first = torture_random(&w->rnd) & 1;
+	bool drv = false, ok = true;
+	struct apt_round *r;
+	unsigned int i;
+
+	r = apt_new_round(w, with_hang);
+	if (!r) {
+		atomic_inc(&aborted);
+		return;
+	}
+	WRITE_ONCE(w->round, r);
+	if (driver_first) {
+		ok = !platform_driver_register(&w->drv);
+		drv = ok;
+	}
+	for (i = 0; ok && i < r->n; i++)
+		ok = !apt_add_device(w, &r->devs[i]);
+	if (ok && !driver_first) {
+		ok = !platform_driver_register(&w->drv);
+		drv = ok;
+	}
+	/* A missing device or link makes the round's outcome unknowable. */
+	if (!ok || READ_ONCE(r->nolink)) {
+		atomic_inc(&aborted);
+		churn = true;
+	}
+	if (!churn)
+		apt_check(w, r);
+	else if (torture_random(&w->rnd) & 1)
+		usleep_range(100, 3000);	/* let some probes start */
+	apt_teardown(w, r, drv);
+	WRITE_ONCE(w->round, NULL);
+	atomic_inc(&rounds);
+	kfree(r);
+}
+
+static void apt_report(void)
+{
+	pr_info("async_probe_torture: done rounds=%d aborted=%d devices=%d probes=%d faults=%d checks=%d violations=%d\n",
+		atomic_read(&rounds), atomic_read(&aborted), atomic_read(&devices),
+		atomic_read(&probes), atomic_read(&faults), atomic_read(&checks),
+		atomic_read(&violations));
+	WRITE_ONCE(apt_running, false);
+}
+
+static int apt_worker_fn(void *arg)
+{
+	struct apt_worker *w = arg;
+	unsigned long end = jiffies + duration * HZ;
+	bool hang = w->id == 0 && hang_ms > 0;
+
+	while (!torture_must_stop() && time_before(jiffies, end)) {
+		apt_round(w, hang);
+		hang = false;
+		cond_resched();
+	}
+	if (atomic_dec_and_test(&live))
+		apt_report();
+	torture_kthread_stopping("apt_worker_fn");
+	return 0;
+}
+
+static int apt_result_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "running=%d\nrounds=%d\naborted=%d\ndevices=%d\nprobes=%d\n",
+		   READ_ONCE(apt_running), atomic_read(&rounds),
+		   atomic_read(&aborted), atomic_read(&devices),
+		   atomic_read(&probes));
+	seq_printf(m, "faults=%d\nchecks=%d\nviolations=%d\n",
+		   atomic_read(&faults), atomic_read(&checks),
+		   atomic_read(&violations));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(apt_result);
+
+static void apt_cleanup(void)
+{
+	int i;
+
+	if (torture_cleanup_begin())
+		return;
+	for (i = 0; workers && i < nworkers; i++)
+		torture_stop_kthread(apt_worker_fn, workers[i].task);
+	debugfs_remove_recursive(apt_dir);
+	bus_unregister_notifier(&platform_bus_type, &apt_nb);
+	kfree(workers);
+	workers = NULL;
+	torture_cleanup_end();
+}
+
+static int __init apt_init(void)
+{
+	int i, ret;
+
+	if (duration < 1 || nworkers < 1 || nworkers > APT_MAX_WORKERS ||
+	    ndevs < 2 || ndevs > APT_MAX_DEVS || fail_pct < 0 || fail_pct > 100 ||
+	    defer_pct < 0 || defer_pct > 100 || churn_pct < 0 || churn_pct > 100 ||
+	    hang_ms < 0) {
+		pr_err("async_probe_torture: bad parameters (duration=%d nworkers=%d ndevs=%d fail_pct=%d defer_pct=%d churn_pct=%d hang_ms=%d)\n",
+		       duration, nworkers, ndevs, fail_pct, defer_pct, churn_pct,
+		       hang_ms);
+		return -EINVAL;
+	}
+	if (!torture_init_begin("async_probe", true))
+		return -EBUSY;
+	workers = kcalloc(nworkers, sizeof(*workers), GFP_KERNEL);
+	if (!workers) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = bus_register_notifier(&platform_bus_type, &apt_nb);
+	if (ret)
+		goto out;
+	apt_dir = debugfs_create_dir("async_probe_torture", NULL);
+	debugfs_create_file("result", 0444, apt_dir, NULL, &apt_result_fops);
+	WRITE_ONCE(apt_running, true);
+	atomic_set(&live, nworkers);
+	for (i = 0; i < nworkers; i++) {
+		struct apt_worker *w = &workers[i];
+
+		w->id = i;
+		snprintf(w->name, sizeof(w->name), "aptort%d", i);
+		w->drv.probe = apt_probe;
+		w->drv.driver.name = w->name;
+		w->drv.driver.probe_type = PROBE_PREFER_ASYNCHRONOUS;
+		torture_random_init(&w->rnd);
+		ret = torture_create_kthread(apt_worker_fn, w, w->task);
+		if (ret) {
+			/* Those started run their course; account for the rest. */
+			if (atomic_sub_and_test(nworkers - i, &live))
+				apt_report();
+			break;
+		}
+	}
+	pr_info("async_probe_torture: running for %d s: nworkers=%d ndevs=%d fail_pct=%d defer_pct=%d churn_pct=%d hang_ms=%d\n",
+		duration, nworkers, ndevs, fail_pct, defer_pct, churn_pct,
+		hang_ms);
+	torture_init_end();
+	return 0;
+
+out:
+	torture_init_end();
+	apt_cleanup();
+	return ret;
+}
+module_init(apt_init);
+module_exit(apt_cleanup);
+
+MODULE_DESCRIPTION("Torture test of async_probe: random graphs, faults and races");
+MODULE_LICENSE("GPL");

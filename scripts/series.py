@@ -1,0 +1,421 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Export the project as a git format-patch series against the 6.12 tree.
+
+Usage: series.py export TREE OUTDIR VERSION TABLES
+                  commit the series in TREE (a worktree at the pristine
+                  tag), write it to OUTDIR with a cover letter that names
+                  the package VERSION and quotes the Markdown file TABLES
+       series.py steps    one line per patch: subject and size
+       series.py builds   one line per patch: the directories to compile
+                          after it ("-": nothing to compile)
+
+The series is made of the project's own files (laid in whole) and the
+hook patches of patches/ (applied with git apply), grouped into one
+logical change per patch (STEPS below), in an order where each builds.
+Each patch that adds files also adds them to the MAINTAINERS entry, so
+checkpatch has no "does MAINTAINERS need updating?" to say.  Commits get
+fixed dates and the placeholder identity below, so the same project gives
+the same series byte for byte.
+"""
+import os
+import re
+import subprocess
+import sys
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+AUTHOR = os.environ.get("SERIES_AUTHOR", "Your Name <your.name@example.org>")
+DATE = "2026-11-26T12:00:00+00:00"
+
+MAINT_HEAD = """ASYNCHRONOUS DEVICE PROBING (ASYNC_PROBE)
+M:\t{author}
+L:\tlinux-kernel@vger.kernel.org
+S:\tMaintained
+"""
+MAINT_BEFORE = "ASYNCHRONOUS TRANSFERS/TRANSFORMS (IOAT) API\n"
+
+APD = "drivers/base/async_probe/"
+SELFTESTS = "tools/testing/selftests/async_probe/"
+
+# Kconfig/Makefile of drivers/base/async_probe as the framework patch adds
+# them: without the simulators and the KUnit suite, which come later.
+TEST_SYMBOLS = ("ASYNC_PROBE_SIM", "ASYNC_PROBE_SIM_DT", "ASYNC_PROBE_TORTURE",
+                "ASYNC_PROBE_KUNIT_TEST")
+
+
+def kconfig_without_tests(text):
+    """Drop the config blocks of TEST_SYMBOLS from a Kconfig file."""
+    out, skip = [], False
+    for line in text.splitlines(keepends=True):
+        m = re.match(r"config (\S+)", line)
+        if m:
+            skip = m.group(1) in TEST_SYMBOLS
+        elif line.strip() and not line[0].isspace():
+            skip = False
+        if not skip:
+            out.append(line)
+    while out and not out[-1].strip():
+        out.pop()
+    return "".join(out)
+
+
+def makefile_without_tests(text):
+    """Drop the Makefile lines that build the TEST_SYMBOLS objects."""
+    return "".join(l for l in text.splitlines(keepends=True)
+                   if not re.search(r"CONFIG_ASYNC_PROBE_(SIM|TORTURE|KUNIT)|sim_dt", l))
+
+
+def git_files(prefix):
+    out = subprocess.run(["git", "-C", TOP, "ls-files", "--", prefix],
+                         check=True, capture_output=True, text=True).stdout
+    return [f for f in out.split() if f]
+
+
+def patch_message(name):
+    """Subject and body of one of patches/*.patch."""
+    with open(os.path.join(TOP, "patches", name)) as f:
+        head = f.read().split("\n---\n", 1)[0]
+    subject = re.search(r"^Subject: \[PATCH\] (.*)$", head, re.M).group(1)
+    body = head.split("\n", 1)[1].strip("\n") + "\n"
+    return subject, body
+
+
+def step_from_patch(name, build):
+    subject, body = patch_message(name)
+    return dict(subject=subject, body=body, files=[], patches=[name],
+                maint=[], build=build)
+
+
+STEPS = [
+    dict(
+        subject="async: run calls after the calls they depend on",
+        body="""\
+Async cookies only mean "everything scheduled before me": there is no way
+to say "run B after A and C, and nothing else", a waiter is woken by every
+completion, and a call that cannot be queued runs synchronously in its
+caller, behind its back.
+
+Rewrite kernel/async.c around dependency cookies.  async_schedule_after()
+and its domain, device and node variants take the cookies an entry
+depends on; the entry waits off the workqueue (it occupies no worker) and
+is queued when its last dependency finishes, so a worker never blocks on
+another queued item.  async_synchronize_one() waits for one cookie;
+async_cookie_done() tests one.  The new calls return an error when they
+cannot queue instead of running the function in the caller.  Waiters are
+kept sorted per domain and woken only when what they wait for is done;
+pending cookies are found through a hash, so scheduling and completion
+stay O(1) amortized per entry plus O(dependencies).
+
+Waits are visible to lockdep through a map that models the real rule:
+waiting for earlier entries from a later one (libata) is legal, waiting
+for oneself or for later work is reported.  Tracepoints (async:queue,
+start, finish, wait_begin, wait_end) replace the initcall_debug printks,
+which are now printed from them.
+
+Every existing caller keeps its behaviour: the old calls, domains,
+barriers and current_is_async() are unchanged in meaning.
+""",
+        files=["kernel/async.c", "kernel/async_internal.h",
+               "include/linux/async.h", "include/trace/events/async.h"],
+        patches=[],
+        maint=["include/linux/async.h", "include/trace/events/async.h",
+               "kernel/async.c", "kernel/async_internal.h"],
+        build=["kernel/"]),
+    dict(
+        subject="async: add a KUnit suite and a lockdep test module",
+        body=patch_message("0001-async-add-a-KUnit-suite.patch")[1],
+        files=["kernel/async_test.c", "kernel/async_lockdep_test.c"],
+        patches=["0001-async-add-a-KUnit-suite.patch"],
+        maint=["kernel/async_lockdep_test.c", "kernel/async_test.c"],
+        build=["kernel/"]),
+    dict(
+        subject="driver core: probe in parallel in dependency order (async_probe)",
+        body="""\
+Asynchronous probing today is a per-driver flag that hands the probe to
+kernel/async.c with no notion of what the device depends on: the probe
+may run before its supplier is bound, defer, and be retried from the
+deferred list, and "driver_async_probe=*" can make a boot slower because
+unrelated probes queue behind one another.
+
+Add drivers/base/async_probe: the driver core offers every probe it
+would run asynchronously to async_probe_claim().  The framework finds
+what the device depends on (its parent, its managed device links,
+including those fw_devlink makes from firmware, and dependencies a
+driver declares), and schedules the probe with async dependency cookies
+after the probes of those suppliers, or parks it until a supplier
+without a pending probe binds.  No probe runs while a device or parent
+lock is held by the scheduling side, and no worker waits for another
+queued probe.
+
+async_probe= chooses the mode: "sync" (no asynchronous probing),
+"stock" (upstream's behaviour), "on" (drivers that opted in, the
+default) and "all" (every driver that does not forbid it).  Also:
+async_probe.max_active= (the concurrency limit, changeable at run time),
+async_probe.hung_timeout= (report a probe that takes too long, without
+killing it), barriers for all, one device, one bus and "everything a
+naming order depends on", debugfs (stats, pending, graph.dot) and
+async_probe:* tracepoints with the debug lines printed from them.
+
+The hooks in the driver core are small: dd.c splits the asynchronous
+halves of __device_attach() and __driver_attach() so the framework can
+call them, and tells the framework when a device binds, fails, or is
+deleted, and when a driver detaches.
+""",
+        files=[APD + f for f in ("core.c", "deps.c", "params.c", "trace.c",
+                                 "debugfs.c", "hooks.h", "internal.h",
+                                 "Kconfig", "Makefile")] +
+              ["include/linux/async_probe.h", "include/linux/async_probe_log.h",
+               "include/trace/events/async_probe.h"],
+        filters={APD + "Kconfig": kconfig_without_tests,
+                 APD + "Makefile": makefile_without_tests},
+        patches=["0002-driver-core-hand-asynchronous-probes-to-async_probe.patch",
+                 "0003-Documentation-document-the-async_probe-parameters.patch"],
+        maint=[APD, "include/linux/async_probe.h",
+               "include/linux/async_probe_log.h",
+               "include/trace/events/async_probe.h"],
+        build=["drivers/base/", "kernel/"]),
+    step_from_patch("0004-x86-of-unflatten-an-empty-device-tree-root-with-OF.patch",
+                    build=["arch/x86/kernel/"]),
+    step_from_patch("0005-of-property-let-fw_devlink-parse-overlays-on-x86.patch",
+                    build=["drivers/of/"]),
+    dict(
+        subject="dt-bindings: misc: add the async_probe device-tree simulator",
+        body="""\
+Describe the nodes of the overlay the async_probe device-tree simulator
+applies: devices whose only dependencies are "-supply" phandles, which
+fw_devlink turns into device links.  The binding exists for the test
+module only; no hardware uses it.
+""",
+        files=["Documentation/devicetree/bindings/misc/async-probe-sim-dt.yaml"],
+        patches=[],
+        maint=["Documentation/devicetree/bindings/misc/async-probe-sim-dt.yaml"],
+        build=[]),
+    dict(
+        subject="driver core: async_probe: add simulators, a torture test, KUnit and kselftests",
+        body="""\
+async_probe_sim builds random or explicit device graphs of platform
+devices with managed device links and timed probes (sleeping or busy,
+failing, deferring or hanging on request), probes them through either
+attach path, checks that no consumer started before its suppliers
+finished, and prints one result line with the serial sum, the critical
+path and the wall time.  async_probe_sim_dt does the same from a
+device-tree overlay, where fw_devlink makes the links.
+
+async_probe_torture, built on kernel/torture.c, runs random graphs for a
+given time while it registers and unregisters devices and drivers under
+the probes, injects failures, deferrals and a hung probe, and can aim
+failslab and fail_page_alloc at its own threads; it checks that every
+device that can bind is bound exactly once and in dependency order, and
+that no probe outlives its device.
+
+The KUnit suite tests dependency evaluation, the modes and their
+precedence, and the barriers.  The kselftests drive the simulators from
+userspace: random graphs, faults, the concurrency limit, unbind and
+rebind through sysfs, the hung-probe report, the modes on the command
+line, boot-time tracing, the in-tree users of kernel/async.c, and the
+torture test with the simulator reloaded and rebound beside it.
+""",
+        files=[APD + f for f in ("Kconfig", "Makefile", "async_probe_sim.c",
+                                 "async_probe_sim_dt.c", "async_probe_sim_dt.dtso",
+                                 "async_probe_sim_dt.h", "async_probe_test.c",
+                                 "async_probe_torture.c")] +
+              git_files(SELFTESTS),
+        patches=[],
+        maint=[SELFTESTS],
+        build=["drivers/base/"]),
+    step_from_patch("0006-virtio_blk-probe-asynchronously.patch", build=["drivers/block/"]),
+    step_from_patch("0007-virtio_net-probe-asynchronously.patch", build=["drivers/net/"]),
+    step_from_patch("0008-e1000e-probe-asynchronously.patch",
+                    build=["drivers/net/ethernet/intel/e1000e/"]),
+    step_from_patch("0009-ahci-probe-asynchronously.patch", build=["drivers/ata/"]),
+    dict(
+        subject="tools/bootgraph: show a boot device by device",
+        body="""\
+bootgraph reads a boot's kernel log (initcall_debug and async_probe
+debug lines), a tracefs trace or a trace-cmd trace.dat, and draws the
+boot as an SVG or HTML timeline, one row per device or initcall, with
+the dependency edges and the critical chain: the chain of dependent
+probes that bounds the boot.  It also prints a text summary and the
+chain, writes CSV and JSON, and compares two boots.
+
+Its tests compare the output for recorded logs with golden files, feed
+it malformed input, and fuzz the parsers.
+""",
+        files=git_files("tools/bootgraph/"),
+        patches=[],
+        maint=["tools/bootgraph/"],
+        build=[]),
+    dict(
+        subject="Documentation: describe async_probe and bootgraph",
+        body="""\
+Documentation/driver-api/async_probe.rst explains the model (cookies,
+dependencies, barriers), how a driver opts in and how its dependencies
+are found, what can change when a driver probes asynchronously (naming,
+ordering) and how to keep it stable, the command line, debugfs and the
+tracepoints, with a worked bootgraph example and the API reference.
+Documentation/bootgraph/bootgraph.rst is the tool's manual page and a
+short boot-tuning guide.
+""",
+        files=["Documentation/driver-api/async_probe.rst",
+               "Documentation/bootgraph/bootgraph.rst"],
+        patches=["0010-Documentation-driver-api-add-async_probe-to-the-toctree.patch"],
+        maint=["Documentation/bootgraph/", "Documentation/driver-api/async_probe.rst"],
+        build=[]),
+]
+
+
+def run(tree, *cmd, **kw):
+    return subprocess.run(cmd, cwd=tree, check=True, **kw)
+
+
+def maintainers(tree, patterns):
+    path = os.path.join(tree, "MAINTAINERS")
+    with open(path) as f:
+        text = f.read()
+    start = text.find(MAINT_HEAD.format(author=AUTHOR).split("\n")[0] + "\n")
+    if start >= 0:
+        end = text.index("\n\n", start) + 2
+        text = text[:start] + text[end:]
+    entry = MAINT_HEAD.format(author=AUTHOR) + "".join(
+        "F:\t%s\n" % p for p in sorted(set(patterns))) + "\n"
+    at = text.index(MAINT_BEFORE)
+    with open(path, "w") as f:
+        f.write(text[:at] + entry + text[at:])
+
+
+def export(tree, outdir):
+    name, email = re.match(r"(.*) <(.*)>", AUTHOR).groups()
+    env = dict(os.environ, GIT_AUTHOR_NAME=name, GIT_AUTHOR_EMAIL=email,
+               GIT_COMMITTER_NAME=name, GIT_COMMITTER_EMAIL=email,
+               GIT_AUTHOR_DATE=DATE, GIT_COMMITTER_DATE=DATE)
+    maint = []
+    for step in STEPS:
+        for f in step["files"]:
+            dst = os.path.join(tree, f)
+            os.makedirs(os.path.dirname(dst), exist_ok=True)
+            with open(os.path.join(TOP, f), "rb") as src:
+                data = src.read()
+            filt = step.get("filters", {}).get(f)
+            if filt:
+                data = filt(data.decode()).encode()
+            with open(dst, "wb") as out:
+                out.write(data)
+            os.chmod(dst, os.stat(os.path.join(TOP, f)).st_mode & 0o777)
+        for p in step["patches"]:
+            run(tree, "git", "apply", "--whitespace=nowarn",
+                os.path.join(TOP, "patches", p))
+        if step["maint"]:
+            maint += step["maint"]
+            maintainers(tree, maint)
+        run(tree, "git", "add", "-A")
+        # The kernel tree's info/exclude hides the overlay files: add them
+        # by name.
+        if step["files"]:
+            run(tree, "git", "add", "-f", "--", *step["files"])
+        msg = "%s\n\n%s\nSigned-off-by: %s\n" % (step["subject"], step["body"], AUTHOR)
+        run(tree, "git", "commit", "-q", "--no-verify", "-F", "-",
+            input=msg.encode(), env=env)
+    os.makedirs(outdir, exist_ok=True)
+    for f in os.listdir(outdir):
+        if f.endswith(".patch"):
+            os.unlink(os.path.join(outdir, f))
+    run(tree, "git", "format-patch", "-q", "--cover-letter", "--no-signature",
+        "--base=pristine", "-o", outdir, "pristine..HEAD", env=env)
+
+
+def plain_headings(markdown):
+    """Markdown "# Title" as an underlined title: git drops '#' lines."""
+    out = []
+    for line in markdown.splitlines():
+        m = re.match(r"#+ (.*)", line)
+        out += [m.group(1), "-" * len(m.group(1))] if m else [line]
+    return "\n".join(out) + "\n"
+
+
+def cover(outdir, version, tables):
+    """Fill in the cover letter format-patch left with placeholders."""
+    tables = plain_headings(tables)
+    path = [os.path.join(outdir, f) for f in sorted(os.listdir(outdir))
+            if f.startswith("0000-")][0]
+    with open(path) as f:
+        text = f.read()
+    just = []
+    jf = os.path.join(TOP, "scripts", "checkpatch-justified")
+    if os.path.exists(jf):
+        with open(jf) as f:
+            for line in f:
+                if line.strip() and not line.startswith("#"):
+                    path_, typ, why = line.split(None, 2)
+                    just.append("  %s %s: %s" % (path_, typ, why.strip()))
+    blurb = """\
+Boots spend much of their time probing devices one after another, even
+where the devices do not depend on one another.  This series makes the
+driver core probe in parallel, each device as soon as the devices it
+depends on are bound, so that a boot takes about as long as its slowest
+chain of dependent devices, and adds bootgraph, a tool that shows a boot
+device by device so that people can tune it.
+
+Patches 1-2 rewrite kernel/async.c around dependency cookies (entries
+that run after a given set of earlier ones, without occupying a worker
+while they wait), with tracepoints and a lockdep model of its waits.
+Patch 3 adds drivers/base/async_probe and its driver-core hooks.
+Patches 4-5 let device-tree overlays and fw_devlink work on x86 without
+firmware DT, for the tests.  Patches 6-7 add the test binding, the probe
+simulators, a KUnit suite and kselftests.  Patches 8-11 opt four drivers
+in.  Patch 12 adds tools/bootgraph, patch 13 the documentation.
+
+Based on Linux {kver} as Debian packages it (linux-source-6.12
+{version}).  Each patch builds (the objects of the directories it
+touches, with the test configuration); the whole series is what the
+project's test kernel runs.
+
+Tested in QEMU (TCG, x86_64) on a debug kernel (lockdep, KASAN,
+DEBUG_OBJECTS): KUnit suites, kselftests, boots in every mode with an
+AHCI, virtio-blk and virtio-scsi disk.
+
+checkpatch --strict: no errors or warnings.  CHECKs left, and why:
+{just}
+
+Benchmarks (QEMU TCG, from the project's "make bench"):
+
+{tables}
+""".format(version=version, kver=kernel_version(), just="\n".join(just) or "  none",
+           tables=tables.strip() or "  (run make bench to fill in)")
+    text = text.replace("*** SUBJECT HERE ***",
+                        "Dependency-aware parallel device probing, and bootgraph")
+    text = text.replace("*** BLURB HERE ***", blurb.strip())
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def kernel_version():
+    out = subprocess.run(["make", "-s", "-C", os.path.join(TOP, "build", "linux"),
+                          "kernelversion"], capture_output=True, text=True)
+    return out.stdout.strip() or "6.12"
+
+
+def main():
+    if len(sys.argv) >= 2 and sys.argv[1] == "steps":
+        for i, s in enumerate(STEPS, 1):
+            print("%2d %s (%d files, %d hook patches)" %
+                  (i, s["subject"], len(s["files"]), len(s["patches"])))
+        return 0
+    if len(sys.argv) == 6 and sys.argv[1] == "export":
+        tree, outdir, version, tables = sys.argv[2:]
+        export(tree, outdir)
+        tab = ""
+        if os.path.exists(tables):
+            with open(tables) as f:
+                tab = f.read()
+        cover(outdir, version, tab)
+        return 0
+    if len(sys.argv) == 2 and sys.argv[1] == "builds":
+        for s in STEPS:
+            print(" ".join(s["build"]) or "-")
+        return 0
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

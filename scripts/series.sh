@@ -1,0 +1,167 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The project as an upstream patch series (make series, make series-check).
+#
+# Usage: series.sh export   write out/series/*.patch: a git format-patch
+#                           series against the pristine 6.12 tree, with a
+#                           cover letter (scripts/series.py says what goes
+#                           in which patch)
+#        series.sh check    export, then apply the patches one by one with
+#                           git am to a fresh pristine worktree and, after
+#                           each, build the directories it touches and run
+#                           checkpatch --strict on it; finally check that
+#                           the series ends in the tree the tests ran on.
+#                           One "PASS|FAIL series.NAME" line per check.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+SERIES=$OUT/series
+WT=$BUILD/series		# worktree the series is committed in
+CK=$BUILD/series-check		# worktree the series is applied to
+OBJ=$BUILD/obj/series		# build directory for the per-patch builds
+# checkpatch runs scripts/spdxcheck.py with Debian's python3 (see style.sh).
+export PATH=/usr/bin:$PATH
+
+[ -d "$KSRC/.git" ] || die "no kernel tree: run 'scripts/tree.sh prepare' first"
+g() { git -C "$KSRC" "$@"; }
+
+fresh_worktree() {
+	local wt=$1
+	if [ -d "$wt" ]; then
+		g worktree remove --force "$wt" 2>/dev/null || rm -rf "$wt"
+	fi
+	g worktree prune
+	g worktree add -q --detach "$wt" pristine
+}
+
+export_series() {
+	local t0 tables ver
+	t0=$(now)
+	ver=$(ksrc_pkg_version)
+	say "exporting the patch series against linux-source-6.12 $ver"
+	fresh_worktree "$WT"
+	tables=$BUILD/series-tables.md
+	: >"$tables"
+	for b in bench-real bench-sim bench-async; do
+		[ -f "$OUT/$b.md" ] && { cat "$OUT/$b.md"; echo; } >>"$tables"
+	done
+	python3 "$TOP/scripts/series.py" export "$WT" "$SERIES" "$ver" "$tables" ||
+		die "the series could not be exported"
+	note "$(ls "$SERIES" | grep -c '\.patch$') files in out/series/ (cover letter included) in $(elapsed "$t0")"
+	ls "$SERIES" | sed 's/^/    /'
+}
+
+# checkpatch on one patch, with the file each report is about (checkpatch
+# names only the patch's line): captured logs and other test data are
+# exempt (tools/bootgraph/tests/), so are the CHECKs justified for a file
+# in scripts/checkpatch-justified.
+checkpatch_patch() {
+	local p
+	p=$(realpath "$1")
+	(cd "$KSRC" && perl scripts/checkpatch.pl --strict --terse --show-types \
+		--no-summary "$p" 2>&1) | grep -E ': (ERROR|WARNING|CHECK):' |
+		python3 -c '
+import re, sys
+patch, justified = sys.argv[1], sys.argv[2]
+files, cur = {}, None
+for n, line in enumerate(open(patch, errors="replace"), 1):
+    if line.startswith("+++ b/"):
+        cur = line[6:].strip()
+    files[n] = cur
+ok = set()
+try:
+    for line in open(justified):
+        f = line.split()
+        if len(f) >= 3 and not f[0].startswith("#"):
+            ok.add((f[0], f[1]))
+except OSError:
+    pass
+for line in sys.stdin:
+    m = re.match(r"[^:]*:(\d+): (\w+):(\w+):", line)
+    f = files.get(int(m.group(1))) if m else None
+    if f and f.startswith("tools/bootgraph/tests/"):
+        continue
+    if m and m.group(2) == "CHECK" and (f, m.group(3)) in ok:
+        continue
+    print("%s: %s" % (f or "(message)", line.rstrip()))
+' "$p" "$TOP/scripts/checkpatch-justified"
+}
+
+check_series() {
+	local p name out i=0 dirs t0 log=$OUT/series-check.log
+	t0=$(now)
+	export_series >&2
+	say "applying the series to a fresh tree and building each patch" >&2
+	fresh_worktree "$CK" >&2
+	mkdir -p "$OBJ"
+	: >"$log"
+	# The test kernel's configuration plus the benchmark's drivers, so
+	# that every file a patch touches is compiled.
+	cat "$TOP"/configs/{base,debug,project,project-test,bench}.config |
+		grep '^CONFIG_' | sed 's/^\(CONFIG_[A-Za-z0-9_]*\)=n$/# \1 is not set/' >"$OBJ/fragments"
+	mapfile -t dirs < <(python3 "$TOP/scripts/series.py" builds)
+	for p in "$SERIES"/[0-9][0-9][0-9][0-9]-*.patch; do
+		name=$(basename "$p" .patch)
+		[ "${name%%-*}" = 0000 ] && continue
+		if ! git -C "$CK" am -q --keep-cr "$p" >>"$log" 2>&1; then
+			git -C "$CK" am --abort >/dev/null 2>&1
+			echo "FAIL series.$name.applies"
+			break
+		fi
+		echo "PASS series.$name.applies"
+		out=$(checkpatch_patch "$p")
+		if [ -z "$out" ]; then
+			echo "PASS series.$name.checkpatch"
+		else
+			printf '%s\n' "$out" | sed 's/^/      /' >&2
+			echo "FAIL series.$name.checkpatch"
+		fi
+		build_step "$name" "${dirs[$i]}"
+		i=$((i + 1))
+	done
+	# The last patch leaves the tree the test kernel was built from.
+	# (MAINTAINERS: the series adds the entry; the harness's own
+	# benchmark module is not part of it; directories are skipped.)
+	out=$(cd "$KSRC" && git ls-files -co --exclude-standard |
+		grep -v -E '^(MAINTAINERS|tools/testing/async_bench/.*)$' |
+		while read -r f; do [ -d "$f" ] || cmp -s "$f" "$CK/$f" || echo "$f"; done)
+	if [ -z "$out" ]; then
+		echo "PASS series.final_tree_is_the_tested_tree"
+	else
+		printf '      differs: %s\n' $out >&2
+		echo "FAIL series.final_tree_is_the_tested_tree"
+	fi
+	note "series checked in $(elapsed "$t0")" >&2
+}
+
+export CCACHE_DIR=${CCACHE_DIR:-$BUILD/ccache}
+export KBUILD_BUILD_USER=harness KBUILD_BUILD_HOST=async-probe
+kmake() {
+	make -s -C "$CK" O="$OBJ" ARCH=x86_64 CC="ccache gcc" LOCALVERSION= "$@"
+}
+
+# build_step NAME "DIR/ ...": configure for the tree as it is now (options
+# appear as the patches add them), then compile the objects in DIRs.
+build_step() {
+	local name=$1 dirs=$2 t0
+	[ "$dirs" = - ] && return 0
+	t0=$(now)
+	if ! {
+		kmake KCONFIG_ALLCONFIG="$OBJ/fragments" allnoconfig &&
+		kmake -j"$JOBS" $dirs
+	} >>"$log" 2>&1; then
+		echo "FAIL series.$name.builds"
+		tail -20 "$log" | sed 's/^/      /' >&2
+		return
+	fi
+	note "$name: built $dirs in $(elapsed "$t0")" >&2
+	echo "PASS series.$name.builds"
+}
+
+case ${1:-} in
+export) export_series ;;
+check) check_series ;;
+checkpatch) shift; for p in "$@"; do checkpatch_patch "$p"; done ;;
+*) die "usage: series.sh export|check|checkpatch PATCH..." ;;
+esac

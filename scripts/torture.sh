@@ -1,0 +1,46 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make torture: boot the debug test kernel (lockdep, KASAN, kmemleak,
+# DEBUG_OBJECTS) and run async_probe_torture with the userspace churn of
+# tools/testing/selftests/async_probe/torture.sh beside it, then print one
+# summary line.
+#
+# Usage: torture.sh [SECONDS [FAIL_ALLOC]]   (default 180 s, FAIL_ALLOC 1:
+#                   failslab and fail_page_alloc aimed at the torture's
+#                   threads)
+set -u
+. "$(dirname "$0")/lib.sh"
+
+secs=${1:-180}
+fail_alloc=${2:-1}
+case $secs in ''|*[!0-9]*|0) die "TORTURE_S must be a positive number of seconds, not '$secs'" ;; esac
+case $fail_alloc in 0|1) ;; *) die "FAIL_ALLOC must be 0 or 1, not '$fail_alloc'" ;; esac
+
+name=torture-${secs}s
+run=$OUT/$name
+say "torture: ${secs} s on the debug test kernel (fault injection: $fail_alloc)"
+"$TOP/scripts/boot.sh" -n "$name" -s kselftest -t $((secs + 400)) \
+	-c "aptorture_s=$secs aptorture_fail_alloc=$fail_alloc KSFT_TESTS=async_probe:torture.sh" test
+rc=$?
+judge=pass
+python3 "$TOP/scripts/judge.py" "$run/console.log" >"$run/judge.txt" || judge=FAIL
+[ "$judge" = pass ] || sed 's/^/    /' "$run/judge.txt"
+python3 "$TOP/scripts/results.py" ktap "$run/guest/kselftest.tap" torture >"$run/results.txt" 2>/dev/null
+grep -v '^PASS' "$run/results.txt" | sed 's/^/    /'
+line=$(grep -o 'async_probe_torture: done.*' "$run/console.log" | tail -n 1)
+churn=$(grep -o 'churn: loads=.*' "$run/console.log" | tail -n 1)
+note "${line:-async_probe_torture: no result line}"
+note "${churn:-churn: no result line}"
+# One summary line: operations, faults, invariants checked, violations.
+awk -v l="$line" -v c="$churn" -v j="$judge" -v rc="$rc" 'BEGIN {
+	n = split(l " " c, f, /[ =]/)
+	for (i = 1; i < n; i++) v[f[i]] = f[i + 1]
+	ops = v["rounds"] + v["devices"] + v["probes"] + v["loads"] + v["unloads"] + v["rebinds"] + v["limits"]
+	printf "torture: %d operations, %d faults injected (%d probe faults, %d allocation failures), %d invariants checked, %s violations; console %s%s\n",
+		ops, v["faults"] + v["alloc_failures"], v["faults"], v["alloc_failures"], v["checks"],
+		(v["violations"] == "" ? "?" : v["violations"]), j,
+		(rc == 0 ? "" : ", boot status " rc)
+}'
+[ "$rc" = 0 ] && [ "$judge" = pass ] && ! grep -q '^FAIL' "$run/results.txt" &&
+	[[ "$line" == *" violations=0" ]]
