@@ -20,7 +20,7 @@ TORTURE_S ?= 180
 FAIL_ALLOC ?= 1
 
 .PHONY: bench bench-async bench-sim bench-real torture series series-check help deps prepare stock-tree kernel-test kernel-lean kernel-stock \
-	initramfs-test initramfs-lean initramfs-stock run test boot \
+	initramfs-test initramfs-lean initramfs-stock initramfs-kcsan kernel-kcsan run test boot \
 	refresh-patches reset-tree clean distclean
 
 help:
@@ -37,7 +37,9 @@ help:
 ##   bench-real         a q35 machine full of devices: every mode, stock
 ##   torture            async_probe_torture on the debug kernel for
 ##                      TORTURE_S=180 seconds, FAIL_ALLOC=1 (failslab and
-##                      fail_page_alloc on its threads); one summary line
+##                      fail_page_alloc on the framework); one summary
+##                      line; KCSAN=1: on a KCSAN kernel instead of KASAN,
+##                      data races outside the project's code filtered out
 ##   series             out/series/: the project as a format-patch series
 ##                      against the 6.12 tree, with a cover letter
 ##   series-check       apply it patch by patch to a fresh tree, build and
@@ -64,7 +66,7 @@ prepare: deps
 stock-tree: deps
 	@$(S)/tree.sh stock
 
-kernel-test kernel-lean: prepare
+kernel-test kernel-lean kernel-kcsan: prepare
 	@$(S)/kernel.sh $(@:kernel-%=%)
 
 kernel-stock: stock-tree
@@ -74,7 +76,8 @@ kernel-stock: stock-tree
 initramfs-test: kernel-test
 initramfs-lean: kernel-lean
 initramfs-stock: kernel-stock
-initramfs-test initramfs-lean initramfs-stock:
+initramfs-kcsan: kernel-kcsan
+initramfs-test initramfs-lean initramfs-stock initramfs-kcsan:
 	@$(S)/initramfs.sh $(@:initramfs-%=%)
 
 run: initramfs-lean
@@ -99,8 +102,8 @@ bench-sim: prepare
 bench-real: prepare
 	@$(S)/bench-real.sh
 
-torture: initramfs-test
-	@$(S)/torture.sh $(TORTURE_S) $(FAIL_ALLOC)
+torture: initramfs-$(if $(filter 1,$(KCSAN)),kcsan,test)
+	@$(S)/torture.sh $(TORTURE_S) $(FAIL_ALLOC) $(if $(filter 1,$(KCSAN)),kcsan,test)
 
 series: prepare
 	@$(S)/series.sh export

@@ -9,6 +9,7 @@
 #   lean   build/linux (the project), base + lean + bench fragments: make
 #          run and the benchmarks (bench: the real-device machine's drivers)
 #   stock  build/linux-stock (pristine 6.12), base + stock + bench fragments
+#   kcsan  the test kernel with KCSAN instead of KASAN (make torture KCSAN=1)
 #
 # The .config is regenerated ("allnoconfig" plus the merged fragments) only
 # when a fragment or a Kconfig file changed, and every option a fragment
@@ -17,12 +18,13 @@
 set -eu
 . "$(dirname "$0")/lib.sh"
 
-flavour=${1:?usage: kernel.sh test|lean|stock}
+flavour=${1:?usage: kernel.sh test|lean|stock|kcsan}
 case "$flavour" in
 test)  src=$KSRC;   frags="base debug project project-test" ;;
 lean)  src=$KSRC;   frags="base lean project bench" ;;
 stock) src=$KSTOCK; frags="base stock bench" ;;
-*) die "unknown kernel flavour '$flavour' (test, lean or stock)" ;;
+kcsan) src=$KSRC;   frags="base debug project project-test kcsan" ;;
+*) die "unknown kernel flavour '$flavour' (test, lean, stock or kcsan)" ;;
 esac
 [ -d "$src" ] || die "$src is missing: run 'scripts/tree.sh prepare' first"
 obj=$BUILD/obj/$flavour

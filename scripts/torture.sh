@@ -6,25 +6,35 @@
 # tools/testing/selftests/async_probe/torture.sh beside it, then print one
 # summary line.
 #
-# Usage: torture.sh [SECONDS [FAIL_ALLOC]]   (default 180 s, FAIL_ALLOC 1:
-#                   failslab and fail_page_alloc aimed at the torture's
-#                   threads)
+# Usage: torture.sh [SECONDS [FAIL_ALLOC [FLAVOUR]]]
+#   SECONDS     default 180
+#   FAIL_ALLOC  1 (default): failslab and fail_page_alloc aimed at the
+#               framework's call chains
+#   FLAVOUR     test (default: KASAN) or kcsan (KCSAN instead; data-race
+#               reports outside the project's code are filtered out)
 set -u
 . "$(dirname "$0")/lib.sh"
 
 secs=${1:-180}
 fail_alloc=${2:-1}
+flavour=${3:-test}
+case $flavour in test|kcsan) ;; *) die "FLAVOUR must be test or kcsan, not '$flavour'" ;; esac
 case $secs in ''|*[!0-9]*|0) die "TORTURE_S must be a positive number of seconds, not '$secs'" ;; esac
 case $fail_alloc in 0|1) ;; *) die "FAIL_ALLOC must be 0 or 1, not '$fail_alloc'" ;; esac
 
-name=torture-${secs}s
+name=torture-${secs}s${3:+-$flavour}
 run=$OUT/$name
-say "torture: ${secs} s on the debug test kernel (fault injection: $fail_alloc)"
+say "torture: ${secs} s on the $flavour kernel (fault injection: $fail_alloc)"
 "$TOP/scripts/boot.sh" -n "$name" -s kselftest -t $((secs + 400)) \
-	-c "aptorture_s=$secs aptorture_fail_alloc=$fail_alloc KSFT_TESTS=async_probe:torture.sh" test
+	-c "aptorture_s=$secs aptorture_fail_alloc=$fail_alloc KSFT_TESTS=async_probe:torture.sh" "$flavour"
 rc=$?
 judge=pass
-python3 "$TOP/scripts/judge.py" "$run/console.log" >"$run/judge.txt" || judge=FAIL
+log=$run/console.log
+if [ "$flavour" = kcsan ]; then
+	note "$(python3 "$TOP/scripts/kcsan_filter.py" "$log" "$run/console.project.log")"
+	log=$run/console.project.log
+fi
+python3 "$TOP/scripts/judge.py" "$log" >"$run/judge.txt" || judge=FAIL
 [ "$judge" = pass ] || sed 's/^/    /' "$run/judge.txt"
 python3 "$TOP/scripts/results.py" ktap "$run/guest/kselftest.tap" torture >"$run/results.txt" 2>/dev/null
 grep -v '^PASS' "$run/results.txt" | sed 's/^/    /'

@@ -213,6 +213,18 @@ bool async_probe_claim(struct device *dev, const struct device_driver *drv)
 	if (!ap_framework_active())
 		return false;
 
+	/*
+	 * A driver matched (the driver core offers only matched devices):
+	 * say so now, as a synchronous probe would have, not when the probe
+	 * runs.  Otherwise, once all drivers are registered, device_add()
+	 * takes the device for one that no driver wants and relaxes the
+	 * fw_devlink links of its consumers, which may then probe first.
+	 * The driver core writes this bit under the device lock.
+	 */
+	device_lock(dev);
+	dev->can_match = true;
+	device_unlock(dev);
+
 	mutex_lock(&ap_lock);
 	if (dev->p->dead) {
 		/* Being removed: the driver core's own path drops it. */
@@ -230,14 +242,6 @@ bool async_probe_claim(struct device *dev, const struct device_driver *drv)
 		mutex_unlock(&ap_lock);
 		return true;
 	}
-	/*
-	 * A driver matched (the driver core offers only matched devices):
-	 * say so now, as a synchronous probe would have, not when the probe
-	 * runs.  Otherwise, once all drivers are registered, device_add()
-	 * takes the device for one that no driver wants and relaxes the
-	 * fw_devlink links of its consumers, which may then probe first.
-	 */
-	dev->can_match = true;
 	get_device(dev);
 	atomic_inc(&ap_stats.refs);
 	node->drv = drv;

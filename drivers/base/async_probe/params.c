@@ -27,6 +27,7 @@
 #include <linux/moduleparam.h>
 #include <linux/string.h>
 
+#include "hooks.h"
 #include "internal.h"
 
 #undef MODULE_PARAM_PREFIX

@@ -1,0 +1,56 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Drop KCSAN reports that do not involve the project's code.
+
+Usage: kcsan_filter.py CONSOLE_LOG OUT_LOG
+
+A KCSAN report runs from its "BUG: KCSAN:" line to the line of "=" that
+ends it.  One is kept when a function of the project appears in it (the
+headline names both racing functions; the stacks show the callers):
+kernel/async.c, drivers/base/async_probe/ and the torture module.  The
+others are removed from OUT_LOG, which scripts/judge.py then judges.
+Prints one line: how many reports were seen, kept and dropped.
+"""
+import re
+import sys
+
+START = re.compile(r'BUG: KCSAN: ')
+END = re.compile(r'^\[[ 0-9.]+\] =+$')
+PROJECT = re.compile(r'\b(ap|apt|async_probe|async)_[a-z0-9_]+\+?|'
+                     r'async_(schedule|synchronize|run_entry)')
+
+
+def main():
+    if len(sys.argv) != 3:
+        print(__doc__, file=sys.stderr)
+        return 2
+    with open(sys.argv[1], errors='replace') as f:
+        lines = f.readlines()
+    out, block, seen, kept = [], None, 0, 0
+    for line in lines:
+        if block is None and START.search(line):
+            # The "====" line before the headline belongs to the report.
+            head = [out.pop()] if out and END.search(out[-1].rstrip()) else []
+            block = head + [line]
+            seen += 1
+            continue
+        if block is not None:
+            block.append(line)
+            if END.search(line.rstrip()) and len(block) > 2:
+                if any(PROJECT.search(b) for b in block):
+                    out.extend(block)
+                    kept += 1
+                block = None
+            continue
+        out.append(line)
+    if block is not None:
+        out.extend(block)
+    with open(sys.argv[2], 'w') as f:
+        f.writelines(out)
+    print(f'kcsan: {seen} reports, {kept} in the project\'s code, '
+          f'{seen - kept} elsewhere dropped')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
