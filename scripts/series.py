@@ -160,6 +160,13 @@ The hooks in the driver core are small: dd.c splits the asynchronous
 halves of __device_attach() and __driver_attach() so the framework can
 call them, and tells the framework when a device binds, fails, or is
 deleted, and when a driver detaches.
+
+Also fix a race that more parallel probing makes likely:
+device_links_busy() stopped at the first busy consumer link, leaving the
+later ones "available" while the supplier was already unbinding; a
+consumer of two suppliers could then start probing against it and trip
+the WARN_ON in device_links_missing_supplier().  It now marks every idle
+consumer link "supplier unbind", as its kernel-doc says.
 """,
         files=[APD + f for f in ("core.c", "deps.c", "params.c", "trace.c",
                                  "debugfs.c", "hooks.h", "internal.h",

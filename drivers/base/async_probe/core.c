@@ -429,6 +429,19 @@ void async_probe_wait_all(void)
 EXPORT_SYMBOL_GPL(async_probe_wait_all);
 
 /*
+ * Wait until the framework's state changes after generation @gen; after a
+ * second without a change, look for consumers left parked by mistake.
+ */
+static void ap_wait_state_change(int gen)
+{
+	if (wait_event_timeout(ap_state_wq, atomic_read(&ap_generation) != gen, HZ))
+		return;
+	mutex_lock(&ap_lock);
+	ap_drop_stale_parks();
+	mutex_unlock(&ap_lock);
+}
+
+/*
  * The cookie of @dev's probe in flight, 0 if none; whether it is in flight
  * without one (parked, or probing from the fallback work).
  */
@@ -470,7 +483,7 @@ int async_probe_wait_device(struct device *dev)
 		if (cookie)
 			async_synchronize_one(cookie);
 		else if (parked)
-			wait_event(ap_state_wq, atomic_read(&ap_generation) != gen);
+			ap_wait_state_change(gen);
 		else
 			return 0;
 	}
@@ -518,7 +531,7 @@ void async_probe_wait_bus(const struct bus_type *bus)
 		if (cookie)
 			async_synchronize_one(cookie);
 		else
-			wait_event(ap_state_wq, atomic_read(&ap_generation) != gen);
+			ap_wait_state_change(gen);
 	}
 }
 EXPORT_SYMBOL_GPL(async_probe_wait_bus);

@@ -291,6 +291,54 @@ void ap_release_waiters(struct ap_node *node, bool bound)
 }
 
 /**
+ * ap_drop_stale_parks() - let go of consumers parked on a finished probe
+ *
+ * A consumer parks on an idle supplier only while that supplier probes
+ * outside the framework, and the end of that probe releases it.  Should
+ * such an end go unseen, the consumer would wait forever: this finds
+ * parked edges to an idle supplier that is no longer probing, drops them
+ * and evaluates the consumers again.  The barriers call it when they have
+ * waited a second for nothing; each edge dropped is counted in
+ * ap_stats.stale_parks and reported once.
+ *
+ * Context: ap_lock held; may sleep.
+ * Return: the number of edges dropped.
+ */
+unsigned int ap_drop_stale_parks(void)
+{
+	struct ap_node *node, *sup;
+	struct ap_wait *w, *tmp;
+	unsigned int n = 0;
+
+	lockdep_assert_held(&ap_lock);
+
+	list_for_each_entry(node, &ap_nodes, inflight) {
+		if (node->state != AP_PARKED)
+			continue;
+		list_for_each_entry_safe(w, tmp, &node->parked_on, c_node) {
+			sup = w->supplier;
+			if (sup->state != AP_IDLE ||
+			    READ_ONCE(sup->dev->links.status) == DL_DEV_PROBING)
+				continue;
+			pr_warn_once("async_probe: %s was left parked on %s, which is not probing; going on\n",
+				     dev_name(node->dev), dev_name(sup->dev));
+			list_del(&w->s_node);
+			list_del(&w->c_node);
+			kfree(w);
+			if (!--node->nparked && list_empty(&node->todo))
+				list_add_tail(&node->todo, &ap_todo);
+			ap_node_put(sup);
+			n++;
+		}
+	}
+	if (n) {
+		atomic_add(n, &ap_stats.stale_parks);
+		ap_evaluate(NULL);
+	}
+	return n;
+}
+
+/**
  * ap_unpark() - drop the edges a parked node waits on
  * @node: the node
  *

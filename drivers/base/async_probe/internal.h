@@ -138,11 +138,13 @@ struct ap_explicit {
  * @max_running: most probes seen running at once
  * @refs: device references the framework holds now (one per device that
  *	is parked, queued or running)
+ * @stale_parks: parked edges to a supplier whose probe ended unseen,
+ *	dropped by ap_drop_stale_parks() (normally zero)
  */
 struct ap_stats {
 	atomic_t claimed, parked, queued, probes, bound, failed, deferred;
 	atomic_t released, fallbacks, hung, running, max_running;
-	atomic_t attempts_all, defers_all, refs;
+	atomic_t attempts_all, defers_all, refs, stale_parks;
 };
 
 extern struct mutex ap_lock;
@@ -166,6 +168,7 @@ void ap_evaluate(struct ap_node *node);
 void ap_release_waiters(struct ap_node *node, bool bound);
 void ap_unpark(struct ap_node *node);
 void ap_drop_explicit(struct ap_node *node);
+unsigned int ap_drop_stale_parks(void);
 
 /* core.c */
 int ap_queue(struct ap_node *node, const async_cookie_t *deps,
