@@ -609,10 +609,21 @@ static void ap_hung_fn(struct work_struct *work)
 /**
  * ap_hung_check_start() - make sure the watchdog looks at running probes
  *
+ * A check already scheduled is brought forward when it would come later
+ * than one period from now (hung_timeout was lowered meanwhile), and left
+ * alone otherwise, so that frequent probe starts cannot keep pushing it
+ * back.
+ *
  * Context: Any context.
  */
 void ap_hung_check_start(void)
 {
-	if (READ_ONCE(ap_hung_timeout))
-		schedule_delayed_work(&ap_hung_work, ap_hung_period());
+	unsigned long period;
+
+	if (!READ_ONCE(ap_hung_timeout))
+		return;
+	period = ap_hung_period();
+	if (!delayed_work_pending(&ap_hung_work) ||
+	    time_after(READ_ONCE(ap_hung_work.timer.expires), jiffies + period))
+		mod_delayed_work(system_wq, &ap_hung_work, period);
 }
