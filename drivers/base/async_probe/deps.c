@@ -261,6 +261,22 @@ void ap_evaluate(struct ap_node *node)
 	}
 }
 
+/*
+ * Drop one parked edge; a consumer left with none is evaluated again (by
+ * the next ap_evaluate()).  The supplier's node is the caller's to put.
+ */
+static void ap_drop_wait(struct ap_wait *w)
+{
+	struct ap_node *c = w->consumer;
+
+	lockdep_assert_held(&ap_lock);
+	list_del(&w->s_node);
+	list_del(&w->c_node);
+	kfree(w);
+	if (!--c->nparked && list_empty(&c->todo))
+		list_add_tail(&c->todo, &ap_todo);
+}
+
 /**
  * ap_release_waiters() - let the consumers parked on a node go on
  * @node: the supplier's node
@@ -274,17 +290,11 @@ void ap_evaluate(struct ap_node *node)
 void ap_release_waiters(struct ap_node *node, bool bound)
 {
 	struct ap_wait *w, *tmp;
-	struct ap_node *c;
 
 	lockdep_assert_held(&ap_lock);
 
 	list_for_each_entry_safe(w, tmp, &node->waiters, s_node) {
-		c = w->consumer;
-		list_del(&w->s_node);
-		list_del(&w->c_node);
-		kfree(w);
-		if (!--c->nparked && list_empty(&c->todo))
-			list_add_tail(&c->todo, &ap_todo);
+		ap_drop_wait(w);
 		if (!bound)
 			atomic_inc(&ap_stats.released);
 	}
@@ -322,11 +332,7 @@ unsigned int ap_drop_stale_parks(void)
 				continue;
 			pr_warn_once("async_probe: %s was left parked on %s, which is not probing; going on\n",
 				     dev_name(node->dev), dev_name(sup->dev));
-			list_del(&w->s_node);
-			list_del(&w->c_node);
-			kfree(w);
-			if (!--node->nparked && list_empty(&node->todo))
-				list_add_tail(&node->todo, &ap_todo);
+			ap_drop_wait(w);
 			ap_node_put(sup);
 			n++;
 		}
