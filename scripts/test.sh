@@ -13,7 +13,6 @@
 #   boot:NAME  one QEMU boot each: its console judged (scripts/judge.py),
 #              KUnit parsed from the console, kselftests from the guest
 #
-# The torture (make torture) is not part of it yet: see the README.
 # ONLY="host style docs" runs a subset of the stages (boots: "boots").
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -155,8 +154,8 @@ if want boots || want kernel; then
 			boot mode-all kselftest 300 "async_probe=all driver_async_probe=*,apsim $local_modes"
 			boot trace kselftest 300 "trace_event=async_probe:*,async:* trace_clock=perf trace_buf_size=4M initcall_debug loglevel=5 KSFT_TESTS=async_probe:boot_trace.sh"
 			boot_rootfs
-			# No torture pass here yet: it can still stall (a consumer
-			# left parked, see make torture); CI must not flake on it.
+			# A short torture pass (make torture runs the long one).
+			boot torture kselftest 500 "aptorture_s=60 aptorture_fail_alloc=1 KSFT_TESTS=async_probe:torture.sh"
 			boot garbage kselftest 300 "async_probe=bogus async_probe.max_active=-3 async_probe.hung_timeout=soon async_probe.debug=maybe $local_modes"
 		fi
 	else

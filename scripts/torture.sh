@@ -22,7 +22,8 @@ case $flavour in test|kcsan) ;; *) die "FLAVOUR must be test or kcsan, not '$fla
 case $secs in ''|*[!0-9]*|0) die "TORTURE_S must be a positive number of seconds, not '$secs'" ;; esac
 case $fail_alloc in 0|1) ;; *) die "FAIL_ALLOC must be 0 or 1, not '$fail_alloc'" ;; esac
 
-name=torture-${secs}s${3:+-$flavour}
+name=torture-${secs}s
+[ "$flavour" = test ] || name=$name-$flavour
 run=$OUT/$name
 say "torture: ${secs} s on the $flavour kernel (fault injection: $fail_alloc)"
 "$TOP/scripts/boot.sh" -n "$name" -s kselftest -t $((secs + 400)) \
@@ -38,8 +39,8 @@ python3 "$TOP/scripts/judge.py" "$log" >"$run/judge.txt" || judge=FAIL
 [ "$judge" = pass ] || sed 's/^/    /' "$run/judge.txt"
 python3 "$TOP/scripts/results.py" ktap "$run/guest/kselftest.tap" torture >"$run/results.txt" 2>/dev/null
 grep -v '^PASS' "$run/results.txt" | sed 's/^/    /'
-line=$(grep -o 'async_probe_torture: done.*' "$run/console.log" | tail -n 1)
-churn=$(grep -o 'churn: loads=.*' "$run/console.log" | tail -n 1)
+line=$(grep -o 'async_probe_torture: done.*' "$run/console.log" | tr -d '\r' | tail -n 1)
+churn=$(grep -o 'churn: loads=.*' "$run/console.log" | tr -d '\r' | tail -n 1)
 note "${line:-async_probe_torture: no result line}"
 note "${churn:-churn: no result line}"
 # One summary line: operations, faults, invariants checked, violations.

@@ -25,6 +25,7 @@ struct tdev {
 	struct completion *release;	/* the probe waits for it */
 	struct completion *started;	/* the probe completes it */
 	int start, end;
+	int ret;			/* what the probe returns */
 	atomic_t attempts;
 };
 
@@ -52,13 +53,22 @@ static int tprobe(struct platform_device *pdev)
 		wait_for_completion_timeout(t->release, WAIT);
 	t->end = atomic_inc_return(&seq);
 	atomic_dec(&running);
-	return 0;
+	return t->ret;
 }
 
 static struct platform_driver async_drv = {
 	.probe = tprobe,
 	.driver = {
 		.name = "ap-kunit",
+		.probe_type = PROBE_PREFER_ASYNCHRONOUS,
+	},
+};
+
+/* A second asynchronous driver, to attach some devices later. */
+static struct platform_driver async_drv_b = {
+	.probe = tprobe,
+	.driver = {
+		.name = "ap-kunit-b",
 		.probe_type = PROBE_PREFER_ASYNCHRONOUS,
 	},
 };
@@ -289,6 +299,39 @@ static void ap_test_removed_while_parked(struct kunit *test)
 	platform_driver_unregister(&sync_drv);
 }
 
+/*
+ * A supplier whose own probe was deferred by a missing supplier is not
+ * probing, although the driver core leaves its links.status at
+ * DL_DEV_PROBING until its next attempt: a consumer must not park on it
+ * (nothing would ever let it go) but probe, and be deferred too.
+ */
+static void ap_test_deferred_supplier_not_waited_for(struct kunit *test)
+{
+	struct tdev *t = kunit_kcalloc(test, 3, sizeof(*t), GFP_KERNEL);
+	struct platform_device *s, *a, *c;
+	int parked;
+
+	t[0].ret = -EIO;
+	s = tdev_add(test, "ap-kunit", 0, &t[0], NULL);
+	a = tdev_add(test, "ap-kunit", 1, &t[1], NULL);
+	c = tdev_add(test, "ap-kunit-b", 2, &t[2], NULL);
+	link(test, a, s);
+	link(test, c, a);
+	KUNIT_ASSERT_EQ(test, kunit_platform_driver_register(test, &async_drv), 0);
+	async_probe_wait_all();
+	KUNIT_ASSERT_EQ(test, atomic_read(&t[0].attempts), 1);
+	KUNIT_ASSERT_EQ(test, atomic_read(&t[1].attempts), 0);
+	KUNIT_ASSERT_NULL(test, READ_ONCE(a->dev.driver));
+	KUNIT_ASSERT_EQ(test, READ_ONCE(a->dev.links.status), DL_DEV_PROBING);
+
+	parked = atomic_read(&ap_stats.parked);
+	KUNIT_ASSERT_EQ(test, kunit_platform_driver_register(test, &async_drv_b), 0);
+	KUNIT_ASSERT_EQ(test, atomic_read(&ap_stats.parked) - parked, 0);
+	KUNIT_EXPECT_EQ(test, async_probe_wait_device(&c->dev), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t[2].attempts), 0);
+	KUNIT_EXPECT_NULL(test, READ_ONCE(c->dev.driver));
+}
+
 static struct kunit_case ap_test_cases[] = {
 	KUNIT_CASE(ap_test_links_order_probes),
 	KUNIT_CASE(ap_test_parent_orders_child),
@@ -297,6 +340,7 @@ static struct kunit_case ap_test_cases[] = {
 	KUNIT_CASE(ap_test_max_active_one),
 	KUNIT_CASE(ap_test_parked_on_probing_supplier),
 	KUNIT_CASE(ap_test_removed_while_parked),
+	KUNIT_CASE(ap_test_deferred_supplier_not_waited_for),
 	{}
 };
 

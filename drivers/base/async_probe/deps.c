@@ -127,6 +127,20 @@ static bool ap_in_flight(struct ap_node *node)
 	return node && node->state != AP_IDLE;
 }
 
+/*
+ * Whether a probe of @dev runs now outside the framework.  links.status
+ * alone does not tell: the driver core sets DL_DEV_PROBING once a probe
+ * passes device_links_check_suppliers(), but that function leaves it set
+ * when it defers the probe too, and a device waiting on the deferred list
+ * stays so until its next attempt.  Only a probe under way has a driver
+ * set as well; both change back before the result hook runs.
+ */
+static bool ap_probing_elsewhere(struct device *dev)
+{
+	return READ_ONCE(dev->links.status) == DL_DEV_PROBING &&
+	       READ_ONCE(dev->driver);
+}
+
 static void ap_deps_name(struct ap_deps *d, struct device *sup)
 {
 	if (d->len >= sizeof(d->names) - 1)
@@ -193,7 +207,7 @@ static void ap_consider_links(struct ap_node *node, struct ap_deps *d)
 		sn = ap_node_find(sup);
 		if (ap_in_flight(sn)) {
 			ap_wait_for(node, sn, d);
-		} else if (READ_ONCE(sup->links.status) == DL_DEV_PROBING) {
+		} else if (ap_probing_elsewhere(sup)) {
 			/* Probing outside the framework: wait for its end. */
 			sn = ap_node_get(sup);
 			if (sn) {
@@ -327,8 +341,7 @@ unsigned int ap_drop_stale_parks(void)
 			continue;
 		list_for_each_entry_safe(w, tmp, &node->parked_on, c_node) {
 			sup = w->supplier;
-			if (sup->state != AP_IDLE ||
-			    READ_ONCE(sup->dev->links.status) == DL_DEV_PROBING)
+			if (sup->state != AP_IDLE || ap_probing_elsewhere(sup->dev))
 				continue;
 			pr_warn_once("async_probe: %s was left parked on %s, which is not probing; going on\n",
 				     dev_name(node->dev), dev_name(sup->dev));

@@ -43,7 +43,7 @@ if [ ! -d "$AP_DBG" ] || ! have_module "$MOD" || ! have_module "$SIM_MOD"; then
 	ktap_skip_all "async_probe, $MOD or $SIM_MOD missing"
 	exit "$KSFT_SKIP"
 fi
-ktap_set_plan 6
+ktap_set_plan 7
 
 # Userspace churn beside the torture; one line per kind of operation.
 CHURN_OUT=/tmp/torture.churn
@@ -180,8 +180,6 @@ echo "$hung0" >"$PARAMS/hung_timeout"
 cp "$RESULT" /tmp/torture.result 2>/dev/null || : >/tmp/torture.result
 res() { kv /tmp/torture.result "$1"; }
 ktap_print_msg "torture: $(tr '\n' ' ' </tmp/torture.result)"
-# Consumers the barriers found parked on a probe that had ended unseen
-# (see ap_drop_stale_parks()): recovered, and shown here.
 ktap_print_msg "churn: $(cat "$CHURN_OUT" 2>/dev/null) stale_parks=$(ap_stat stale_parks)" \
 	"fault injection: $injected"
 
@@ -212,6 +210,11 @@ nothing_held() {
 	done
 }
 ktap_test_result "framework_holds_nothing_afterwards" nothing_held
+
+# Consumers the barriers found parked on a supplier that was no longer
+# probing (ap_drop_stale_parks()): recovered, but each is a release the
+# framework missed.
+ktap_test_result "no_consumer_left_parked" [ "$(ap_stat stale_parks)" = 0 ]
 
 if [ "$fail_alloc" = 1 ]; then
 	ktap_test_result "faults_injected" [ "${injected%% *}" = yes ]
