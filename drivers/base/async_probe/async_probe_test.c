@@ -158,6 +158,24 @@ static void ap_test_parent_orders_child(struct kunit *test)
 	KUNIT_EXPECT_GT(test, t[1].start, t[0].end);
 }
 
+/*
+ * Any ancestor in flight orders a device, not only its parent: here the
+ * parent has no driver at all, and the grandparent's probe is slow.
+ */
+static void ap_test_ancestor_orders_grandchild(struct kunit *test)
+{
+	struct tdev *t = kunit_kcalloc(test, 3, sizeof(*t), GFP_KERNEL);
+	struct platform_device *gp, *mid, *gc;
+
+	t[0].sleep_us = 20000;
+	gp = tdev_add(test, "ap-kunit", 0, &t[0], NULL);
+	mid = tdev_add(test, "ap-kunit-none", 0, &t[1], &gp->dev);
+	gc = tdev_add(test, "ap-kunit", 1, &t[2], &mid->dev);
+	probe_all(test, gc);
+	KUNIT_EXPECT_GT(test, t[2].start, t[0].end);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t[1].attempts), 0);
+}
+
 /* A declared dependency orders two devices the driver core does not link. */
 static void ap_test_explicit_dependency(struct kunit *test)
 {
@@ -335,6 +353,7 @@ static void ap_test_deferred_supplier_not_waited_for(struct kunit *test)
 static struct kunit_case ap_test_cases[] = {
 	KUNIT_CASE(ap_test_links_order_probes),
 	KUNIT_CASE(ap_test_parent_orders_child),
+	KUNIT_CASE(ap_test_ancestor_orders_grandchild),
 	KUNIT_CASE(ap_test_explicit_dependency),
 	KUNIT_CASE(ap_test_independent_in_parallel),
 	KUNIT_CASE(ap_test_max_active_one),

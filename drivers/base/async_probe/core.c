@@ -61,7 +61,9 @@ static void ap_probe_fn(void *data, async_cookie_t cookie);
 static void ap_state_changed(void)
 {
 	atomic_inc(&ap_generation);
-	wake_up_all(&ap_state_wq);
+	/* Orders the count before the check, as wait_event() expects. */
+	if (wq_has_sleeper(&ap_state_wq))
+		wake_up_all(&ap_state_wq);
 }
 
 static void ap_fallback_fn(struct work_struct *work)
@@ -120,6 +122,7 @@ int ap_queue(struct ap_node *node, const async_cookie_t *deps,
  */
 static void ap_finish(struct ap_node *node, ktime_t end)
 {
+	struct ap_record *rec = ap_history_record(node, node->ret, end);
 	int ret;
 
 	mutex_lock(&ap_lock);
@@ -131,10 +134,10 @@ static void ap_finish(struct ap_node *node, ktime_t end)
 	else if (ret != -ENODEV)
 		atomic_inc(&ap_stats.failed);
 	ap_trace_end(node, ret, end);
-	ap_history_add(node, ret, end);
+	ap_history_add(rec);
 	list_del_init(&node->inflight);
 	node->state = AP_IDLE;
-	node->task = NULL;
+	WRITE_ONCE(node->task, NULL);
 	node->drv = NULL;
 	ap_release_waiters(node, !!node->dev->driver);
 	/* Put first: evaluating the consumers may free an idle node. */
@@ -165,15 +168,14 @@ static void ap_probe_fn(void *data, async_cookie_t cookie)
 	struct ap_node *node;
 	ktime_t end;
 
-	mutex_lock(&ap_lock);
-	node = ap_node_find(dev);
-	node->state = AP_RUNNING;
-	node->task = current;
+	/* The node stays while its probe is in flight; no ap_lock needed. */
+	node = READ_ONCE(dev->p->async_probe);
 	node->t_start = ktime_get();
 	node->hung_reported = false;
 	node->ret = -ENODEV;
 	drv = node->drv;
-	mutex_unlock(&ap_lock);
+	/* Publish the fields above: pairs with ap_hung_fn()'s acquire. */
+	smp_store_release(&node->task, current);
 
 	ap_trace_start(node);
 	ap_running(1);
@@ -208,7 +210,7 @@ static void ap_probe_fn(void *data, async_cookie_t cookie)
  */
 bool async_probe_claim(struct device *dev, const struct device_driver *drv)
 {
-	struct ap_node *node;
+	struct ap_node *node, *spare;
 
 	if (!ap_framework_active())
 		return false;
@@ -225,21 +227,26 @@ bool async_probe_claim(struct device *dev, const struct device_driver *drv)
 	dev->can_match = true;
 	device_unlock(dev);
 
+	/* Most devices have no node yet: allocate it out of ap_lock. */
+	spare = ap_node_alloc();
 	mutex_lock(&ap_lock);
 	if (dev->p->dead) {
 		/* Being removed: the driver core's own path drops it. */
 		mutex_unlock(&ap_lock);
+		kfree(spare);
 		return false;
 	}
-	node = ap_node_get(dev);
+	node = ap_node_get(dev, &spare);
 	if (!node) {
 		mutex_unlock(&ap_lock);
+		kfree(spare);
 		atomic_inc(&ap_stats.fallbacks);
 		return false;
 	}
 	if (node->state != AP_IDLE) {
 		/* In flight already: that probe will look at this driver too. */
 		mutex_unlock(&ap_lock);
+		kfree(spare);
 		return true;
 	}
 	get_device(dev);
@@ -251,6 +258,7 @@ bool async_probe_claim(struct device *dev, const struct device_driver *drv)
 	atomic_inc(&ap_stats.claimed);
 	ap_evaluate(node);
 	mutex_unlock(&ap_lock);
+	kfree(spare);
 	return true;
 }
 
@@ -263,7 +271,24 @@ bool async_probe_claim(struct device *dev, const struct device_driver *drv)
 static bool ap_own_probe(struct ap_node *node)
 {
 	lockdep_assert_held(&ap_lock);
-	return node->state == AP_RUNNING && node->task == current;
+	return node->state == AP_QUEUED && READ_ONCE(node->task) == current;
+}
+
+/*
+ * The same, without ap_lock, for the hooks that every probe calls: nodes
+ * are freed after a grace period, and only the task running a node's
+ * probe ever sets its @task to itself.
+ */
+static bool ap_probe_is_mine(struct device *dev)
+{
+	struct ap_node *node;
+	bool mine;
+
+	rcu_read_lock();
+	node = READ_ONCE(dev->p->async_probe);
+	mine = node && READ_ONCE(node->task) == current;
+	rcu_read_unlock();
+	return mine;
 }
 
 /**
@@ -279,6 +304,9 @@ void async_probe_bound(struct device *dev)
 {
 	struct ap_node *node;
 
+	/* The framework's own probe: ap_finish() lets the waiters go. */
+	if (ap_probe_is_mine(dev))
+		return;
 	mutex_lock(&ap_lock);
 	node = ap_node_find(dev);
 	if (node && !ap_own_probe(node) && !list_empty(&node->waiters)) {
@@ -309,13 +337,17 @@ void async_probe_result(struct device *dev, int ret)
 	atomic_inc(&ap_stats.attempts_all);
 	if (ret == -EPROBE_DEFER)
 		atomic_inc(&ap_stats.defers_all);
-	mutex_lock(&ap_lock);
-	node = ap_node_find(dev);
-	if (node && ap_own_probe(node)) {
+	if (ap_probe_is_mine(dev)) {
+		/* Fields of the probing task's own (struct ap_node). */
+		node = READ_ONCE(dev->p->async_probe);
 		node->ret = ret;
 		if (ret == -EPROBE_DEFER)
 			ap_trace_defer(node, dev->p->deferred_probe_reason ?: "probe");
-	} else if (node && ret && !list_empty(&node->waiters)) {
+		return;
+	}
+	mutex_lock(&ap_lock);
+	node = ap_node_find(dev);
+	if (node && ret && !list_empty(&node->waiters)) {
 		ap_release_waiters(node, false);
 		ap_node_put(node);
 		ap_evaluate(NULL);
@@ -452,7 +484,7 @@ static async_cookie_t ap_device_cookie(struct device *dev, bool *parked)
 
 	mutex_lock(&ap_lock);
 	node = ap_node_find(dev);
-	if (node && (node->state == AP_QUEUED || node->state == AP_RUNNING))
+	if (node && node->state == AP_QUEUED)
 		cookie = node->cookie;
 	*parked = node && node->state != AP_IDLE && !cookie;
 	mutex_unlock(&ap_lock);
@@ -501,7 +533,7 @@ static bool ap_bus_busy(const struct bus_type *bus, async_cookie_t *cookie)
 		if (node->dev->bus != bus)
 			continue;
 		busy = true;
-		if (node->state == AP_QUEUED || node->state == AP_RUNNING) {
+		if (node->state == AP_QUEUED) {
 			*cookie = node->cookie;
 			break;
 		}
@@ -556,7 +588,7 @@ void async_probe_wait_earlier(struct device *dev)
 
 	mutex_lock(&ap_lock);
 	node = ap_node_find(dev);
-	if (node && node->state == AP_RUNNING && node->task == current)
+	if (node && ap_own_probe(node))
 		cookie = node->cookie;
 	mutex_unlock(&ap_lock);
 	if (cookie)
@@ -581,13 +613,16 @@ static void ap_hung_fn(struct work_struct *work)
 {
 	unsigned int timeout = READ_ONCE(ap_hung_timeout);
 	const struct device_driver *drv;
+	struct task_struct *task;
 	struct ap_node *node;
 	bool running = false;
 	s64 ms;
 
 	mutex_lock(&ap_lock);
 	list_for_each_entry(node, &ap_nodes, inflight) {
-		if (node->state != AP_RUNNING)
+		/* Pairs with ap_probe_fn()'s release: t_start is set. */
+		task = node->state == AP_QUEUED ? smp_load_acquire(&node->task) : NULL;
+		if (!task)
 			continue;
 		running = true;
 		ms = ktime_ms_delta(ktime_get(), node->t_start);
@@ -598,8 +633,8 @@ static void ap_hung_fn(struct work_struct *work)
 		drv = READ_ONCE(node->dev->driver);
 		pr_warn("async_probe: probe of %s (driver %s) has been running for %lld ms on %s/%d\n",
 			dev_name(node->dev), drv ? drv->name : "-", ms,
-			node->task->comm, task_pid_nr(node->task));
-		sched_show_task(node->task);
+			task->comm, task_pid_nr(task));
+		sched_show_task(task);
 	}
 	if (running && timeout)
 		schedule_delayed_work(&ap_hung_work, ap_hung_period());

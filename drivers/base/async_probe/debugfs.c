@@ -20,8 +20,15 @@ static const char * const ap_state_names[] = {
 	[AP_IDLE] = "idle",
 	[AP_PARKED] = "parked",
 	[AP_QUEUED] = "queued",
-	[AP_RUNNING] = "running",
 };
+
+/* A queued node whose probe has started shows as running. */
+static const char *ap_state_name(struct ap_node *node)
+{
+	if (node->state == AP_QUEUED && READ_ONCE(node->task))
+		return "running";
+	return ap_state_names[node->state];
+}
 
 static const char * const ap_mode_names[] = {
 	[ASYNC_PROBE_SYNC] = "sync",
@@ -65,14 +72,14 @@ static int ap_pending_show(struct seq_file *m, void *v)
 	mutex_lock(&ap_lock);
 	list_for_each_entry(node, &ap_nodes, inflight) {
 		seq_printf(m, "%s dev=%s bus=%s drv=%s cookie=%llu age_ms=%lld waits=",
-			   ap_state_names[node->state], dev_name(node->dev),
+			   ap_state_name(node), dev_name(node->dev),
 			   node->dev->bus ? node->dev->bus->name : "-",
 			   node->drv ? node->drv->name : "-", node->cookie,
 			   ktime_ms_delta(ktime_get(), node->t_claim));
 		sep = "";
 		list_for_each_entry(w, &node->parked_on, c_node) {
 			seq_printf(m, "%s%s(%s)", sep, dev_name(w->supplier->dev),
-				   ap_state_names[w->supplier->state]);
+				   ap_state_name(w->supplier));
 			sep = ",";
 		}
 		seq_puts(m, *sep ? "\n" : "-\n");

@@ -5,9 +5,15 @@
  * A device taken by the framework is evaluated: each of its suppliers is
  * looked at, and decides what the device waits for.
  *
- *  - The parent, and suppliers declared with async_probe_add_dependency(),
- *    order the probe only while their own probe is in flight in the
- *    framework: the driver core does not require them to be bound.
+ *  - The parent and every further ancestor, and suppliers declared with
+ *    async_probe_add_dependency(), order the probe only while their own
+ *    probe is in flight in the framework: the driver core does not
+ *    require them to be bound.  An ancestor counts because a device added
+ *    by a probe still running (a bus scan, say) is one that probe made:
+ *    probing it while the scan goes on makes them compete for the same
+ *    hardware, and the scan of a SCSI host then waits on the I/O of the
+ *    disks it found (blk_mq_freeze_queue() whenever a queue joins or
+ *    leaves the host's shared tag set).
  *  - A managed device link (not SYNC_STATE_ONLY) whose supplier is bound
  *    is met.  Its supplier is waited for while its probe is in flight, in
  *    the framework or elsewhere.  A supplier that is neither bound nor
@@ -50,7 +56,7 @@ static LIST_HEAD(ap_todo);		/* nodes to evaluate (ap_lock) */
 struct ap_deps {
 	async_cookie_t cookies[AP_MAX_COOKIES];
 	unsigned int ncookies;
-	char names[128];
+	char names[AP_DEPS_NAMES];
 	size_t len;
 };
 
@@ -68,8 +74,34 @@ struct ap_node *ap_node_find(struct device *dev)
 }
 
 /**
+ * ap_node_alloc() - a new idle node that belongs to no device yet
+ *
+ * Lets a caller allocate before it takes ap_lock: see ap_node_get().
+ *
+ * Context: may sleep.
+ * Return: the node, or %NULL if out of memory.
+ */
+struct ap_node *ap_node_alloc(void)
+{
+	struct ap_node *node = kzalloc(sizeof(*node), GFP_KERNEL);
+
+	if (!node)
+		return NULL;
+	node->state = AP_IDLE;
+	INIT_LIST_HEAD(&node->parked_on);
+	INIT_LIST_HEAD(&node->waiters);
+	INIT_LIST_HEAD(&node->explicit_sup);
+	INIT_LIST_HEAD(&node->explicit_con);
+	INIT_LIST_HEAD(&node->inflight);
+	INIT_LIST_HEAD(&node->todo);
+	return node;
+}
+
+/**
  * ap_node_get() - the framework's node of a device, created idle if needed
  * @dev: a registered device
+ * @spare: a node from ap_node_alloc() to use if one is needed (it is
+ *	taken, and *@spare set to %NULL), or %NULL to allocate here
  *
  * No node is made for a device that device_del() has marked dead: its
  * async_probe_device_del() may have run already, and nothing would drop
@@ -78,24 +110,22 @@ struct ap_node *ap_node_find(struct device *dev)
  * Context: ap_lock held; may sleep.
  * Return: the node, or %NULL if out of memory or @dev is being removed.
  */
-struct ap_node *ap_node_get(struct device *dev)
+struct ap_node *ap_node_get(struct device *dev, struct ap_node **spare)
 {
 	struct ap_node *node = ap_node_find(dev);
 
 	if (node || !dev->p || dev->p->dead)
 		return node;
-	node = kzalloc(sizeof(*node), GFP_KERNEL);
-	if (!node)
-		return NULL;
+	if (spare && *spare) {
+		node = *spare;
+		*spare = NULL;
+	} else {
+		node = ap_node_alloc();
+		if (!node)
+			return NULL;
+	}
 	node->dev = dev;
-	node->state = AP_IDLE;
-	INIT_LIST_HEAD(&node->parked_on);
-	INIT_LIST_HEAD(&node->waiters);
-	INIT_LIST_HEAD(&node->explicit_sup);
-	INIT_LIST_HEAD(&node->explicit_con);
-	INIT_LIST_HEAD(&node->inflight);
-	INIT_LIST_HEAD(&node->todo);
-	dev->p->async_probe = node;
+	WRITE_ONCE(dev->p->async_probe, node);
 	return node;
 }
 
@@ -117,9 +147,8 @@ void ap_node_put(struct ap_node *node)
 	    !list_empty(&node->todo))
 		return;
 	if (node->dev->p)
-		node->dev->p->async_probe = NULL;
-	kfree(node->deps);
-	kfree(node);
+		WRITE_ONCE(node->dev->p->async_probe, NULL);
+	kfree_rcu(node, rcu);
 }
 
 static bool ap_in_flight(struct ap_node *node)
@@ -176,8 +205,7 @@ static void ap_wait_for(struct ap_node *node, struct ap_node *sup,
 	if (sup == node)
 		return;
 	/* (No cookie: it probes from the fallback work; park on it.) */
-	if ((sup->state == AP_QUEUED || sup->state == AP_RUNNING) &&
-	    sup->cookie && d->ncookies < AP_MAX_COOKIES) {
+	if (sup->state == AP_QUEUED && sup->cookie && d->ncookies < AP_MAX_COOKIES) {
 		for (i = 0; i < d->ncookies; i++)
 			if (d->cookies[i] == sup->cookie)
 				return;
@@ -209,7 +237,7 @@ static void ap_consider_links(struct ap_node *node, struct ap_deps *d)
 			ap_wait_for(node, sn, d);
 		} else if (ap_probing_elsewhere(sup)) {
 			/* Probing outside the framework: wait for its end. */
-			sn = ap_node_get(sup);
+			sn = ap_node_get(sup, NULL);
 			if (sn) {
 				ap_park_on(node, sn);
 				ap_node_put(sn);
@@ -224,6 +252,7 @@ static void ap_evaluate_one(struct ap_node *node)
 {
 	struct ap_deps deps, *d = &deps;
 	struct ap_explicit *e;
+	struct device *anc;
 	struct ap_node *pn;
 
 	lockdep_assert_held(&ap_lock);
@@ -233,8 +262,8 @@ static void ap_evaluate_one(struct ap_node *node)
 	d->ncookies = 0;
 	d->len = 0;
 	d->names[0] = '\0';
-	if (node->dev->parent) {
-		pn = ap_node_find(node->dev->parent);
+	for (anc = node->dev->parent; anc; anc = anc->parent) {
+		pn = ap_node_find(anc);
 		if (ap_in_flight(pn))
 			ap_wait_for(node, pn, d);
 	}
@@ -247,8 +276,7 @@ static void ap_evaluate_one(struct ap_node *node)
 		atomic_inc(&ap_stats.parked);
 		ap_trace_park(node, node->nparked);
 	} else {
-		kfree(node->deps);
-		node->deps = kstrdup(d->len ? d->names : "-", GFP_KERNEL);
+		strscpy(node->deps, d->names, sizeof(node->deps));
 		ap_queue(node, d->cookies, d->ncookies);
 	}
 }
@@ -438,8 +466,8 @@ int async_probe_add_dependency(struct device *consumer, struct device *supplier)
 		mutex_unlock(&ap_lock);
 		return -ENODEV;
 	}
-	c = ap_node_get(consumer);
-	s = c ? ap_node_get(supplier) : NULL;
+	c = ap_node_get(consumer, NULL);
+	s = c ? ap_node_get(supplier, NULL) : NULL;
 	e = s ? kzalloc(sizeof(*e), GFP_KERNEL) : NULL;
 	if (e) {
 		e->consumer = c;

@@ -9,6 +9,12 @@
  *     async_probe pointer in struct device_private, ap_nodes, the
  *     history, and the counters in ap_stats that are not atomic.
  *
+ *   The async_probe pointer is written under ap_lock with WRITE_ONCE(),
+ *   and a node is freed only after an RCU grace period: the driver core's
+ *   hooks run for every probe, and this lets them tell under
+ *   rcu_read_lock() alone whether the probe calling them is the
+ *   framework's own (ap_probe_is_mine()), which needs no more of them.
+ *
  *   Order: the device lock (and a parent's) comes before ap_lock; ap_lock
  *   comes before async_lock (kernel/async.c) and the device links SRCU
  *   read side.  No device lock is ever taken under ap_lock, and no probe
@@ -28,8 +34,10 @@
 #include <linux/ktime.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/rcupdate.h>
 #include <linux/workqueue.h>
 
+struct ap_record;
 struct device;
 struct device_driver;
 struct seq_file;
@@ -41,16 +49,17 @@ struct task_struct;
  *	probe of it is in flight
  * @AP_PARKED: waiting for suppliers that have no cookie yet; it holds no
  *	async entry and no worker, and no barrier waits for it
- * @AP_QUEUED: an async entry exists; it may still wait for the cookies of
- *	its suppliers
- * @AP_RUNNING: its probe runs
+ * @AP_QUEUED: an async entry exists: it waits for the cookies of its
+ *	suppliers, for a worker, or its probe runs (then &ap_node.task is set)
  */
 enum ap_state {
 	AP_IDLE,
 	AP_PARKED,
 	AP_QUEUED,
-	AP_RUNNING,
 };
+
+/* Room for the supplier names of one probe (longer lists are cut). */
+#define AP_DEPS_NAMES	128
 
 /**
  * struct ap_node - the framework's state for one device (ap_lock)
@@ -66,13 +75,22 @@ enum ap_state {
  * @explicit_con: &struct ap_explicit.s_node: declared consumers
  * @inflight: on ap_nodes while parked, queued or running
  * @todo: on the list of nodes to evaluate
- * @task: the task running the probe
+ * @task: the task running the probe, %NULL until it starts.  That task
+ *	sets it without ap_lock, so that starting a probe does not contend
+ *	with the claims of the driver core's attach loop: with
+ *	smp_store_release() once @t_start, @hung_reported and @ret are set,
+ *	and readers that need those read it with smp_load_acquire().  It is
+ *	cleared under ap_lock when the probe ends.
  * @t_claim: when the framework took the device
  * @t_queue: when its async entry was created
- * @t_start: when its probe started
- * @hung_reported: the hung-probe report was printed for this run
- * @ret: what the last probe attempt of this run returned
- * @deps: names of the suppliers it was queued after, for tracing
+ * @t_start: when its probe started (see @task)
+ * @hung_reported: the hung-probe report was printed for this run (see
+ *	@task; then ap_lock)
+ * @ret: what the last probe attempt of this run returned (the probing
+ *	task's own)
+ * @deps: names of the suppliers it was queued after, comma-separated, for
+ *	tracing; empty for none
+ * @rcu: frees the node after a grace period (see the locking above)
  * @fallback: runs the probe when no async call could be made for it
  */
 struct ap_node {
@@ -91,8 +109,9 @@ struct ap_node {
 	ktime_t t_claim, t_queue, t_start;
 	bool hung_reported;
 	int ret;
-	char *deps;
+	char deps[AP_DEPS_NAMES];
 	struct work_struct fallback;
+	struct rcu_head rcu;
 };
 
 /**
@@ -161,7 +180,8 @@ unsigned int ap_max_active_param(void);
 int ap_inflight_count(void);
 
 /* deps.c */
-struct ap_node *ap_node_get(struct device *dev);
+struct ap_node *ap_node_alloc(void);
+struct ap_node *ap_node_get(struct device *dev, struct ap_node **spare);
 struct ap_node *ap_node_find(struct device *dev);
 void ap_node_put(struct ap_node *node);
 void ap_evaluate(struct ap_node *node);
@@ -182,7 +202,8 @@ void ap_trace_start(struct ap_node *node);
 void ap_trace_end(struct ap_node *node, int ret, ktime_t end);
 void ap_trace_defer(struct ap_node *node, const char *reason);
 void ap_trace_wait(const char *what, s64 usecs);
-void ap_history_add(struct ap_node *node, int ret, ktime_t end);
+struct ap_record *ap_history_record(struct ap_node *node, int ret, ktime_t end);
+void ap_history_add(struct ap_record *r);
 void ap_history_show(struct seq_file *m);
 
 #endif /* _DRIVERS_BASE_ASYNC_PROBE_INTERNAL_H */

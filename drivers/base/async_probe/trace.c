@@ -55,7 +55,7 @@ void ap_trace_queue(struct ap_node *node)
 {
 	trace_async_probe_queue(dev_name(node->dev), ap_bus(node->dev),
 				ap_drv(node), node->cookie,
-				node->deps ?: ASYNC_PROBE_LOG_EMPTY);
+				node->deps[0] ? node->deps : ASYNC_PROBE_LOG_EMPTY);
 }
 
 void ap_trace_start(struct ap_node *node)
@@ -201,26 +201,32 @@ static LIST_HEAD(ap_history);		/* ap_lock */
 static unsigned int ap_history_len;	/* ap_lock */
 static unsigned int ap_history_dropped;	/* ap_lock */
 
-void ap_history_add(struct ap_node *node, int ret, ktime_t end)
+/**
+ * ap_history_record() - make the history record of a probe that ended
+ * @node: its node, still in flight
+ * @ret: what the probe returned
+ * @end: when it ended
+ *
+ * Made before ap_lock is taken, to keep the allocation out of it.
+ *
+ * Context: the task that ran the probe; may sleep.
+ * Return: the record, or %NULL (history full, or no memory).
+ */
+struct ap_record *ap_history_record(struct ap_node *node, int ret, ktime_t end)
 {
 	const char *dev = dev_name(node->dev), *drv = ap_drv(node);
-	const char *deps = node->deps ?: ASYNC_PROBE_LOG_EMPTY;
+	const char *deps = node->deps[0] ? node->deps : ASYNC_PROBE_LOG_EMPTY;
 	size_t ldev = strlen(dev) + 1, ldrv = strlen(drv) + 1;
 	size_t ldeps = strlen(deps) + 1;
 	struct ap_record *r;
 	char *p;
 
-	lockdep_assert_held(&ap_lock);
-
-	if (ap_history_len >= AP_HISTORY_MAX) {
-		ap_history_dropped++;
-		return;
-	}
+	/* Unlocked: a hint only, ap_history_add() checks again. */
+	if (data_race(ap_history_len) >= AP_HISTORY_MAX)
+		return NULL;
 	r = kmalloc(struct_size(r, names, ldev + ldrv + ldeps), GFP_KERNEL);
-	if (!r) {
-		ap_history_dropped++;
-		return;
-	}
+	if (!r)
+		return NULL;
 	r->cookie = node->cookie;
 	r->t_queue = ktime_to_us(node->t_queue);
 	r->t_start = ktime_to_us(node->t_start);
@@ -230,6 +236,24 @@ void ap_history_add(struct ap_node *node, int ret, ktime_t end)
 	r->dev = memcpy(p, dev, ldev);
 	r->drv = memcpy(p + ldev, drv, ldrv);
 	r->deps = memcpy(p + ldev + ldrv, deps, ldeps);
+	return r;
+}
+
+/**
+ * ap_history_add() - keep a record made by ap_history_record()
+ * @r: the record, or %NULL for one that could not be made
+ *
+ * Context: ap_lock held.
+ */
+void ap_history_add(struct ap_record *r)
+{
+	lockdep_assert_held(&ap_lock);
+
+	if (!r || ap_history_len >= AP_HISTORY_MAX) {
+		kfree(r);
+		ap_history_dropped++;
+		return;
+	}
 	list_add_tail(&r->node, &ap_history);
 	ap_history_len++;
 }
