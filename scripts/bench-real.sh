@@ -10,10 +10,19 @@
 # /init (median and spread), probes and deferrals, and whether the disk
 # names match the synchronous boot's; writes out/bench-real.{md,json}
 # and the bootgraph SVG of the fastest and slowest configuration.
+#
+#   REPS=n          boots per configuration (default 3)
+#   CONFIGS="..."   a subset of: lean-sync lean-stock lean-on lean-all
+#                   stock-kernel stock-kernel-async-all (default: all six)
 set -eu
 . "$(dirname "$0")/lib.sh"
 
 REPS=${REPS:-3}
+ALL_CONFIGS="lean-sync lean-stock lean-on lean-all stock-kernel stock-kernel-async-all"
+CONFIGS=${CONFIGS:-$ALL_CONFIGS}
+for c in $CONFIGS; do
+	[[ " $ALL_CONFIGS " == *" $c "* ]] || die "CONFIGS: unknown configuration '$c' ($ALL_CONFIGS)"
+done
 disks=$BUILD/disks
 mkdir -p "$disks"
 q=()
@@ -47,6 +56,7 @@ done
 CMD="initcall_debug loglevel=5 log_buf_len=16M"
 run() {	# NAME FLAVOUR CMDLINE
 	local r
+	[[ " $CONFIGS " == *" $1 "* ]] || return 0
 	say "bench-real: $1 ($REPS boots)"
 	for r in $(seq 1 "$REPS"); do
 		"$TOP/scripts/boot.sh" -n "bench-real-$1-$r" -s disks -t 300 -q "$QARGS" \
@@ -63,5 +73,5 @@ run lean-all lean "async_probe=all"
 run stock-kernel stock ""
 run stock-kernel-async-all stock "driver_async_probe=*"
 
-python3 "$TOP/scripts/bench_table.py" real "$OUT" "$REPS" lean-sync lean-stock lean-on \
-	lean-all stock-kernel stock-kernel-async-all
+# shellcheck disable=SC2086 # one word per configuration
+python3 "$TOP/scripts/bench_table.py" real "$OUT" "$REPS" $CONFIGS

@@ -8,10 +8,18 @@
 #
 #   REPS=n         runs of each workload per boot (default 3)
 #   WORKLOADS=f    a workloads file (NAME PARAMS... per line; default below)
+#   MODES="..."    modes of the lean kernel (default: sync stock on)
+#   STOCK=0        skip the stock kernel
 set -eu
 . "$(dirname "$0")/lib.sh"
 
 REPS=${REPS:-3}
+MODES=${MODES:-sync stock on}
+STOCK=${STOCK:-1}
+for m in $MODES; do
+	case $m in sync|stock|on|all) ;; *) die "MODES: '$m' is not sync, stock, on or all" ;; esac
+done
+case $STOCK in 0|1) ;; *) die "STOCK must be 0 or 1, not '$STOCK'" ;; esac
 dir=$BUILD/bench-sim
 rm -rf "$dir"
 mkdir -p "$dir"
@@ -21,30 +29,47 @@ if [ -n "${WORKLOADS:-}" ]; then
 else
 	cat >"$dir/workloads.txt" <<'W'
 # name            simulator parameters
+# sleep-bound probes of 2-5 ms on random DAGs (the async_probe targets)
 dag256            n=256 k=2 p=40 min_us=2000 max_us=5000 seed=11
 dag1000           n=1000 k=2 p=40 min_us=2000 max_us=5000 seed=12
+# 4,000 devices with ~6,000 links against the same devices without links
 dag4000           n=4000 k=2 p=80 min_us=100 max_us=2000 seed=13 timeout_s=300
 nolinks4000       n=4000 k=2 p=80 min_us=100 max_us=2000 seed=13 links=0 timeout_s=300
+# few slow probes on long chains (suppliers among the 3 devices before)
+chain32           n=32 k=2 p=70 span=3 min_us=10000 max_us=200000 seed=14
+# CPU-bound probes: the bound is max(critical path, sum / CPUs)
+cpu256            n=256 k=2 p=40 min_us=2000 max_us=5000 seed=11 cpu=1
+# zero-length probes: the cost of the scheduling itself, 1,000 to 10,000
+zero1000          n=1000 min_us=0 max_us=0 links=0
+zero3000          n=3000 min_us=0 max_us=0 links=0 timeout_s=300
+zero10000         n=10000 min_us=0 max_us=0 links=0 timeout_s=300
 W
 fi
 
-"$TOP/scripts/tree.sh" stock
+[ "$STOCK" = 1 ] && "$TOP/scripts/tree.sh" stock
 boot_mode() {	# FLAVOUR NAME CMDLINE
 	"$TOP/scripts/boot.sh" -n "bench-sim-$2" -s bench-sim -t 1800 \
 		-I "$BUILD/initramfs/$1-benchsim.cpio" -c "loglevel=5 log_buf_len=16M $3" "$1"
 	python3 "$TOP/scripts/judge.py" "$OUT/bench-sim-$2/console.log" ||
 		die "the $2 benchmark boot was not clean"
 }
-for flavour in lean stock; do
+flavours=lean
+[ "$STOCK" = 1 ] && flavours="lean stock"
+for flavour in $flavours; do
 	"$TOP/scripts/kernel.sh" $flavour
 	ko=$("$TOP/scripts/extmod.sh" $flavour async_probe_sim "$TOP/drivers/base/async_probe/async_probe_sim.c")
 	EXTRA_KO="$ko" EXTRA_DIR="$dir" "$TOP/scripts/initramfs.sh" $flavour benchsim
 done
-for mode in sync stock on; do
+runs=
+for mode in $MODES; do
 	say "simulator on the lean kernel, async_probe=$mode"
 	boot_mode lean "lean-$mode" "async_probe=$mode"
+	runs="$runs lean-$mode"
 done
-say "simulator on the stock kernel"
-boot_mode stock stock-kernel ""
+if [ "$STOCK" = 1 ]; then
+	say "simulator on the stock kernel"
+	boot_mode stock stock-kernel ""
+	runs="$runs stock-kernel"
+fi
 
-python3 "$TOP/scripts/bench_table.py" sim "$OUT" lean-sync lean-stock lean-on stock-kernel
+python3 "$TOP/scripts/bench_table.py" sim "$OUT" $runs

@@ -36,6 +36,15 @@ def spread(v):
     return f'{min(v) / 1000:.1f}-{max(v) / 1000:.1f}' if v else '-'
 
 
+def sim_bound(r):
+    """The lower bound of a run's wall time (us): the critical path, and for
+    CPU-bound probes also the serial sum spread over the guest's CPUs."""
+    crit = int(r.get('critical_us', 0))
+    if r.get('cpu_bound') == '1':
+        return max(crit, int(r.get('sum_us', 0)) / max(int(r.get('cpus', 1)), 1))
+    return crit
+
+
 def sim(out, runs):
     data = {}       # workload -> run -> list of dicts
     order = []
@@ -56,19 +65,38 @@ def sim(out, runs):
     md = ['# Probe simulator: wall time from driver registration to the last bind',
           '',
           f'QEMU TCG, -smp 2, q35, lean kernels; host {host()}.  Times in ms: '
-          'median (min-max) of the runs; x = wall / critical path.',
+          'median (min-max) of the runs; x = wall / bound, where the bound is the '
+          'critical path, and for CPU-bound probes (cpu) the larger of it and the '
+          'serial sum over the CPUs.',
           '',
-          '| workload | devices | links | serial sum | critical path | ' +
+          '| workload | devices | links | serial sum | bound | ' +
           ' | '.join(runs) + ' |',
           '|---|---|---|---|---|' + '---|' * len(runs)]
+    over = ['', '## Scheduling overhead', '',
+            'Per run, medians: wall time per device; the attach loop (registering '
+            'the driver or the devices, which hands out every probe); the latency '
+            'from the moment a device could start (start of the run, its '
+            'registration, the end of its last supplier) to the start of its probe; '
+            'the CPU time of the whole guest while the module loaded (device '
+            'registration included) per device; and the critical path of the probe '
+            'times as measured (sleeps overshoot their nominal time under TCG): the '
+            'wall time if nothing else delayed a probe.', '',
+            '| workload | run | wall/device (us) | attach loop (ms) | latency median (us) '
+            '| latency p99 (us) | CPU/device (us) | measured critical path (ms) |',
+            '|---|---|---|---|---|---|---|---|']
     js = {'host_cpu': host(), 'qemu': 'TCG -smp 2 -M q35', 'workloads': []}
     for w in order:
         any_run = next(iter(data[w].values()))[0]
         crit = int(any_run.get('critical_us', 0))
-        row = [w, any_run.get('n', '?'), any_run.get('links', '?'),
-               f'{int(any_run.get("sum_us", 0)) / 1000:.1f}', f'{crit / 1000:.1f}']
+        bound = sim_bound(any_run)
+        cpu = any_run.get('cpu_bound') == '1'
+        n = int(any_run.get('n', 0) or 0)
+        row = [w + (' (cpu)' if cpu else ''), any_run.get('n', '?'),
+               any_run.get('links', '?'),
+               f'{int(any_run.get("sum_us", 0)) / 1000:.1f}', f'{bound / 1000:.1f}']
         jw = {'workload': w, 'n': any_run.get('n'), 'links': any_run.get('links'),
-              'sum_us': int(any_run.get('sum_us', 0)), 'critical_us': crit, 'runs': {}}
+              'sum_us': int(any_run.get('sum_us', 0)), 'critical_us': crit,
+              'bound_us': bound, 'cpu_bound': cpu, 'runs': {}}
         for run in runs:
             rs = [r for r in data[w].get(run, []) if 'wall_us' in r]
             walls = [int(r['wall_us']) for r in rs]
@@ -80,16 +108,34 @@ def sim(out, runs):
                      for r in rs)
             att = rs[0].get('core_attempts', rs[0].get('attempts', '?'))
             dfr = rs[0].get('core_defers', '-')
-            cell = f'{med / 1000:.1f} ({spread(walls)}) {med / crit if crit else 0:.2f}x'
+            cell = f'{med / 1000:.1f} ({spread(walls)}) {med / bound if bound else 0:.2f}x'
             cell += f' a={att} d={dfr}' + ('' if ok else ' **BAD**')
             row.append(cell)
+
+            def m(key):
+                v = [int(r[key]) for r in rs if key in r]
+                return statistics.median(v) if v else None
+            lat, p99, cpu_ms, reg = (m('lat_med_us'), m('lat_p99_us'), m('cpu_ms'),
+                                     m('register_us'))
+            real_cp = m('critical_real_us')
+
+            def fmt(v, scale=1.0, digits=0):
+                return '-' if v is None or not n else f'{v * scale:.{digits}f}'
+            over.append(f'| {w} | {run} | {fmt(med / n if n else None, 1, 1)} | '
+                        f'{fmt(reg, 1 / 1000, 1)} | {fmt(lat)} | {fmt(p99)} | '
+                        f'{fmt(cpu_ms, 1000 / n if n else 0, 1)} | '
+                        f'{fmt(real_cp, 1 / 1000, 1)} |')
             jw['runs'][run] = {'wall_us': walls, 'median_us': med,
-                               'ratio': med / crit if crit else None,
-                               'attempts': att, 'deferrals': dfr, 'correct': ok}
+                               'ratio': med / bound if bound else None,
+                               'attempts': att, 'deferrals': dfr, 'correct': ok,
+                               'latency_median_us': lat, 'latency_p99_us': p99,
+                               'cpu_ms': cpu_ms, 'register_us': reg,
+                               'critical_real_us': real_cp}
         md.append('| ' + ' | '.join(str(c) for c in row) + ' |')
         js['workloads'].append(jw)
     md += ['', 'a = probe attempts by the driver core (the simulator\'s own count on '
            'the stock kernel), d = deferrals (- where the kernel has no counter).']
+    md += over
     text = '\n'.join(md) + '\n'
     with open(os.path.join(out, 'bench-sim.md'), 'w') as f:
         f.write(text)

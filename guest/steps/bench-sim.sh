@@ -4,22 +4,27 @@
 # Run the probe simulator over the workloads of /bench/workloads.txt
 # (one line each: NAME PARAMS...), /bench/reps times, and keep each run's
 # result in /out/bench-sim.txt, with the driver core's probe attempts and
-# deferrals from the framework's counters where the kernel has them.
+# deferrals from the framework's counters where the kernel has them, and
+# the CPU time the whole guest spent busy while the module loaded (device
+# registration included), from /proc/stat.
 reps=$(cat /bench/reps 2>/dev/null || echo 3)
 stats=/sys/kernel/debug/async_probe/stats
 mode=$(sed -n 's/^mode: //p' $stats 2>/dev/null)
 mode=${mode:-stock-kernel}
 stat() { sed -n "s/^$1: //p" $stats 2>/dev/null; }
+# Busy time of all CPUs in USER_HZ ticks (10 ms): all but idle and iowait.
+busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
 : >/out/bench-sim.txt
 while read -r name params; do
 	case "$name" in ''|'#'*) continue ;; esac
 	r=0
 	while [ $r -lt "$reps" ]; do
-		a0=$(stat attempts_all) d0=$(stat defers_all)
+		a0=$(stat attempts_all) d0=$(stat defers_all) b0=$(busy)
 		if insmod /extra/async_probe_sim.ko $params; then
+			b1=$(busy)
 			a1=$(stat attempts_all) d1=$(stat defers_all)
-			extra=
-			[ -n "$a0" ] && extra="core_attempts=$((a1 - a0)) core_defers=$((d1 - d0))"
+			extra="cpu_ms=$(((b1 - b0) * 10)) cpus=$(nproc)"
+			[ -n "$a0" ] && extra="$extra core_attempts=$((a1 - a0)) core_defers=$((d1 - d0))"
 			echo "workload=$name mode=$mode run=$r $extra" \
 				"$(tr '\n' ' ' </sys/kernel/debug/async_probe_sim/result)" >>/out/bench-sim.txt
 			rmmod async_probe_sim

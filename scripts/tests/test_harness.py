@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Unit tests of the harness's own judges: the console judge and the
-kselftest TAP reader.  Prints one "PASS|FAIL name" line per case."""
+"""Unit tests of the harness's own judges: the console judge, the
+kselftest TAP reader and the benchmark's bound.  Prints one "PASS|FAIL
+name" line per case."""
 import contextlib
 import io
 import os
@@ -9,6 +10,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..'))
+import bench_table  # noqa: E402
 import judge  # noqa: E402
 import results  # noqa: E402
 
@@ -125,6 +127,24 @@ class Ktap(unittest.TestCase):
     def test_flat_tap(self):
         out = ktap_lines('TAP version 13\n1..2\nok 1 - parse\nok 2 - fuzz # SKIP no clang\n')
         self.assertEqual(out, ['PASS k.parse', 'SKIP k.fuzz'])
+
+
+class BenchBound(unittest.TestCase):
+    def test_sleeping_probes_use_the_critical_path(self):
+        r = {'critical_us': '28000', 'sum_us': '900000', 'cpus': '2'}
+        self.assertEqual(bench_table.sim_bound(r), 28000)
+
+    def test_cpu_bound_probes_use_the_work_over_the_cpus(self):
+        r = {'critical_us': '28000', 'sum_us': '900000', 'cpus': '2', 'cpu_bound': '1'}
+        self.assertEqual(bench_table.sim_bound(r), 450000)
+
+    def test_cpu_bound_long_chain_keeps_the_critical_path(self):
+        r = {'critical_us': '500000', 'sum_us': '600000', 'cpus': '2', 'cpu_bound': '1'}
+        self.assertEqual(bench_table.sim_bound(r), 500000)
+
+    def test_missing_cpu_count_is_one(self):
+        r = {'critical_us': '1', 'sum_us': '10', 'cpu_bound': '1'}
+        self.assertEqual(bench_table.sim_bound(r), 10)
 
 
 class Result(unittest.TextTestResult):

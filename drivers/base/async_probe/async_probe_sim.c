@@ -6,7 +6,8 @@
  * parameter, which also names the driver), each with a nominal probe time,
  * and suppliers expressed as device links: either the explicit graph of
  * the "graph" parameter, or a seeded random DAG where device i takes each
- * of up to k suppliers among devices 0..i-1 with probability p percent.
+ * of up to k suppliers among devices 0..i-1 (or among the span devices
+ * just before it, which makes long chains) with probability p percent.
  * Then it registers its driver (order=devices: the driver_attach path) or
  * adds the devices after the driver (order=driver: the device_add path;
  * links are made by a bus notifier before each device is probed), waits
@@ -17,6 +18,14 @@
  *   sum_us       the serial sum of the nominal probe times
  *   critical_us  the longest chain of nominal times along the links
  *   violations   probes that started before a supplier had finished
+ *   register_us  how long registering the driver (order=devices) or the
+ *                devices (order=driver) took: the driver core's attach
+ *                loop, which hands out every probe
+ *   critical_real_us  the critical path of the probe times measured: what
+ *                the wall time would be with no scheduling delay at all
+ *   lat_*_us     scheduling latency: from the moment a device could start
+ *                (the start, or the end of its last supplier) to the start
+ *                of its successful probe; median, 99th percentile, maximum
  *
  * The report is one console line and /sys/kernel/debug/async_probe_sim/
  * result (key=value lines).  Probes sleep (usleep_range()) or, with cpu=1, spin;
@@ -33,6 +42,7 @@
 #include <linux/prandom.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/string.h>
 
 #define SIM_MAX_DEVICES	20000
@@ -50,6 +60,9 @@ MODULE_PARM_DESC(k, "suppliers a device may take (default 2, at most 8)");
 static unsigned int p = 40;
 module_param(p, uint, 0444);
 MODULE_PARM_DESC(p, "probability of each supplier, percent (default 40)");
+static unsigned int span;
+module_param(span, uint, 0444);
+MODULE_PARM_DESC(span, "draw suppliers among the span devices just before (default 0: all before)");
 static unsigned int min_us = 2000, max_us = 5000;
 module_param(min_us, uint, 0444);
 MODULE_PARM_DESC(min_us, "shortest nominal probe time in us (default 2000)");
@@ -100,6 +113,7 @@ struct sim_dev {
 	bool fail, hang, can_bind;
 	unsigned int defer_left;
 	atomic_t attempts;
+	ktime_t added;			/* when its registration began */
 	ktime_t start, end;		/* of the successful probe */
 	bool bound;
 };
@@ -110,7 +124,8 @@ static atomic_t attempts, injected_defers, running, max_parallel;
 static DEFINE_SPINLOCK(sim_lock);	/* start/end/bound of every device */
 static DECLARE_COMPLETION(all_bound);
 static ktime_t t0;
-static u64 wall_us, sum_us, critical_us;
+static u64 wall_us, register_us, sum_us, critical_us;
+static u64 lat_med_us, lat_p99_us, lat_max_us, critical_real_us;
 static bool sim_driver_registered, sim_notifier_registered;
 static struct dentry *sim_dir;
 
@@ -286,7 +301,10 @@ static int sim_make_graph(void)
 		for (j = 0; j < k && i; j++) {
 			if (prandom_u32_state(&rnd) % 100 >= p)
 				continue;
-			s = prandom_u32_state(&rnd) % i;
+			if (span)
+				s = i - 1 - prandom_u32_state(&rnd) % min(i, span);
+			else
+				s = prandom_u32_state(&rnd) % i;
 			for (c = 0; c < sim[i].nsup && sim[i].sup[c] != s; c++)
 				;
 			if (c == sim[i].nsup)
@@ -365,6 +383,7 @@ static int sim_add_devices(bool driver_first)
 	int ret;
 
 	for (i = 0; i < n; i++) {
+		sim[i].added = ktime_get();
 		sim[i].pdev = platform_device_alloc(name, i);
 		if (!sim[i].pdev)
 			return -ENOMEM;
@@ -380,14 +399,70 @@ static int sim_add_devices(bool driver_first)
 	return 0;
 }
 
+static int sim_cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Scheduling latency of each bound device: from when it could start (the
+ * start of the run, its registration, the end of its last supplier) to
+ * the start of its successful probe.  Called once every probe has ended.
+ */
+static void sim_latency(void)
+{
+	u64 *lat = kvcalloc(n, sizeof(*lat), GFP_KERNEL);
+	u64 *cp = kvcalloc(n, sizeof(*cp), GFP_KERNEL);
+	unsigned int i, j, m = 0;
+	ktime_t ready;
+	u64 best;
+
+	if (!lat || !cp)
+		goto out;
+	spin_lock(&sim_lock);
+	for (i = 0; i < n; i++) {
+		if (!sim[i].bound)
+			continue;
+		ready = ktime_after(sim[i].added, t0) ? sim[i].added : t0;
+		best = 0;
+		for (j = 0; links && j < sim[i].nsup; j++) {
+			unsigned int s = sim[i].sup[j];
+
+			if (ktime_after(sim[s].end, ready))
+				ready = sim[s].end;
+			best = max(best, cp[s]);
+		}
+		lat[m++] = ktime_after(sim[i].start, ready) ?
+			   ktime_us_delta(sim[i].start, ready) : 0;
+		cp[i] = best + ktime_us_delta(sim[i].end, sim[i].start);
+		critical_real_us = max(critical_real_us, cp[i]);
+	}
+	spin_unlock(&sim_lock);
+	if (m) {
+		sort(lat, m, sizeof(*lat), sim_cmp_u64, NULL);
+		lat_med_us = lat[m / 2];
+		lat_p99_us = lat[(m - 1) * 99 / 100];
+		lat_max_us = lat[m - 1];
+	}
+out:
+	kvfree(cp);
+	kvfree(lat);
+}
+
 static int sim_result_show(struct seq_file *m, void *v)
 {
-	seq_printf(m, "n=%u\nlinks=%u\nexpected=%u\nbound=%u\nwall_us=%llu\n"
-		   "sum_us=%llu\ncritical_us=%llu\nattempts=%d\ninjected_defers=%d\n"
-		   "violations=%u\nmax_parallel=%d\n", n, nlinks, expected,
-		   bound_count, wall_us, sum_us, critical_us, atomic_read(&attempts),
-		   atomic_read(&injected_defers), violations,
-		   atomic_read(&max_parallel));
+	seq_printf(m, "n=%u\nlinks=%u\nexpected=%u\nbound=%u\n", n, nlinks,
+		   expected, bound_count);
+	seq_printf(m, "wall_us=%llu\nregister_us=%llu\nsum_us=%llu\ncritical_us=%llu\n",
+		   wall_us, register_us, sum_us, critical_us);
+	seq_printf(m, "attempts=%d\ninjected_defers=%d\nviolations=%u\nmax_parallel=%d\n",
+		   atomic_read(&attempts), atomic_read(&injected_defers),
+		   violations, atomic_read(&max_parallel));
+	seq_printf(m, "lat_med_us=%llu\nlat_p99_us=%llu\nlat_max_us=%llu\n",
+		   lat_med_us, lat_p99_us, lat_max_us);
+	seq_printf(m, "critical_real_us=%llu\ncpu_bound=%d\n", critical_real_us, cpu);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(sim_result);
@@ -450,12 +525,14 @@ static int __init sim_init(void)
 		sim_driver_registered = true;
 		t0 = ktime_get();
 		ret = sim_add_devices(true);
+		register_us = ktime_us_delta(ktime_get(), t0);
 	} else {
 		ret = sim_add_devices(false);
 		if (ret)
 			goto out;
 		t0 = ktime_get();
 		ret = platform_driver_register(&sim_driver);
+		register_us = ktime_us_delta(ktime_get(), t0);
 		sim_driver_registered = !ret;
 	}
 	if (ret)
@@ -472,6 +549,7 @@ static int __init sim_init(void)
 			last = sim[i].end;
 	spin_unlock(&sim_lock);
 	wall_us = ktime_us_delta(last, t0);
+	sim_latency();
 
 	pr_info("async_probe_sim: done n=%u links=%u order=%s wall_us=%llu sum_us=%llu critical_us=%llu ratio_x100=%llu bound=%u expected=%u attempts=%d injected_defers=%d violations=%u max_parallel=%d\n",
 		n, nlinks, order, wall_us, sum_us, critical_us,
