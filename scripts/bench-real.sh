@@ -59,9 +59,13 @@ run() {	# NAME FLAVOUR CMDLINE
 	[[ " $CONFIGS " == *" $1 "* ]] || return 0
 	say "bench-real: $1 ($REPS boots)"
 	for r in $(seq 1 "$REPS"); do
-		"$TOP/scripts/boot.sh" -n "bench-real-$1-$r" -s disks -t 300 -q "$QARGS" \
-			-c "$CMD $3" "$2" >/dev/null ||
-			die "the $1 boot failed (out/bench-real-$1-$r/console.log)"
+		# A boot that does not end (stock 6.12 with driver_async_probe=*
+		# once hung in poweroff) is left out of the table, not fatal.
+		if ! "$TOP/scripts/boot.sh" -n "bench-real-$1-$r" -s disks -t 300 -q "$QARGS" \
+			-c "$CMD $3" "$2" >/dev/null; then
+			warn "the $1 boot $r failed and is left out (out/bench-real-$1-$r/console.log)"
+			continue
+		fi
 		python3 "$TOP/scripts/judge.py" "$OUT/bench-real-$1-$r/console.log" >&2 ||
 			warn "the $1 boot $r was not clean"
 	done

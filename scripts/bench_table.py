@@ -185,7 +185,7 @@ def real(out, reps, cfgs):
                 for r in range(1, reps + 1)]
         runs = [r for r in runs if r and r['last_probe'] is not None]
         if not runs:
-            rows.append(f'| {cfg} | failed | | | | |')
+            rows.append(f'| {cfg} | 0 | failed | | | | |')
             continue
         lp = sorted(r['last_probe'] for r in runs)
         it = sorted(r['init'] for r in runs if r['init'] is not None)
@@ -196,8 +196,9 @@ def real(out, reps, cfgs):
         names = ' '.join(d.split()[0] + '=' + (d.split()[1] if len(d.split()) > 1 else '?')
                          for d in disks if d)
         med[cfg] = statistics.median(lp)
-        rows.append(f'| {cfg} | {statistics.median(lp):.3f} ({lp[0]:.3f}-{lp[-1]:.3f}) | '
-                    f'{statistics.median(it):.3f} ({it[0]:.3f}-{it[-1]:.3f}) | '
+        init = f'{statistics.median(it):.3f} ({it[0]:.3f}-{it[-1]:.3f})' if it else '-'
+        rows.append(f'| {cfg} | {len(runs)} | '
+                    f'{statistics.median(lp):.3f} ({lp[0]:.3f}-{lp[-1]:.3f}) | {init} | '
                     f'{runs[0]["probes"]} | {runs[0]["defers"]} | {same} |')
         js['configs'][cfg] = {'last_probe_s': lp, 'init_s': it, 'probes': runs[0]['probes'],
                               'deferrals': runs[0]['defers'], 'disks': disks,
@@ -205,9 +206,11 @@ def real(out, reps, cfgs):
     md = ['# Real devices: kernel start to the last successful probe and to /init', '',
           f'QEMU TCG, -smp 2, q35 with 8 virtio-blk, 3 AHCI, NVMe, xHCI (USB storage, '
           f'keyboard, tablet), virtio-scsi, 2 virtio-net, e1000e; host {host()}; '
-          f'{reps} boots each, seconds: median (min-max).', '',
-          '| configuration | last probe | /init | probes | deferrals | disk names vs first |',
-          '|---|---|---|---|---|---|'] + rows
+          f'{reps} boots each (boots: those that ended and count), seconds: '
+          f'median (min-max).', '',
+          '| configuration | boots | last probe | /init | probes | deferrals | '
+          'disk names vs first |',
+          '|---|---|---|---|---|---|---|'] + rows
     if med:
         fast, slow = min(med, key=med.get), max(med, key=med.get)
         for tag, cfg in (('fastest', fast), ('slowest', slow)):

@@ -32,6 +32,9 @@ rc=$?
 judge=pass
 log=$run/console.log
 if [ "$flavour" = kcsan ]; then
+	# A KCSAN that is not enabled reports nothing: prove it watched.
+	grep -q 'kcsan: enabled early' "$log" && grep -q 'kcsan: selftest: \([0-9]*\)/\1 tests passed' "$log" ||
+		{ judge=FAIL; warn "KCSAN was not enabled, or its selftest failed (see $log)"; }
 	note "$(python3 "$TOP/scripts/kcsan_filter.py" "$log" "$run/console.project.log")"
 	log=$run/console.project.log
 fi
