@@ -10,10 +10,11 @@
  *    probe is in flight in the framework: the driver core does not
  *    require them to be bound.  An ancestor counts because a device added
  *    by a probe still running (a bus scan, say) is one that probe made:
- *    probing it while the scan goes on makes them compete for the same
- *    hardware, and the scan of a SCSI host then waits on the I/O of the
- *    disks it found (blk_mq_freeze_queue() whenever a queue joins or
- *    leaves the host's shared tag set).
+ *    probing it while the scan goes on makes them compete.  A SCSI host
+ *    scan, for one, freezes the queue of every disk already attached
+ *    twice per target it tries (the target's queue joins and leaves the
+ *    host's shared tag set): an RCU grace period each, once the disk's
+ *    driver has registered that queue.
  *  - A managed device link (not SYNC_STATE_ONLY) whose supplier is bound
  *    is met.  Its supplier is waited for while its probe is in flight, in
  *    the framework or elsewhere.  A supplier that is neither bound nor
