@@ -13,6 +13,8 @@
  *
  *   - every device that can bind (it and all its suppliers do not fail)
  *     is bound exactly once, and no other device is bound;
+ *   - at no time, teardowns included, is a device bound twice (a second
+ *     successful probe without a remove in between);
  *   - no probe starts before each of its suppliers finished binding;
  *   - no probe runs after its device was unregistered;
  *   - when async_probe_wait_device() or async_probe_wait_all() returns,
@@ -88,6 +90,7 @@ struct apt_dev {
 	bool gone;		/* unregistered */
 	atomic_t running;	/* probes of this device running now */
 	atomic_t binds;		/* successful probes */
+	atomic_t unbinds;	/* removes: binds - unbinds is 0 or 1 */
 };
 
 /*
@@ -177,13 +180,25 @@ static int apt_probe(struct platform_device *pdev)
 	} else {
 		usleep_range(50, 50 + torture_random(&r->w->rnd) % 2000);
 	}
-	if (atomic_inc_return(&d->binds) > 1)
+	/*
+	 * Bound again after an unbind is fine: in a teardown that removes a
+	 * supplier first, its consumers are unbound and a probe request
+	 * still queued for one may bind it again before it goes.
+	 */
+	if (atomic_inc_return(&d->binds) - atomic_read(&d->unbinds) > 1)
 		apt_violation(d, "bound twice");
 	/* Pairs with apt_bound(): publishes this probe's work. */
 	smp_store_release(&d->done, true);
 out:
 	atomic_dec(&d->running);
 	return ret;
+}
+
+static void apt_remove(struct platform_device *pdev)
+{
+	struct apt_dev *d = apt_dev_of(&pdev->dev);
+
+	atomic_inc(&d->unbinds);
 }
 
 /* Link each device to its suppliers as it is added, before any probe. */
@@ -497,6 +512,7 @@ static int __init apt_init(void)
 		w->id = i;
 		snprintf(w->name, sizeof(w->name), "aptort%d", i);
 		w->drv.probe = apt_probe;
+		w->drv.remove = apt_remove;
 		w->drv.driver.name = w->name;
 		w->drv.driver.probe_type = PROBE_PREFER_ASYNCHRONOUS;
 		torture_random_init(&w->rnd);

@@ -424,18 +424,39 @@ void async_probe_device_del(struct device *dev)
 	mutex_unlock(&ap_lock);
 }
 
+/* Is a probe with @drv queued or running, other than the caller's own? */
+static bool ap_driver_busy(const struct device_driver *drv)
+{
+	struct ap_node *node;
+	bool busy = false;
+
+	mutex_lock(&ap_lock);
+	list_for_each_entry(node, &ap_nodes, inflight) {
+		if (node->drv == drv && !ap_own_probe(node)) {
+			busy = true;
+			break;
+		}
+	}
+	mutex_unlock(&ap_lock);
+	return busy;
+}
+
 /**
  * async_probe_driver_detach() - a driver is being removed
  * @drv: the driver
  *
- * Parked probes with @drv are dropped before @drv goes away.  Queued and
- * running ones are waited for by driver_detach() itself.
+ * Parked probes with @drv are dropped, and queued and running ones are
+ * waited for, before @drv goes away.  driver_detach()'s own
+ * async_synchronize_full() would not see a probe that runs from the
+ * fallback work (no async call could be made for it), which would then
+ * bind a device to the driver being removed.
  *
- * Context: Process context; may sleep.
+ * Context: Process context; sleeps.
  */
 void async_probe_driver_detach(const struct device_driver *drv)
 {
 	struct ap_node *node, *tmp;
+	int gen;
 
 	mutex_lock(&ap_lock);
 	list_for_each_entry_safe(node, tmp, &ap_nodes, inflight)
@@ -443,6 +464,13 @@ void async_probe_driver_detach(const struct device_driver *drv)
 			ap_cancel_parked(node);
 	ap_evaluate(NULL);
 	mutex_unlock(&ap_lock);
+
+	for (;;) {
+		gen = atomic_read(&ap_generation);
+		if (!ap_driver_busy(drv))
+			break;
+		wait_event(ap_state_wq, atomic_read(&ap_generation) != gen);
+	}
 }
 
 /**
