@@ -8,7 +8,10 @@ A KCSAN report runs from its "BUG: KCSAN:" line to the line of "=" that
 ends it.  One is kept when a function of the project appears in it (the
 headline names both racing functions; the stacks show the callers):
 kernel/async.c, drivers/base/async_probe/ and the torture module.  The
-others are removed from OUT_LOG, which scripts/judge.py then judges.
+"Workqueue:" line of the report's context is not looked at: it names the
+work function the racing task was running (often async_run_entry_fn),
+not code that raced.  The others are removed from OUT_LOG, which
+scripts/judge.py then judges.
 Prints one line: how many reports were seen, kept and dropped.
 """
 import re
@@ -37,7 +40,7 @@ def main():
         if block is not None:
             block.append(line)
             if END.search(line.rstrip()) and len(block) > 2:
-                if any(PROJECT.search(b) for b in block):
+                if any(PROJECT.search(b) for b in block if 'Workqueue:' not in b):
                     out.extend(block)
                     kept += 1
                 block = None

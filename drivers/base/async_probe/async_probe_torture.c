@@ -72,6 +72,9 @@ static int hang_ms = 2500;
 module_param(hang_ms, int, 0444);
 MODULE_PARM_DESC(hang_ms, "the one hanging probe of the run sleeps this long (default 2500, 0: none)");
 
+/* Barrier and straggler passes before a round's outcome is judged. */
+#define APT_CHECK_TRIES	12
+
 /*
  * One device of a round.  The fields a probe writes are touched by one
  * probe at a time (the driver core holds the device lock around it);
@@ -337,7 +340,7 @@ static void apt_check(struct apt_worker *w, struct apt_round *r)
 	unsigned int i, tries;
 	bool all = torture_random(&w->rnd) & 1;
 
-	for (tries = 0; tries < 5; tries++) {
+	for (tries = 0; tries < APT_CHECK_TRIES; tries++) {
 		bool missing = false;
 
 		if (all) {
@@ -362,15 +365,21 @@ static void apt_check(struct apt_worker *w, struct apt_round *r)
 		/*
 		 * A device that deferred is retried when another device binds;
 		 * the round's last one may wait for that forever.  Attach the
-		 * stragglers, suppliers first, as a late retry would.
+		 * stragglers, suppliers first, as a late retry would.  A chain
+		 * of devices that each defer up to 3 times needs a pass per
+		 * deferral, and the deferred-probe work a moment to run.
 		 */
 		for (i = 0; i < r->n; i++) {
 			struct apt_dev *d = &r->devs[i];
 
-			if (d->expected && !apt_bound(d) &&
-			    device_attach(&d->pdev->dev) < 0)
-				msleep(20);
+			if (!d->expected || apt_bound(d))
+				continue;
+			/* A failure here is judged by the next pass. */
+			if (device_attach(&d->pdev->dev) < 0)
+				pr_debug("async_probe_torture: %s: attach failed\n",
+					 dev_name(&d->pdev->dev));
 		}
+		msleep(20);
 	}
 	for (i = 0; i < r->n; i++) {
 		struct apt_dev *d = &r->devs[i];
