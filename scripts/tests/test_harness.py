@@ -12,6 +12,7 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..'))
 import bench_table  # noqa: E402
 import judge  # noqa: E402
+import kcsan_filter  # noqa: E402
 import results  # noqa: E402
 
 DONE = '[   9.000000] harness: all steps done\n'
@@ -127,6 +128,39 @@ class Ktap(unittest.TestCase):
     def test_flat_tap(self):
         out = ktap_lines('TAP version 13\n1..2\nok 1 - parse\nok 2 - fuzz # SKIP no clang\n')
         self.assertEqual(out, ['PASS k.parse', 'SKIP k.fuzz'])
+
+
+def kcsan_report(frames, context='Workqueue: async async_run_entry_fn'):
+    lines = ['[  5.0] ==================================================================\n',
+             f'[  5.0] BUG: KCSAN: data-race in {frames[0]} / {frames[-1]}\n']
+    lines += [f'[  5.0]  {f}+0x10/0x20\n' for f in frames]
+    lines += [f'[  5.0] {context}\n',
+              '[  5.0] ==================================================================\n']
+    return lines
+
+
+class KcsanFilter(unittest.TestCase):
+    def run_filter(self, lines):
+        import tempfile
+        with tempfile.TemporaryDirectory() as d:
+            src, dst = os.path.join(d, 'in'), os.path.join(d, 'out')
+            with open(src, 'w') as f:
+                f.writelines(lines)
+            sys.argv = ['kcsan_filter.py', src, dst]
+            with contextlib.redirect_stdout(io.StringIO()) as out:
+                kcsan_filter.main()
+            with open(dst) as f:
+                return out.getvalue(), f.read()
+
+    def test_report_in_project_code_is_kept(self):
+        summary, text = self.run_filter(kcsan_report(['ap_finish', 'ap_probe_fn']))
+        self.assertIn('1 in the project', summary)
+        self.assertIn('BUG: KCSAN', text)
+
+    def test_workqueue_context_line_does_not_count(self):
+        summary, text = self.run_filter(kcsan_report(['process_one_work', 'worker_thread']))
+        self.assertIn('0 in the project', summary)
+        self.assertNotIn('BUG: KCSAN', text)
 
 
 class BenchBound(unittest.TestCase):
