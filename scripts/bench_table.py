@@ -36,6 +36,16 @@ def spread(v):
     return f'{min(v) / 1000:.1f}-{max(v) / 1000:.1f}' if v else '-'
 
 
+def write_report(out, name, md, js):
+    """Write OUT/NAME.md and OUT/NAME.json, and print the Markdown."""
+    text = '\n'.join(md) + '\n'
+    with open(os.path.join(out, f'{name}.md'), 'w') as f:
+        f.write(text)
+    with open(os.path.join(out, f'{name}.json'), 'w') as f:
+        json.dump(js, f, indent=1)
+    print(text)
+
+
 def sim_bound(r):
     """The lower bound of a run's wall time (us): the critical path, and for
     CPU-bound probes also the serial sum spread over the guest's CPUs."""
@@ -136,12 +146,7 @@ def sim(out, runs):
     md += ['', 'a = probe attempts by the driver core (the simulator\'s own count on '
            'the stock kernel), d = deferrals (- where the kernel has no counter).']
     md += over
-    text = '\n'.join(md) + '\n'
-    with open(os.path.join(out, 'bench-sim.md'), 'w') as f:
-        f.write(text)
-    with open(os.path.join(out, 'bench-sim.json'), 'w') as f:
-        json.dump(js, f, indent=1)
-    print(text)
+    write_report(out, 'bench-sim', md, js)
 
 
 TS = re.compile(r'^\[ *(\d+\.\d+)\]')
@@ -227,12 +232,7 @@ def real(out, reps, cfgs):
                       f'{os.path.basename(chain)}')
         md.append('\nDisk names of the first configuration: ' +
                   ' '.join(d for d in ref if d).replace('\n', ' '))
-    text = '\n'.join(md) + '\n'
-    with open(os.path.join(out, 'bench-real.md'), 'w') as f:
-        f.write(text)
-    with open(os.path.join(out, 'bench-real.json'), 'w') as f:
-        json.dump(js, f, indent=1)
-    print(text)
+    write_report(out, 'bench-real', md, js)
 
 
 def main():

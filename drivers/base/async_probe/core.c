@@ -66,6 +66,23 @@ static void ap_state_changed(void)
 		wake_up_all(&ap_state_wq);
 }
 
+/*
+ * The reference a node holds on its device from the claim to the end of
+ * its probe (or its cancellation), counted in ap_stats.refs so that
+ * debugfs and the torture can check that none is left.
+ */
+static void ap_hold_device(struct device *dev)
+{
+	get_device(dev);
+	atomic_inc(&ap_stats.refs);
+}
+
+static void ap_drop_device(struct device *dev)
+{
+	atomic_dec(&ap_stats.refs);
+	put_device(dev);
+}
+
 static void ap_fallback_fn(struct work_struct *work)
 {
 	struct ap_node *node = container_of(work, struct ap_node, fallback);
@@ -192,8 +209,7 @@ static void ap_probe_fn(void *data, async_cookie_t cookie)
 
 	atomic_dec(&ap_inflight);
 	ap_state_changed();
-	atomic_dec(&ap_stats.refs);
-	put_device(dev);
+	ap_drop_device(dev);
 }
 
 /**
@@ -249,8 +265,7 @@ bool async_probe_claim(struct device *dev, const struct device_driver *drv)
 		kfree(spare);
 		return true;
 	}
-	get_device(dev);
-	atomic_inc(&ap_stats.refs);
+	ap_hold_device(dev);
 	node->drv = drv;
 	node->state = AP_PARKED;
 	node->t_claim = ktime_get();
@@ -275,20 +290,22 @@ static bool ap_own_probe(struct ap_node *node)
 }
 
 /*
- * The same, without ap_lock, for the hooks that every probe calls: nodes
- * are freed after a grace period, and only the task running a node's
- * probe ever sets its @task to itself.
+ * The same, without ap_lock, for the hooks that every probe calls: the
+ * node of @dev if the probe calling is the framework's own, else %NULL.
+ * Nodes are freed after a grace period, and only the task running a
+ * node's probe ever sets its @task to itself; a node returned stays
+ * while that probe runs.
  */
-static bool ap_probe_is_mine(struct device *dev)
+static struct ap_node *ap_my_probe(struct device *dev)
 {
 	struct ap_node *node;
-	bool mine;
 
 	rcu_read_lock();
 	node = READ_ONCE(dev->p->async_probe);
-	mine = node && READ_ONCE(node->task) == current;
+	if (node && READ_ONCE(node->task) != current)
+		node = NULL;
 	rcu_read_unlock();
-	return mine;
+	return node;
 }
 
 /**
@@ -305,7 +322,7 @@ void async_probe_bound(struct device *dev)
 	struct ap_node *node;
 
 	/* The framework's own probe: ap_finish() lets the waiters go. */
-	if (ap_probe_is_mine(dev))
+	if (ap_my_probe(dev))
 		return;
 	mutex_lock(&ap_lock);
 	node = ap_node_find(dev);
@@ -337,9 +354,9 @@ void async_probe_result(struct device *dev, int ret)
 	atomic_inc(&ap_stats.attempts_all);
 	if (ret == -EPROBE_DEFER)
 		atomic_inc(&ap_stats.defers_all);
-	if (ap_probe_is_mine(dev)) {
+	node = ap_my_probe(dev);
+	if (node) {
 		/* Fields of the probing task's own (struct ap_node). */
-		node = READ_ONCE(dev->p->async_probe);
 		node->ret = ret;
 		if (ret == -EPROBE_DEFER)
 			ap_trace_defer(node, dev->p->deferred_probe_reason ?: "probe");
@@ -392,8 +409,7 @@ static void ap_cancel_parked(struct ap_node *node)
 	node->drv = NULL;
 	ap_state_changed();
 	ap_node_put(node);
-	atomic_dec(&ap_stats.refs);
-	put_device(dev);
+	ap_drop_device(dev);
 }
 
 /**

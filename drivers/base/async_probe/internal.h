@@ -13,7 +13,7 @@
  *   and a node is freed only after an RCU grace period: the driver core's
  *   hooks run for every probe, and this lets them tell under
  *   rcu_read_lock() alone whether the probe calling them is the
- *   framework's own (ap_probe_is_mine()), which needs no more of them.
+ *   framework's own (ap_my_probe()), which needs no more of them.
  *
  *   Order: the device lock (and a parent's) comes before ap_lock; ap_lock
  *   comes before async_lock (kernel/async.c) and the device links SRCU
