@@ -32,6 +32,14 @@
  *    of its last dependency.  No worker ever blocks on behalf of the
  *    dependency mechanism.
  *
+ *  - The worker that finished an entry runs one of the entries its
+ *    completion made ready itself, once the completion is over (waiters
+ *    woken, the others queued): the one most entries wait for, of those
+ *    that may run on its NUMA node.  So a chain of dependent calls goes on
+ *    without a wake-up and without waiting behind calls that were queued
+ *    before it became ready.  current_is_async() and
+ *    current_async_cookie() tell the entry that runs now.
+ *
  *  - The dependency calls never run the function in the caller: if the
  *    entry cannot be set up they return an error.  The old calls keep
  *    their documented behaviour: when an entry cannot be allocated, or too
@@ -136,7 +144,11 @@ struct async_dep {
  * @domain: the domain the entry is accounted in
  * @node: NUMA node to run on, or NUMA_NO_NODE
  * @ndeps_pending: dependencies that have not finished yet (async_lock)
+ * @ndependents: entries that named this one as a dependency (async_lock)
  * @active: counted in @domain->active (async_lock)
+ * @running: in the entry whose work item a worker runs, the entry that
+ *	worker runs now: the entry itself or one handed on to it (read and
+ *	written by that worker only)
  * @ndeps: number of @deps
  * @deps: the edges to this entry's dependencies
  */
@@ -154,7 +166,9 @@ struct async_entry {
 	struct async_domain	*domain;
 	int			node;
 	unsigned int		ndeps_pending;
+	unsigned int		ndependents;
 	bool			active;
+	struct async_entry	*running;
 	unsigned int		ndeps;
 	struct async_dep	deps[] __counted_by(ndeps);
 };
@@ -200,7 +214,7 @@ static struct async_entry *async_current_entry(void)
 
 	if (!work || work->func != async_run_entry_fn)
 		return NULL;
-	return container_of(work, struct async_entry, work);
+	return container_of(work, struct async_entry, work)->running;
 }
 
 void async_trace_format_deps(char *buf, size_t len, const async_cookie_t *deps,
@@ -412,19 +426,53 @@ static void async_retire(struct async_entry *entry, struct list_head *run,
 				      wake);
 }
 
-static void async_complete(struct async_entry *entry)
+/*
+ * Of the entries a completion made ready, the one its worker runs next
+ * instead of queuing it: one that may run on this node, and of those the
+ * one most entries wait for, since it is most likely on the longest
+ * chain.  NULL if none may.
+ */
+static struct async_entry *async_pick_next(struct list_head *run)
 {
+	struct async_entry *entry, *best = NULL;
+	int nid = numa_node_id();
+
+	lockdep_assert_held(&async_lock);
+
+	list_for_each_entry(entry, run, ready) {
+		if (entry->node != NUMA_NO_NODE && entry->node != nid)
+			continue;
+		if (!best || entry->ndependents > best->ndependents)
+			best = entry;
+	}
+	if (best)
+		list_del(&best->ready);
+	return best;
+}
+
+/*
+ * Retire a finished entry, queue what became ready and wake the waiters
+ * it satisfies; return an entry for the caller to run next, if any.  The
+ * entry is freed unless it is @host, whose work item is still running.
+ */
+static struct async_entry *async_complete(struct async_entry *entry,
+					  struct async_entry *host)
+{
+	struct async_entry *next;
 	unsigned long flags;
 	LIST_HEAD(run);
 	LIST_HEAD(wake);
 
 	spin_lock_irqsave(&async_lock, flags);
 	async_retire(entry, &run, &wake);
+	next = async_pick_next(&run);
 	spin_unlock_irqrestore(&async_lock, flags);
 
 	async_queue_list(&run);
 	async_wake(&wake);
-	kfree(entry);
+	if (entry != host)
+		kfree(entry);
+	return next;
 }
 
 /* Microseconds since @start, or 0 if it was not taken (tracing was off). */
@@ -433,9 +481,8 @@ static u64 async_usecs_since(ktime_t start)
 	return start ? ktime_us_delta(ktime_get(), start) : 0;
 }
 
-static void async_run_entry_fn(struct work_struct *work)
+static void async_run_one(struct async_entry *entry)
 {
-	struct async_entry *entry = container_of(work, struct async_entry, work);
 	/* Time the call only for the tracepoint: it is on every call's path. */
 	ktime_t start = trace_async_finish_enabled() ? ktime_get() : 0;
 
@@ -446,7 +493,26 @@ static void async_run_entry_fn(struct work_struct *work)
 	if (trace_async_finish_enabled())
 		trace_async_finish(entry->cookie, entry->func,
 				   async_usecs_since(start));
-	async_complete(entry);
+}
+
+/*
+ * Run the entry of @work, then, as long as a completion makes an entry
+ * ready that may run here, that one: a chain of dependent calls goes on
+ * in this worker, without a wake-up and without waiting behind the calls
+ * queued before it became ready.  The first entry stays allocated until
+ * the end, since its work item is the one the workqueue runs.
+ */
+static void async_run_entry_fn(struct work_struct *work)
+{
+	struct async_entry *host = container_of(work, struct async_entry, work);
+	struct async_entry *entry = host;
+
+	do {
+		host->running = entry;
+		async_run_one(entry);
+		entry = async_complete(entry, host);
+	} while (entry);
+	kfree(host);
 }
 
 /* The KUnit suite replaces this to make allocations fail. */
@@ -494,6 +560,7 @@ static int async_publish(struct async_entry *entry, const async_cookie_t *deps)
 			continue;	/* finished already */
 		entry->deps[i].entry = entry;
 		list_add_tail(&entry->deps[i].node, &dep->dependents);
+		dep->ndependents++;
 		entry->ndeps_pending++;
 	}
 	list_add_tail(&entry->domain_list, &entry->domain->pending);

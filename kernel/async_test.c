@@ -365,6 +365,37 @@ static void async_test_current_is_async(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c[0].seen_cookie, c[0].cookie);
 }
 
+/*
+ * The worker that finishes a call goes on with a call its completion made
+ * ready, the one more calls wait for first, and each call sees its own
+ * cookie as the current one.
+ */
+static void async_test_chain_stays_on_worker(struct kunit *test)
+{
+	DECLARE_COMPLETION_ONSTACK(release);
+	struct call *c = calls_alloc(test, 5);
+	unsigned int i;
+
+	c[0].release = &release;	/* held until the rest is scheduled */
+	c[1].ndeps = 1;			/* after 0; nothing waits for it */
+	c[2].ndeps = 1;			/* after 0; 3 waits for it */
+	c[3].ndeps = 1;
+	c[3].deps[0] = 2;
+	c[4].ndeps = 1;
+	c[4].deps[0] = 3;
+	schedule_graph(test, c, 5);
+	complete(&release);
+	async_synchronize_full();
+	expect_graph_order(test, c, 5);
+	KUNIT_EXPECT_PTR_EQ(test, c[2].task, c[0].task);
+	KUNIT_EXPECT_PTR_EQ(test, c[3].task, c[0].task);
+	KUNIT_EXPECT_PTR_EQ(test, c[4].task, c[0].task);
+	for (i = 0; i < 5; i++) {
+		KUNIT_EXPECT_TRUE(test, c[i].was_async);
+		KUNIT_EXPECT_EQ(test, c[i].current_cookie, c[i].cookie);
+	}
+}
+
 static void async_test_bad_arguments(struct kunit *test)
 {
 	async_cookie_t *deps = kunit_kcalloc(test, ASYNC_MAX_DEPS + 1, sizeof(*deps),
@@ -488,6 +519,7 @@ static struct kunit_case async_test_cases[] = {
 	KUNIT_CASE(async_test_domain_limit),
 	KUNIT_CASE(async_test_domain_limit_lends_slot),
 	KUNIT_CASE(async_test_current_is_async),
+	KUNIT_CASE(async_test_chain_stays_on_worker),
 	KUNIT_CASE(async_test_bad_arguments),
 	KUNIT_CASE(async_test_allocation_failure),
 	KUNIT_CASE_SLOW(async_test_parked_hold_no_worker),
