@@ -24,7 +24,9 @@ struct tdev {
 	unsigned int sleep_us;
 	struct completion *release;	/* the probe waits for it */
 	struct completion *started;	/* the probe completes it */
+	bool wait_earlier;		/* call async_probe_wait_earlier() */
 	int start, end;
+	int visible;			/* after async_probe_wait_earlier() */
 	int ret;			/* what the probe returns */
 	atomic_t attempts;
 };
@@ -51,6 +53,9 @@ static int tprobe(struct platform_device *pdev)
 		usleep_range(t->sleep_us, t->sleep_us + 100);
 	if (t->release)
 		wait_for_completion_timeout(t->release, WAIT);
+	if (t->wait_earlier)
+		async_probe_wait_earlier(&pdev->dev);
+	t->visible = atomic_inc_return(&seq);
 	t->end = atomic_inc_return(&seq);
 	atomic_dec(&running);
 	return t->ret;
@@ -190,6 +195,39 @@ static void ap_test_explicit_dependency(struct kunit *test)
 	probe_all(test, b);
 	KUNIT_EXPECT_GT(test, t[1].start, t[0].end);
 	async_probe_remove_dependency(&b->dev, &a->dev);
+}
+
+/*
+ * async_probe_wait_earlier() holds a probe back until the probes of its
+ * driver queued before it have returned, and only those: a probe of
+ * another driver queued earlier, still running, is not waited for.
+ */
+static void ap_test_wait_earlier(struct kunit *test)
+{
+	DECLARE_COMPLETION_ONSTACK(release);
+	DECLARE_COMPLETION_ONSTACK(started);
+	struct tdev *t = kunit_kcalloc(test, 3, sizeof(*t), GFP_KERNEL);
+	struct platform_device *other, *b;
+
+	t[0].release = &release;	/* another driver's, queued first */
+	t[0].started = &started;
+	other = tdev_add(test, "ap-kunit-b", 0, &t[0], NULL);
+	KUNIT_ASSERT_EQ(test, kunit_platform_driver_register(test, &async_drv_b), 0);
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&started, WAIT), 0);
+
+	t[1].sleep_us = 100000;		/* queued before t[2], slower */
+	t[1].wait_earlier = true;
+	t[2].wait_earlier = true;
+	tdev_add(test, "ap-kunit", 0, &t[1], NULL);
+	b = tdev_add(test, "ap-kunit", 1, &t[2], NULL);
+	probe_all(test, b);
+	KUNIT_EXPECT_NE(test, t[1].end, 0);
+	KUNIT_EXPECT_GT(test, t[2].visible, t[1].visible);
+	KUNIT_EXPECT_LT(test, t[2].start, t[1].end);	/* slow parts overlap */
+	KUNIT_EXPECT_EQ(test, t[0].end, 0);		/* not waited for */
+	complete(&release);
+	KUNIT_EXPECT_EQ(test, async_probe_wait_device(&other->dev), 0);
+	KUNIT_EXPECT_NE(test, t[0].end, 0);
 }
 
 /* Devices that do not depend on each other probe in parallel. */
@@ -355,6 +393,7 @@ static struct kunit_case ap_test_cases[] = {
 	KUNIT_CASE(ap_test_parent_orders_child),
 	KUNIT_CASE(ap_test_ancestor_orders_grandchild),
 	KUNIT_CASE(ap_test_explicit_dependency),
+	KUNIT_CASE(ap_test_wait_earlier),
 	KUNIT_CASE(ap_test_independent_in_parallel),
 	KUNIT_CASE(ap_test_max_active_one),
 	KUNIT_CASE(ap_test_parked_on_probing_supplier),

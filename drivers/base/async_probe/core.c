@@ -612,31 +612,75 @@ void async_probe_wait_bus(const struct bus_type *bus)
 }
 EXPORT_SYMBOL_GPL(async_probe_wait_bus);
 
+/* Whether a probe of @dev holds its parent's lock (USB interfaces). */
+static bool ap_locks_parent(struct device *dev)
+{
+	return dev->parent && dev->type && dev->type->need_parent_lock;
+}
+
+/*
+ * Whether @n is a probe async_probe_wait_earlier() waits for on behalf of
+ * @self, whose probe with @drv runs: one with the same driver, queued
+ * before it (a lower cookie).  A probe from the device_add() path has no
+ * driver until it runs: it counts if @drv matches its device.  A sibling
+ * whose probe, like @self's, holds the parent's lock does not count: it
+ * could not start before @self's probe returns.
+ */
+static bool ap_earlier_probe(struct ap_node *n, struct ap_node *self,
+			     const struct device_driver *drv)
+{
+	struct device *dev = self->dev;
+
+	lockdep_assert_held(&ap_lock);
+
+	if (n == self || n->state != AP_QUEUED || !n->cookie ||
+	    n->cookie >= self->cookie)
+		return false;
+	if (ap_locks_parent(dev) && ap_locks_parent(n->dev) &&
+	    n->dev->parent == dev->parent)
+		return false;
+	if (n->drv)
+		return n->drv == drv;
+	return n->dev->bus == drv->bus && driver_match_device(drv, n->dev) > 0;
+}
+
 /**
- * async_probe_wait_earlier() - keep what a probe makes visible in order
+ * async_probe_wait_earlier() - keep what a driver's probes make visible in
+ *	order
  * @dev: the device whose probe is running
  *
- * From a probe the framework runs, waits until every framework probe
- * queued before this one has returned.  A driver calls it just before the
- * part of its probe whose order others see (registering a disk whose
- * index becomes its name, say), so that names follow the order in which
- * devices were queued while the slow part still runs in parallel.  Does
- * nothing when @dev's probe does not run from the framework.
+ * From a probe the framework runs, waits until every framework probe with
+ * the same driver that was queued before this one has returned.  A driver
+ * calls it just before the part of its probe whose order others see
+ * (registering a disk whose index becomes its name, say), so that its
+ * devices get names in the order in which they were queued while the slow
+ * part still runs in parallel.  Probes of other drivers are not waited for.
+ * Does nothing when @dev's probe does not run from the framework.  The
+ * caller must not hold a lock that the driver's other probes take.
  *
  * Context: Process context, from @dev's probe; sleeps.
  */
 void async_probe_wait_earlier(struct device *dev)
 {
-	async_cookie_t cookie = 0;
-	struct ap_node *node;
+	const struct device_driver *drv;
+	struct ap_node *self, *n;
+	async_cookie_t wait;
 
-	mutex_lock(&ap_lock);
-	node = ap_node_find(dev);
-	if (node && ap_own_probe(node))
-		cookie = node->cookie;
-	mutex_unlock(&ap_lock);
-	if (cookie)
-		async_synchronize_cookie_domain(cookie, &ap_domain);
+	do {
+		wait = 0;
+		mutex_lock(&ap_lock);
+		self = ap_node_find(dev);
+		drv = READ_ONCE(dev->driver);
+		if (self && drv && ap_own_probe(self)) {
+			list_for_each_entry(n, &ap_nodes, inflight)
+				if (ap_earlier_probe(n, self, drv) &&
+				    (!wait || n->cookie < wait))
+					wait = n->cookie;
+		}
+		mutex_unlock(&ap_lock);
+		if (wait)
+			async_synchronize_one(wait);
+	} while (wait);
 }
 EXPORT_SYMBOL_GPL(async_probe_wait_earlier);
 
