@@ -17,8 +17,10 @@
  *
  *   Order: the device lock (and a parent's) comes before ap_lock; ap_lock
  *   comes before async_lock (kernel/async.c) and the device links SRCU
- *   read side.  No device lock is ever taken under ap_lock, and no probe
- *   runs under it: the hooks schedule work and return.
+ *   read side, and before what a bus's match() takes (its dynamic-ID
+ *   lock): async_probe_wait_earlier() asks it under ap_lock whether a
+ *   driver matches a device.  No device lock is ever taken under ap_lock,
+ *   and no probe runs under it: the hooks schedule work and return.
  *
  * A node holds a reference to its device while it is parked, queued or
  * running; an idle node (one that only anchors parked consumers or
