@@ -678,6 +678,12 @@ void async_probe_wait_earlier(struct device *dev)
 					wait = n->cookie;
 		}
 		mutex_unlock(&ap_lock);
+		/*
+		 * Cannot wait for itself: an earlier entry only ever waits for
+		 * entries earlier still (a dependency names an older cookie),
+		 * and no parent lock this probe holds is one it needs (see
+		 * ap_earlier_probe()).  async_synchronize_one() tells lockdep.
+		 */
 		if (wait)
 			async_synchronize_one(wait);
 	} while (wait);
