@@ -66,7 +66,8 @@
  * Locking:
  *
  *   async_lock  (spinlock, IRQ-safe; the innermost lock)
- *     protects  next_cookie, entry_count, the cookie hash, every domain's
+ *     protects  next_cookie, entry_count, parked_count, the cookie hash,
+ *               every domain's
  *               lists and counters, async_global_pending,
  *               async_global_waiters, and in every entry the list heads,
  *               ndeps_pending and active.
@@ -78,10 +79,14 @@
  * Waits and lockdep: every wait acquires and releases async_lockdep_map,
  * which running entries hold as a recursive reader, the way workqueue
  * flushes do.  So "a task holding lock L waits for async work that takes
- * L" is reported.  Waiting for *earlier* entries from inside a later one
- * is legal (libata waits for the ports probed before its own) and is not
- * reported; waiting from inside an entry for itself or for later entries
- * can deadlock and is reported as recursive locking.
+ * L" is reported.  From inside an entry, only a wait that may include
+ * that entry itself is reported, as recursive locking: a wait for later
+ * entries of its own domain (or of every registered domain, if its own
+ * is registered), or for one entry that depends on it, directly or not.
+ * Waiting for *earlier* entries (libata waits for the ports probed before
+ * its own) and fork-joins in another domain (regulator_bulk_enable() runs
+ * one in a private exclusive domain, from probe paths that may be async
+ * entries) cannot wait for the entry itself and are not reported.
  */
 
 /*
@@ -107,6 +112,7 @@
 #include <kunit/visibility.h>
 
 #include "async_internal.h"
+#include "workqueue_internal.h"
 
 #define CREATE_TRACE_POINTS
 #include <trace/events/async.h>
@@ -119,10 +125,12 @@
  * struct async_dep - one dependency edge
  * @node: in the dependency's @dependents list (async_lock)
  * @entry: the entry that waits for the dependency
+ * @dep: the dependency while it is pending, then %NULL (async_lock)
  */
 struct async_dep {
 	struct list_head node;
 	struct async_entry *entry;
+	struct async_entry *dep;
 };
 
 /**
@@ -189,6 +197,8 @@ struct async_waiter {
 static DEFINE_SPINLOCK(async_lock);
 static async_cookie_t next_cookie = 1;			/* async_lock */
 static unsigned int entry_count;			/* async_lock */
+/* Entries waiting for dependencies: not counted against MAX_WORK. */
+static unsigned int parked_count;			/* async_lock */
 /* Pending entries by cookie: 2^async_hash_bits chains (async_lock). */
 #define ASYNC_HASH_MIN_BITS	8
 static struct hlist_head async_hash_min[1 << ASYNC_HASH_MIN_BITS];
@@ -207,14 +217,20 @@ static struct lockdep_map async_lockdep_map =
 
 static void async_run_entry_fn(struct work_struct *work);
 
-/* The entry %current is running, if it is an async worker. */
+/*
+ * The entry %current is running, if it is an async worker.  The worker's
+ * own copy of the function tells, not the work item's: a work function
+ * may free its work item before it returns.  An async work item stays
+ * until async_run_entry_fn() returns.
+ */
 static struct async_entry *async_current_entry(void)
 {
-	struct work_struct *work = current_work();
+	struct worker *worker = current_wq_worker();
 
-	if (!work || work->func != async_run_entry_fn)
+	if (!worker || worker->current_func != async_run_entry_fn)
 		return NULL;
-	return container_of(work, struct async_entry, work)->running;
+	return container_of(worker->current_work, struct async_entry,
+			    work)->running;
 }
 
 void async_trace_format_deps(char *buf, size_t len, const async_cookie_t *deps,
@@ -412,8 +428,11 @@ static void async_retire(struct async_entry *entry, struct list_head *run,
 		domain->active--;
 
 	list_for_each_entry(dep, &entry->dependents, node) {
-		if (!--dep->entry->ndeps_pending)
+		dep->dep = NULL;
+		if (!--dep->entry->ndeps_pending) {
+			parked_count--;
 			async_ready(dep->entry, run);
+		}
 	}
 	async_unthrottle(domain, run);
 	list_splice_tail_init(&entry->waiters, wake);
@@ -559,10 +578,13 @@ static int async_publish(struct async_entry *entry, const async_cookie_t *deps)
 		if (!dep)
 			continue;	/* finished already */
 		entry->deps[i].entry = entry;
+		entry->deps[i].dep = dep;
 		list_add_tail(&entry->deps[i].node, &dep->dependents);
 		dep->ndependents++;
 		entry->ndeps_pending++;
 	}
+	if (entry->ndeps_pending)
+		parked_count++;
 	list_add_tail(&entry->domain_list, &entry->domain->pending);
 	if (entry->domain->registered)
 		list_add_tail(&entry->global_list, &async_global_pending);
@@ -594,7 +616,11 @@ static bool async_schedule_now(async_func_t func, void *data, int node,
 	LIST_HEAD(run);
 
 	spin_lock_irqsave(&async_lock, flags);
-	if (entry && entry_count < MAX_WORK) {
+	/*
+	 * Parked entries hold no worker: a backlog of them (probes waiting
+	 * for their suppliers) must not make unrelated callers synchronous.
+	 */
+	if (entry && entry_count - parked_count < MAX_WORK) {
 		async_init_entry(entry, func, data, node, domain);
 		ret = async_publish(entry, NULL);
 	}
@@ -756,19 +782,65 @@ int async_schedule_node_domain_after(async_func_t func, void *data, int node,
 }
 EXPORT_SYMBOL_GPL(async_schedule_node_domain_after);
 
-/*
- * Tell lockdep about a wait for entries up to and including @last.  See
- * "Waits and lockdep" above.
- */
-static void async_lockdep_wait(async_cookie_t last)
-{
-	struct async_entry *self = async_current_entry();
+/* How far async_depends_on() looks before it assumes the worst. */
+#define ASYNC_DEPENDS_MAX	64
 
-	if (self && last < self->cookie) {
+/*
+ * Whether the pending entry @entry waits for @self, directly or through
+ * pending entries in between.  Looks at ASYNC_DEPENDS_MAX entries at
+ * most, and says yes past that.
+ */
+static bool async_depends_on(struct async_entry *entry,
+			     const struct async_entry *self)
+{
+	struct async_entry *stack[ASYNC_DEPENDS_MAX];
+	unsigned int i, top = 0, seen = 0;
+
+	lockdep_assert_held(&async_lock);
+
+	stack[top++] = entry;
+	while (top) {
+		entry = stack[--top];
+		if (entry == self)
+			return true;
+		for (i = 0; i < entry->ndeps; i++) {
+			if (!entry->deps[i].dep)
+				continue;
+			if (top == ASYNC_DEPENDS_MAX || ++seen > ASYNC_DEPENDS_MAX)
+				return true;
+			stack[top++] = entry->deps[i].dep;
+		}
+	}
+	return false;
+}
+
+/*
+ * Whether a wait from inside the entry @self for the entries up to and
+ * including @last of @domain (%NULL: of every registered domain) may be a
+ * wait for @self.  Dependencies name only earlier cookies, so an entry
+ * never waits for itself by waiting for earlier entries, and a domain's
+ * entries are not another domain's.
+ */
+static bool async_wait_may_include(const struct async_entry *self,
+				   const struct async_domain *domain,
+				   async_cookie_t last)
+{
+	if (last < self->cookie)
+		return false;
+	return domain ? domain == self->domain : self->domain->registered;
+}
+
+/*
+ * Tell lockdep about a wait (see "Waits and lockdep" above); @self_too:
+ * from inside an entry, the wait may be one for that entry itself.
+ */
+static void async_lockdep_wait(struct async_entry *self, bool self_too)
+{
+	if (self && !self_too) {
 		/*
-		 * Waiting for earlier entries: as if this entry let go of its
-		 * hold for the time of the wait.  A lock held across the wait
-		 * that entries take is still a dependency cycle.
+		 * Not a wait for itself: as if this entry let go of its hold
+		 * for the time of the wait.  A lock held across the wait that
+		 * entries take is still a dependency cycle.
 		 */
 		lock_map_release(&async_lockdep_map);
 		lock_map_acquire(&async_lockdep_map);
@@ -834,12 +906,15 @@ static void async_wait(struct async_waiter *w, bool wait, const char *kind,
 void async_synchronize_cookie_domain(async_cookie_t cookie,
 				     struct async_domain *domain)
 {
+	struct async_entry *self = async_current_entry();
 	struct list_head *pending, *waiters;
 	struct async_waiter w;
 	unsigned long flags;
-	bool wait;
+	bool wait, self_too;
 
-	async_lockdep_wait(cookie ? cookie - 1 : 0);
+	self_too = self && async_wait_may_include(self, domain,
+						  cookie ? cookie - 1 : 0);
+	async_lockdep_wait(self, self_too);
 
 	pending = domain ? &domain->pending : &async_global_pending;
 	waiters = domain ? &domain->waiters : &async_global_waiters;
@@ -910,10 +985,10 @@ EXPORT_SYMBOL_GPL(async_synchronize_full);
  */
 int async_synchronize_one(async_cookie_t cookie)
 {
-	struct async_entry *entry;
+	struct async_entry *self = async_current_entry(), *entry;
+	bool wait = false, self_too = false;
 	struct async_waiter w;
 	unsigned long flags;
-	bool wait = false;
 
 	spin_lock_irqsave(&async_lock, flags);
 	if (!cookie || cookie >= next_cookie) {
@@ -922,13 +997,16 @@ int async_synchronize_one(async_cookie_t cookie)
 	}
 	entry = async_lookup(cookie);
 	if (entry) {
+		/* Only a later entry can wait for this one. */
+		self_too = self && cookie >= self->cookie &&
+			   async_depends_on(entry, self);
 		init_completion(&w.done);
 		list_add_tail(&w.node, &entry->waiters);
 		wait = true;
 	}
 	spin_unlock_irqrestore(&async_lock, flags);
 
-	async_lockdep_wait(cookie);
+	async_lockdep_wait(self, self_too);
 	async_wait(&w, wait, "one", cookie);
 	return 0;
 }

@@ -1,42 +1,36 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Provoke the lockdep report of kernel/async.c on purpose: an async call
- * that waits for a *later* call.  The later call here finishes on its
- * own, so nothing hangs, but the pattern can deadlock (the later call
- * may depend on the earlier one, or wait for a worker the earlier one
- * holds), and lockdep must say so.  Loading the module leaves lockdep
- * off for the rest of the boot: the harness runs it last, inside a
- * "judge: expect-begin" window.
+ * Provoke the lockdep report of kernel/async.c on purpose, with a real
+ * dependency cycle: an async call takes a mutex, and later a task that
+ * holds that mutex waits for async calls.  Had the call still been
+ * pending, neither could go on.  Here it has finished before the wait, so
+ * nothing hangs, but lockdep must report the cycle all the same.  Loading
+ * the module leaves lockdep off for the rest of the boot: the harness
+ * runs it last, inside a "judge: expect-begin" window.
  */
 #include <linux/async.h>
-#include <linux/completion.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 
-static DECLARE_COMPLETION(later_scheduled);
-static async_cookie_t later_cookie;
+static DEFINE_MUTEX(async_lockdep_test_mutex);
 
-static void later_fn(void *data, async_cookie_t cookie)
+static void takes_mutex_fn(void *data, async_cookie_t cookie)
 {
-}
-
-static void earlier_fn(void *data, async_cookie_t cookie)
-{
-	if (!wait_for_completion_timeout(&later_scheduled, 10 * HZ))
-		return;
-	pr_info("async_lockdep_test: call %llu waits for later call %llu\n",
-		cookie, later_cookie);
-	async_synchronize_one(later_cookie);
+	mutex_lock(&async_lockdep_test_mutex);
+	mutex_unlock(&async_lockdep_test_mutex);
 }
 
 static int __init async_lockdep_test_init(void)
 {
-	async_schedule(earlier_fn, NULL);
-	later_cookie = async_schedule(later_fn, NULL);
-	complete(&later_scheduled);
+	async_schedule(takes_mutex_fn, NULL);
 	async_synchronize_full();
+	pr_info("async_lockdep_test: waiting for async calls with a mutex they take held\n");
+	mutex_lock(&async_lockdep_test_mutex);
+	async_synchronize_full();
+	mutex_unlock(&async_lockdep_test_mutex);
 	return 0;
 }
 module_init(async_lockdep_test_init);
 
-MODULE_DESCRIPTION("Provokes the lockdep report for an async call waiting on a later one");
+MODULE_DESCRIPTION("Provokes the lockdep report for a wait on async calls under a lock they take");
 MODULE_LICENSE("GPL");

@@ -14,6 +14,7 @@
 #include <kunit/test.h>
 #include <linux/async.h>
 #include <linux/completion.h>
+#include <linux/debug_locks.h>
 #include <linux/delay.h>
 #include <linux/prandom.h>
 #include <linux/slab.h>
@@ -365,6 +366,77 @@ static void async_test_current_is_async(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c[0].seen_cookie, c[0].cookie);
 }
 
+/* A work item of another workqueue that frees itself, then asks. */
+struct self_freeing_work {
+	struct work_struct work;
+	bool *was_async;
+	struct completion *done;
+};
+
+static void self_freeing_fn(struct work_struct *work)
+{
+	struct self_freeing_work *w = container_of(work, struct self_freeing_work, work);
+	struct completion *done = w->done;
+	bool *was_async = w->was_async;
+
+	kfree(w);
+	*was_async = current_is_async();
+	complete(done);
+}
+
+/*
+ * current_is_async() from a work function that freed its own work item:
+ * false, and no read of the freed item (KASAN reports one).
+ */
+static void async_test_current_is_async_freed_work(struct kunit *test)
+{
+	struct self_freeing_work *w = kzalloc(sizeof(*w), GFP_KERNEL);
+	DECLARE_COMPLETION_ONSTACK(done);
+	bool was_async = true;
+
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	w->was_async = &was_async;
+	w->done = &done;
+	INIT_WORK(&w->work, self_freeing_fn);
+	schedule_work(&w->work);
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&done, BLOCK_TIMEOUT), 0);
+	KUNIT_EXPECT_FALSE(test, was_async);
+}
+
+static void fork_fn(void *data, async_cookie_t cookie)
+{
+	atomic_inc(data);
+}
+
+/* A fork-join in a private exclusive domain, from inside an async call. */
+static void fork_join_fn(void *data, async_cookie_t cookie)
+{
+	ASYNC_DOMAIN_EXCLUSIVE(private);
+	atomic_t *forked = data;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		async_schedule_domain(fork_fn, forked, &private);
+	async_synchronize_full_domain(&private);
+	atomic_add(100, forked);
+}
+
+/*
+ * What regulator_bulk_enable() does from a probe: lockdep stays on (a wait
+ * for another domain's calls cannot be a wait for the caller itself), and
+ * the join saw every forked call.
+ */
+static void async_test_fork_join_in_entry(struct kunit *test)
+{
+	atomic_t forked = ATOMIC_INIT(0);
+	int locks_before = debug_locks;
+
+	async_schedule(fork_join_fn, &forked);
+	async_synchronize_full();
+	KUNIT_EXPECT_EQ(test, atomic_read(&forked), 104);
+	KUNIT_EXPECT_EQ(test, debug_locks, locks_before);
+}
+
 /*
  * The worker that finishes a call goes on with a call its completion made
  * ready, the one more calls wait for first, and each call sees its own
@@ -460,8 +532,11 @@ static void async_test_allocation_failure(struct kunit *test)
 }
 
 /*
- * 32768 calls parked behind one blocked call hold no worker; past that
- * many pending calls, the old API runs synchronously.
+ * 32768 calls parked behind one blocked call hold no worker and do not
+ * count as pending work: an unrelated async_schedule() call still runs
+ * asynchronously, in a worker, and finishes while they wait.  (Were they
+ * counted, the old API would run it synchronously in the caller; were
+ * they holding workers, it would wait behind them.)
  */
 #define MANY	32768
 
@@ -482,7 +557,12 @@ static void async_test_parked_hold_no_worker(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c[1].start, 0);
 
 	c[MANY + 1].cookie = async_schedule(call_fn, &c[MANY + 1]);
-	KUNIT_EXPECT_PTR_EQ(test, c[MANY + 1].task, current);
+	async_synchronize_one(c[MANY + 1].cookie);
+	KUNIT_EXPECT_NE(test, c[MANY + 1].end, 0);
+	KUNIT_EXPECT_TRUE(test, c[MANY + 1].was_async);
+	KUNIT_EXPECT_PTR_NE(test, c[MANY + 1].task, current);
+	KUNIT_EXPECT_EQ(test, c[0].end, 0);
+	KUNIT_EXPECT_EQ(test, c[1].start, 0);
 
 	complete(&release);
 	async_synchronize_full();
@@ -519,6 +599,8 @@ static struct kunit_case async_test_cases[] = {
 	KUNIT_CASE(async_test_domain_limit),
 	KUNIT_CASE(async_test_domain_limit_lends_slot),
 	KUNIT_CASE(async_test_current_is_async),
+	KUNIT_CASE(async_test_current_is_async_freed_work),
+	KUNIT_CASE(async_test_fork_join_in_entry),
 	KUNIT_CASE(async_test_chain_stays_on_worker),
 	KUNIT_CASE(async_test_bad_arguments),
 	KUNIT_CASE(async_test_allocation_failure),

@@ -178,8 +178,12 @@ cmd_refresh() {
 	dups=$(sort "$owned" | uniq -d)
 	[ -z "$dups" ] || die "files in more than one patch (split by hand): $dups"
 	# Edited upstream files, and new non-overlay files, that no patch owns.
+	# (Generated files are no edits: htmldocs writes netlink_spec/*.rst,
+	# checkpatch -f its .checkpatch-camelcase.* cache.)
 	mapfile -t files < <( { tree_diff | sed -n 's|^diff --git a/\(.*\) b/.*|\1|p';
-		g ls-files -o | grep -vxF -f "$OVERLAY_LIST"; } |
+		g ls-files -o | grep -vxF -f "$OVERLAY_LIST" |
+		grep -v -e '^\.checkpatch-camelcase\.' \
+			-e '^Documentation/networking/netlink_spec/.*\.rst$'; } |
 		grep -vxF -f "$owned" | sort -u)
 	rm -f "$owned"
 	if [ ${#files[@]} -gt 0 ]; then

@@ -27,6 +27,12 @@
  *                (the start, or the end of its last supplier) to the start
  *                of its successful probe; median, 99th percentile, maximum
  *
+ * With hidden=1 the suppliers are hidden dependencies instead: no link is
+ * made, and a probe returns -EPROBE_DEFER while a supplier of its device
+ * is not bound, the way a driver does when a clock or regulator it asks
+ * for is not there yet.  The retries are the driver core's (the deferred
+ * probe list); hidden_defers counts them.
+ *
  * The report is one console line and /sys/kernel/debug/async_probe_sim/
  * result (key=value lines).  Probes sleep (usleep_range()) or, with cpu=1, spin;
  * "fail", "defer" and "hang" inject faults.  The module uses upstream APIs
@@ -74,6 +80,9 @@ MODULE_PARM_DESC(cpu, "spin on the CPU instead of sleeping");
 static bool links = true;
 module_param(links, bool, 0444);
 MODULE_PARM_DESC(links, "express suppliers as device links (default 1)");
+static bool hidden;
+module_param(hidden, bool, 0444);
+MODULE_PARM_DESC(hidden, "suppliers are hidden: defer until they are bound, no link (default 0)");
 static char *graph;
 module_param(graph, charp, 0444);
 MODULE_PARM_DESC(graph, "explicit graph, e.g. \"1:0 2:0,1\" (device:suppliers ...)");
@@ -120,7 +129,7 @@ struct sim_dev {
 
 static struct sim_dev *sim;
 static unsigned int nlinks, violations, bound_count, expected;
-static atomic_t attempts, injected_defers, running, max_parallel;
+static atomic_t attempts, injected_defers, hidden_defers, running, max_parallel;
 static DEFINE_SPINLOCK(sim_lock);	/* start/end/bound of every device */
 static DECLARE_COMPLETION(all_bound);
 static ktime_t t0;
@@ -128,6 +137,12 @@ static u64 wall_us, register_us, sum_us, critical_us;
 static u64 lat_med_us, lat_p99_us, lat_max_us, critical_real_us;
 static bool sim_driver_registered, sim_notifier_registered;
 static struct dentry *sim_dir;
+
+/* Whether suppliers order the devices at all (links or hidden). */
+static bool sim_ordered(void)
+{
+	return links || hidden;
+}
 
 static unsigned int sim_index(struct device *dev)
 {
@@ -172,11 +187,16 @@ static int sim_probe(struct platform_device *pdev)
 	for (i = 0; i < d->nsup; i++) {
 		struct sim_dev *s = &sim[d->sup[i]];
 
-		if (links && (!s->bound || ktime_before(start, s->end)))
+		if (sim_ordered() && (!s->bound || ktime_before(start, s->end)))
 			bad++;
 	}
-	violations += bad;
+	if (!bad || !hidden)
+		violations += bad;
 	spin_unlock(&sim_lock);
+	if (bad && hidden) {
+		atomic_inc(&hidden_defers);
+		return -EPROBE_DEFER;
+	}
 	if (bad)
 		dev_warn(&pdev->dev, "probe started before %u of its suppliers finished\n", bad);
 
@@ -331,9 +351,9 @@ static void sim_analyse(void)
 		for (j = 0; j < sim[i].nsup; j++) {
 			unsigned int s = sim[i].sup[j];
 
-			if (links && !sim[s].can_bind)
+			if (sim_ordered() && !sim[s].can_bind)
 				sim[i].can_bind = false;
-			if (cp && links)
+			if (cp && sim_ordered())
 				best = max(best, cp[s]);
 		}
 		if (cp)
@@ -427,7 +447,7 @@ static void sim_latency(void)
 			continue;
 		ready = ktime_after(sim[i].added, t0) ? sim[i].added : t0;
 		best = 0;
-		for (j = 0; links && j < sim[i].nsup; j++) {
+		for (j = 0; sim_ordered() && j < sim[i].nsup; j++) {
 			unsigned int s = sim[i].sup[j];
 
 			if (ktime_after(sim[s].end, ready))
@@ -460,6 +480,8 @@ static int sim_result_show(struct seq_file *m, void *v)
 	seq_printf(m, "attempts=%d\ninjected_defers=%d\nviolations=%u\nmax_parallel=%d\n",
 		   atomic_read(&attempts), atomic_read(&injected_defers),
 		   violations, atomic_read(&max_parallel));
+	seq_printf(m, "hidden=%d\nhidden_defers=%d\n", hidden,
+		   atomic_read(&hidden_defers));
 	seq_printf(m, "lat_med_us=%llu\nlat_p99_us=%llu\nlat_max_us=%llu\n",
 		   lat_med_us, lat_p99_us, lat_max_us);
 	seq_printf(m, "critical_real_us=%llu\ncpu_bound=%d\n", critical_real_us, cpu);
@@ -491,8 +513,8 @@ static int __init sim_init(void)
 	int ret;
 
 	if (!n || n > SIM_MAX_DEVICES || k > SIM_MAX_SUP || p > 100 || min_us > max_us ||
-	    (!driver_first && strcmp(order, "devices"))) {
-		pr_err("async_probe_sim: bad parameters (n 1..%d, k 0..%d, p 0..100, min_us <= max_us, order devices|driver)\n",
+	    (!driver_first && strcmp(order, "devices")) || (hidden && links)) {
+		pr_err("async_probe_sim: bad parameters (n 1..%d, k 0..%d, p 0..100, min_us <= max_us, order devices|driver, hidden=1 with links=0)\n",
 		       SIM_MAX_DEVICES, SIM_MAX_SUP);
 		return -EINVAL;
 	}
@@ -551,12 +573,12 @@ static int __init sim_init(void)
 	wall_us = ktime_us_delta(last, t0);
 	sim_latency();
 
-	pr_info("async_probe_sim: done n=%u links=%u order=%s wall_us=%llu sum_us=%llu critical_us=%llu ratio_x100=%llu bound=%u expected=%u attempts=%d injected_defers=%d violations=%u max_parallel=%d\n",
+	pr_info("async_probe_sim: done n=%u links=%u order=%s wall_us=%llu sum_us=%llu critical_us=%llu ratio_x100=%llu bound=%u expected=%u attempts=%d injected_defers=%d hidden_defers=%d violations=%u max_parallel=%d\n",
 		n, nlinks, order, wall_us, sum_us, critical_us,
 		critical_us ? div64_u64(wall_us * 100, critical_us) : 0,
 		bound_count, expected, atomic_read(&attempts),
-		atomic_read(&injected_defers), violations,
-		atomic_read(&max_parallel));
+		atomic_read(&injected_defers), atomic_read(&hidden_defers),
+		violations, atomic_read(&max_parallel));
 	return 0;
 out:
 	sim_teardown();

@@ -6,14 +6,20 @@
  * wait is bounded.
  */
 #include <kunit/platform_device.h>
+#include <kunit/static_stub.h>
 #include <kunit/test.h>
 #include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/device.h>
+#include <linux/mod_devicetable.h>
 #include <linux/platform_device.h>
+#include <linux/slab.h>
 #include <linux/workqueue.h>
 
+#include "../../../kernel/async_internal.h"
 #include "internal.h"
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 
 #define WAIT	(10 * HZ)
 
@@ -29,6 +35,7 @@ struct tdev {
 	int visible;			/* after async_probe_wait_earlier() */
 	int ret;			/* what the probe returns */
 	atomic_t attempts;
+	atomic_t rejects;		/* tprobe_reject() calls */
 };
 
 /* Platform data is copied and freed with the device: carry a pointer. */
@@ -75,6 +82,159 @@ static struct platform_driver async_drv_b = {
 	.driver = {
 		.name = "ap-kunit-b",
 		.probe_type = PROBE_PREFER_ASYNCHRONOUS,
+	},
+};
+
+/*
+ * Two asynchronous drivers for one device id, the way a generic and a
+ * specific driver share a PCI or HDA id: the first one registered is tried
+ * first, and rejects the device (after waiting for t->release, if set).
+ */
+static int tprobe_reject(struct platform_device *pdev)
+{
+	struct tdev_pdata *pd = dev_get_platdata(&pdev->dev);
+	struct tdev *t = pd->t;
+
+	atomic_inc(&t->rejects);
+	if (t->started)
+		complete(t->started);
+	if (t->release)
+		wait_for_completion_timeout(t->release, WAIT);
+	return -ENODEV;
+}
+
+static const struct platform_device_id two_ids[] = {
+	{ "ap-kunit-two" },
+	{}
+};
+
+static struct platform_driver reject_drv = {
+	.probe = tprobe_reject,
+	.id_table = two_ids,
+	.driver = {
+		.name = "ap-kunit-reject",
+		.probe_type = PROBE_PREFER_ASYNCHRONOUS,
+	},
+};
+
+static struct platform_driver accept_drv = {
+	.probe = tprobe,
+	.id_table = two_ids,
+	.driver = {
+		.name = "ap-kunit-accept",
+		.probe_type = PROBE_PREFER_ASYNCHRONOUS,
+	},
+};
+
+/*
+ * A parent whose probe adds a child device and waits for the child's
+ * probe, with a completion (@explicit false) or async_probe_wait_device().
+ */
+struct parent_ctx {
+	struct tdev child_t;
+	struct platform_device *child;
+	struct completion child_probed;
+	bool explicit;
+	bool child_bound;		/* when the parent's wait returned */
+	int wait_ret;
+	s64 wait_ms;			/* how long the parent waited */
+};
+
+static struct parent_ctx *parent_ctx;
+
+static int tprobe_child(struct platform_device *pdev)
+{
+	atomic_inc(&parent_ctx->child_t.attempts);
+	complete(&parent_ctx->child_probed);
+	return 0;
+}
+
+static struct platform_driver child_drv = {
+	.probe = tprobe_child,
+	.driver = {
+		.name = "ap-kunit-child",
+		.probe_type = PROBE_PREFER_ASYNCHRONOUS,
+	},
+};
+
+static int tprobe_parent(struct platform_device *pdev)
+{
+	struct parent_ctx *ctx = parent_ctx;
+	ktime_t t0 = ktime_get();
+
+	ctx->child = platform_device_register_data(&pdev->dev, "ap-kunit-child", 0,
+						   NULL, 0);
+	if (IS_ERR(ctx->child))
+		return PTR_ERR(ctx->child);
+	if (ctx->explicit)
+		ctx->wait_ret = async_probe_wait_device(&ctx->child->dev);
+	else if (!wait_for_completion_timeout(&ctx->child_probed, 5 * HZ))
+		ctx->wait_ret = -ETIMEDOUT;
+	ctx->wait_ms = ktime_ms_delta(ktime_get(), t0);
+	ctx->child_bound = READ_ONCE(ctx->child->dev.driver) == &child_drv.driver;
+	return 0;
+}
+
+static struct platform_driver parent_drv = {
+	.probe = tprobe_parent,
+	.driver = {
+		.name = "ap-kunit-parent",
+		.probe_type = PROBE_PREFER_ASYNCHRONOUS,
+	},
+};
+
+static void parent_waits_for_child(struct kunit *test, bool explicit)
+{
+	struct parent_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	struct platform_device *parent;
+	unsigned int wait_ms = READ_ONCE(ap_ancestor_wait_ms);
+
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	init_completion(&ctx->child_probed);
+	ctx->explicit = explicit;
+	parent_ctx = ctx;
+	/* Waiting out the bound would take a minute: the call must not. */
+	if (explicit)
+		WRITE_ONCE(ap_ancestor_wait_ms, 60 * 1000);
+	KUNIT_ASSERT_EQ(test, kunit_platform_driver_register(test, &child_drv), 0);
+	parent = kunit_platform_device_alloc(test, "ap-kunit-parent", 0);
+	KUNIT_ASSERT_NOT_NULL(test, parent);
+	KUNIT_ASSERT_EQ(test, kunit_platform_device_add(test, parent), 0);
+	KUNIT_ASSERT_EQ(test, kunit_platform_driver_register(test, &parent_drv), 0);
+	KUNIT_EXPECT_EQ(test, async_probe_wait_device(&parent->dev), 0);
+	WRITE_ONCE(ap_ancestor_wait_ms, wait_ms);
+	KUNIT_EXPECT_PTR_EQ(test, READ_ONCE(parent->dev.driver), &parent_drv.driver);
+	KUNIT_EXPECT_EQ(test, ctx->wait_ret, 0);
+	KUNIT_EXPECT_TRUE(test, ctx->child_bound);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->child_t.attempts), 1);
+	if (explicit)
+		KUNIT_EXPECT_LT(test, ctx->wait_ms, 30 * 1000);
+	if (!IS_ERR_OR_NULL(ctx->child))
+		platform_device_unregister(ctx->child);
+}
+
+/*
+ * A parent's probe that waits for the probe of a child it added is not
+ * hung by the rule that a device waits for its ancestors' probes: the
+ * child probes after ancestor_wait_ms at most...
+ */
+static void ap_test_parent_waits_for_child(struct kunit *test)
+{
+	parent_waits_for_child(test, false);
+}
+
+/* ...and at once when the parent waits with async_probe_wait_device(). */
+static void ap_test_parent_waits_for_child_explicitly(struct kunit *test)
+{
+	parent_waits_for_child(test, true);
+}
+
+/* Bound only through device_driver_attach(), as sysfs "bind" does. */
+static struct platform_driver manual_drv = {
+	.probe = tprobe,
+	.driver = {
+		.name = "ap-kunit-manual",
+		.probe_type = PROBE_FORCE_SYNCHRONOUS,
 	},
 };
 
@@ -388,6 +548,196 @@ static void ap_test_deferred_supplier_not_waited_for(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, READ_ONCE(c->dev.driver));
 }
 
+/*
+ * A second driver registered while the first one's probe of a device runs:
+ * the first rejects the device, and the device must end bound to the
+ * second, each driver tried once.  The driver core's own async path would
+ * have blocked on the device lock and then tried the second driver.
+ */
+static void ap_test_second_driver_while_probing(struct kunit *test)
+{
+	struct tdev *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	DECLARE_COMPLETION_ONSTACK(release);
+	DECLARE_COMPLETION_ONSTACK(started);
+	struct platform_device *pdev;
+
+	t->release = &release;
+	t->started = &started;
+	pdev = tdev_add(test, "ap-kunit-two", 0, t, NULL);
+	KUNIT_ASSERT_EQ(test, kunit_platform_driver_register(test, &reject_drv), 0);
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&started, WAIT), 0);
+	/* Not blocked by the probe running: that one still waits. */
+	KUNIT_ASSERT_EQ(test, kunit_platform_driver_register(test, &accept_drv), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->attempts), 0);
+	/* For both probes: the second driver's waits for it too. */
+	complete_all(&release);
+	KUNIT_EXPECT_EQ(test, async_probe_wait_device(&pdev->dev), 0);
+	KUNIT_EXPECT_PTR_EQ(test, READ_ONCE(pdev->dev.driver), &accept_drv.driver);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->rejects), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->attempts), 1);
+}
+
+/*
+ * The same while the first driver's probe is queued behind its parent's:
+ * the probe, when it runs, tries both drivers.
+ */
+static void ap_test_second_driver_while_queued(struct kunit *test)
+{
+	struct tdev *t = kunit_kcalloc(test, 2, sizeof(*t), GFP_KERNEL);
+	DECLARE_COMPLETION_ONSTACK(release);
+	DECLARE_COMPLETION_ONSTACK(started);
+	struct platform_device *parent, *child;
+
+	t[0].release = &release;
+	t[0].started = &started;
+	parent = tdev_add(test, "ap-kunit", 0, &t[0], NULL);
+	child = tdev_add(test, "ap-kunit-two", 0, &t[1], &parent->dev);
+	KUNIT_ASSERT_EQ(test, kunit_platform_driver_register(test, &async_drv), 0);
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&started, WAIT), 0);
+	KUNIT_ASSERT_EQ(test, kunit_platform_driver_register(test, &reject_drv), 0);
+	KUNIT_ASSERT_EQ(test, kunit_platform_driver_register(test, &accept_drv), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t[1].rejects), 0);
+	complete(&release);
+	KUNIT_EXPECT_EQ(test, async_probe_wait_device(&child->dev), 0);
+	KUNIT_EXPECT_PTR_EQ(test, READ_ONCE(child->dev.driver), &accept_drv.driver);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t[1].rejects), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t[1].attempts), 1);
+}
+
+struct attach_ctx {
+	struct work_struct work;
+	struct device *dev;
+	int ret;
+};
+
+static void manual_attach(struct work_struct *work)
+{
+	struct attach_ctx *ctx = container_of(work, struct attach_ctx, work);
+
+	ctx->ret = device_driver_attach(&manual_drv.driver, ctx->dev);
+}
+
+/* Whether the framework has @dev parked. */
+static bool ap_test_is_parked(struct device *dev)
+{
+	struct ap_node *node;
+	bool parked;
+
+	mutex_lock(&ap_lock);
+	node = ap_node_find(dev);
+	parked = node && node->state == AP_PARKED;
+	mutex_unlock(&ap_lock);
+	return parked;
+}
+
+/*
+ * A consumer parked on a supplier that is being bound through
+ * device_driver_attach() (sysfs "bind") goes on when that bind fails: it
+ * probes, and the driver core defers it.  No barrier is called before the
+ * check, so nothing repairs a consumer left parked.
+ */
+static void ap_test_failed_manual_bind_releases_consumer(struct kunit *test)
+{
+	struct tdev *t = kunit_kcalloc(test, 2, sizeof(*t), GFP_KERNEL);
+	struct attach_ctx ctx = { .ret = 1 };
+	DECLARE_COMPLETION_ONSTACK(release);
+	DECLARE_COMPLETION_ONSTACK(started);
+	struct platform_device *sup, *con;
+	int i, stale = atomic_read(&ap_stats.stale_parks);
+
+	t[0].release = &release;
+	t[0].started = &started;
+	t[0].ret = -EIO;
+	sup = kunit_platform_device_alloc(test, "ap-kunit-manual", 0);
+	KUNIT_ASSERT_NOT_NULL(test, sup);
+	KUNIT_ASSERT_EQ(test, platform_device_add_data(sup, &(struct tdev_pdata){ &t[0] },
+						       sizeof(struct tdev_pdata)), 0);
+	/* Matches no driver: only device_driver_attach() binds it. */
+	KUNIT_ASSERT_EQ(test, device_set_driver_override(&sup->dev, "ap-kunit-nobody"), 0);
+	KUNIT_ASSERT_EQ(test, kunit_platform_device_add(test, sup), 0);
+	con = tdev_add(test, "ap-kunit", 1, &t[1], NULL);
+	link(test, con, sup);
+	KUNIT_ASSERT_EQ(test, kunit_platform_driver_register(test, &manual_drv), 0);
+
+	ctx.dev = &sup->dev;
+	INIT_WORK_ONSTACK(&ctx.work, manual_attach);
+	schedule_work(&ctx.work);
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&started, WAIT), 0);
+	KUNIT_ASSERT_EQ(test, kunit_platform_driver_register(test, &async_drv), 0);
+	KUNIT_EXPECT_TRUE(test, ap_test_is_parked(&con->dev));
+	complete(&release);
+	flush_work(&ctx.work);
+	destroy_work_on_stack(&ctx.work);
+	KUNIT_EXPECT_EQ(test, ctx.ret, -EIO);
+
+	for (i = 0; i < 200 && ap_test_is_parked(&con->dev); i++)
+		usleep_range(10000, 11000);
+	KUNIT_EXPECT_FALSE(test, ap_test_is_parked(&con->dev));
+	KUNIT_EXPECT_EQ(test, async_probe_wait_device(&con->dev), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ap_stats.stale_parks), stale);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t[1].attempts), 0);
+	KUNIT_EXPECT_NULL(test, READ_ONCE(con->dev.driver));
+}
+
+/*
+ * A declared dependency that closes a cycle is refused: a parent on its
+ * child (the child waits for its ancestors' probes), and a chain of
+ * declared dependencies and device links back to its start.  The devices
+ * then all probe, once each.
+ */
+static void ap_test_dependency_cycle_refused(struct kunit *test)
+{
+	struct tdev *t = kunit_kcalloc(test, 4, sizeof(*t), GFP_KERNEL);
+	struct platform_device *parent, *child, *a, *b;
+
+	parent = tdev_add(test, "ap-kunit", 0, &t[0], NULL);
+	child = tdev_add(test, "ap-kunit", 1, &t[1], &parent->dev);
+	a = tdev_add(test, "ap-kunit", 2, &t[2], NULL);
+	b = tdev_add(test, "ap-kunit", 3, &t[3], NULL);
+	KUNIT_EXPECT_EQ(test, async_probe_add_dependency(&parent->dev, &child->dev), -ELOOP);
+	KUNIT_ASSERT_EQ(test, async_probe_add_dependency(&b->dev, &a->dev), 0);
+	KUNIT_EXPECT_EQ(test, async_probe_add_dependency(&a->dev, &b->dev), -ELOOP);
+	link(test, a, child);
+	KUNIT_EXPECT_EQ(test, async_probe_add_dependency(&parent->dev, &b->dev), -ELOOP);
+	KUNIT_EXPECT_EQ(test, async_probe_add_dependency(&child->dev, &b->dev), -ELOOP);
+	probe_all(test, b);
+	KUNIT_EXPECT_EQ(test, async_probe_wait_device(&parent->dev), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t[0].attempts), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t[1].attempts), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t[2].attempts), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t[3].attempts), 1);
+	async_probe_remove_dependency(&b->dev, &a->dev);
+}
+
+static struct async_entry *no_async_entry(unsigned int ndeps, gfp_t gfp)
+{
+	return NULL;
+}
+
+/*
+ * Without memory for an async call, the probe is given back to the driver
+ * core, which (without memory for its own) probes synchronously, as it
+ * does without the framework: the device is bound when the registration
+ * returns, so every barrier has seen its probe.
+ */
+static void ap_test_no_memory_probes_synchronously(struct kunit *test)
+{
+	struct tdev *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	struct platform_device *pdev;
+	int fallbacks = atomic_read(&ap_stats.fallbacks);
+
+	t->sleep_us = 20000;
+	pdev = tdev_add(test, "ap-kunit", 0, t, NULL);
+	kunit_activate_static_stub(test, async_alloc_entry, no_async_entry);
+	KUNIT_ASSERT_EQ(test, kunit_platform_driver_register(test, &async_drv), 0);
+	kunit_deactivate_static_stub(test, async_alloc_entry);
+	KUNIT_EXPECT_PTR_EQ(test, READ_ONCE(pdev->dev.driver), &async_drv.driver);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->attempts), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ap_stats.fallbacks) - fallbacks, 1);
+	KUNIT_EXPECT_EQ(test, async_probe_wait_device(&pdev->dev), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->attempts), 1);
+}
+
 static struct kunit_case ap_test_cases[] = {
 	KUNIT_CASE(ap_test_links_order_probes),
 	KUNIT_CASE(ap_test_parent_orders_child),
@@ -399,6 +749,13 @@ static struct kunit_case ap_test_cases[] = {
 	KUNIT_CASE(ap_test_parked_on_probing_supplier),
 	KUNIT_CASE(ap_test_removed_while_parked),
 	KUNIT_CASE(ap_test_deferred_supplier_not_waited_for),
+	KUNIT_CASE(ap_test_second_driver_while_probing),
+	KUNIT_CASE(ap_test_second_driver_while_queued),
+	KUNIT_CASE(ap_test_failed_manual_bind_releases_consumer),
+	KUNIT_CASE(ap_test_dependency_cycle_refused),
+	KUNIT_CASE(ap_test_parent_waits_for_child),
+	KUNIT_CASE(ap_test_parent_waits_for_child_explicitly),
+	KUNIT_CASE(ap_test_no_memory_probes_synchronously),
 	{}
 };
 

@@ -38,7 +38,9 @@
 #include <linux/pid.h>
 #include <linux/sched.h>
 #include <linux/sched/debug.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
@@ -83,11 +85,37 @@ static void ap_drop_device(struct device *dev)
 	put_device(dev);
 }
 
-static void ap_fallback_fn(struct work_struct *work)
+/*
+ * No async call could be made for @node (no memory): give the probe back
+ * to the driver core, which runs it the way it would have without the
+ * framework.  A node being claimed (@node->claiming) makes its claim
+ * return false: the driver core then schedules its own async call or, if
+ * that fails too, probes synchronously.  Any other is put on the
+ * deferred-probe list, where wait_for_device_probe() sees it, and its next
+ * claim is declined.  Either way nothing is lost, and no probe escapes the
+ * barriers.
+ */
+static void ap_hand_back(struct ap_node *node, int err)
 {
-	struct ap_node *node = container_of(work, struct ap_node, fallback);
+	struct device *dev = node->dev;
 
-	ap_probe_fn(node->dev, 0);
+	lockdep_assert_held(&ap_lock);
+
+	dev_warn_ratelimited(dev, "async_probe: no async call (%d), leaving the probe to the driver core\n",
+			     err);
+	atomic_inc(&ap_stats.fallbacks);
+	list_del_init(&node->inflight);
+	node->state = AP_IDLE;
+	node->drv = NULL;
+	node->handback = true;
+	/* Its consumers must not wait for a probe the framework will not run. */
+	ap_release_waiters(node, false);
+	ap_state_changed();
+	if (!node->claiming) {
+		driver_deferred_probe_add(dev);
+		driver_deferred_probe_trigger();
+	}
+	ap_drop_device(dev);
 }
 
 /**
@@ -96,13 +124,11 @@ static void ap_fallback_fn(struct work_struct *work)
  * @deps: cookies of the suppliers in flight
  * @ndeps: how many
  *
- * If no async call can be made (no memory), the probe runs from a work
- * item embedded in the node instead, without waiting for its suppliers:
- * the driver core checks device links again when it runs, so it may
- * defer, but it is not lost.
+ * If no async call can be made (no memory), the probe is given back to the
+ * driver core (ap_hand_back()).
  *
  * Context: ap_lock held; may sleep.
- * Return: 0, or the error that made it fall back.
+ * Return: 0, or the error that made it give the probe back.
  */
 int ap_queue(struct ap_node *node, const async_cookie_t *deps,
 	     unsigned int ndeps)
@@ -111,35 +137,52 @@ int ap_queue(struct ap_node *node, const async_cookie_t *deps,
 
 	lockdep_assert_held(&ap_lock);
 
+	/* Set before the call can run: ap_probe_fn() does not take ap_lock. */
 	node->state = AP_QUEUED;
 	node->t_queue = ktime_get();
 	atomic_inc(&ap_inflight);
 	ret = async_schedule_dev_after(ap_probe_fn, node->dev, &ap_domain,
 				       deps, ndeps, &node->cookie);
 	if (ret) {
-		dev_warn_ratelimited(node->dev,
-				     "async_probe: no async call (%d), probing without ordering\n",
-				     ret);
-		atomic_inc(&ap_stats.fallbacks);
-		node->cookie = 0;
-		INIT_WORK(&node->fallback, ap_fallback_fn);
-		queue_work(system_unbound_wq, &node->fallback);
+		atomic_dec(&ap_inflight);
+		ap_hand_back(node, ret);
+		return ret;
 	}
 	atomic_inc(&ap_stats.queued);
 	ap_trace_queue(node);
 	/* Consumers parked on this node can now wait for its cookie. */
 	ap_release_waiters(node, false);
 	ap_state_changed();
-	return ret;
+	return 0;
+}
+
+/*
+ * Whether a device whose probe just ended must be probed again: it is not
+ * bound, and the driver core asked for it (a second driver registered, a
+ * deferred-probe retry after some other device bound) after the probe had
+ * started, too late for the probe to see it.  The driver core itself would
+ * have blocked on the device lock and probed again; nothing else will.
+ */
+static bool ap_probe_again(struct ap_node *node)
+{
+	struct device *dev = node->dev;
+
+	lockdep_assert_held(&ap_lock);
+	return node->again && node->claims != node->claims_seen &&
+	       !READ_ONCE(dev->driver) && !dev->p->dead;
 }
 
 /*
  * The probe ran: count and record it (node->ret was set by
- * async_probe_result()), let the waiters go, drop the node.
+ * async_probe_result()), let the waiters go, and either drop the node or,
+ * if the driver core asked for the device again meanwhile, park it again
+ * for another probe.  Returns true in that case: the node keeps its
+ * device reference.
  */
-static void ap_finish(struct ap_node *node, ktime_t end)
+static bool ap_finish(struct ap_node *node, ktime_t end)
 {
 	struct ap_record *rec = ap_history_record(node, node->ret, end);
+	bool again;
 	int ret;
 
 	mutex_lock(&ap_lock);
@@ -152,15 +195,29 @@ static void ap_finish(struct ap_node *node, ktime_t end)
 		atomic_inc(&ap_stats.failed);
 	ap_trace_end(node, ret, end);
 	ap_history_add(rec);
-	list_del_init(&node->inflight);
-	node->state = AP_IDLE;
 	WRITE_ONCE(node->task, NULL);
-	node->drv = NULL;
+	again = ap_probe_again(node);
+	if (again) {
+		atomic_inc(&ap_stats.again);
+		node->drv = node->again_drv;
+		node->state = AP_PARKED;
+	} else {
+		list_del_init(&node->inflight);
+		node->state = AP_IDLE;
+		node->drv = NULL;
+	}
+	node->again = false;
+	node->again_drv = NULL;
 	ap_release_waiters(node, !!node->dev->driver);
-	/* Put first: evaluating the consumers may free an idle node. */
-	ap_node_put(node);
-	ap_evaluate(NULL);
+	if (again) {
+		ap_evaluate(node);
+	} else {
+		/* Put first: evaluating the consumers may free an idle node. */
+		ap_node_put(node);
+		ap_evaluate(NULL);
+	}
 	mutex_unlock(&ap_lock);
+	return again;
 }
 
 static void ap_running(int delta)
@@ -183,6 +240,7 @@ static void ap_probe_fn(void *data, async_cookie_t cookie)
 	struct device *dev = data;
 	const struct device_driver *drv;
 	struct ap_node *node;
+	bool again;
 	ktime_t end;
 
 	/* The node stays while its probe is in flight; no ap_lock needed. */
@@ -190,7 +248,13 @@ static void ap_probe_fn(void *data, async_cookie_t cookie)
 	node->t_start = ktime_get();
 	node->hung_reported = false;
 	node->ret = -ENODEV;
-	drv = node->drv;
+	/*
+	 * A claim that came before this sees its driver tried now; one that
+	 * comes later, after @drv was read, is seen by ap_finish().  Pairs
+	 * with the release in ap_claim_in_flight().
+	 */
+	node->claims_seen = smp_load_acquire(&node->claims);
+	drv = READ_ONCE(node->drv);
 	/* Publish the fields above: pairs with ap_hung_fn()'s acquire. */
 	smp_store_release(&node->task, current);
 
@@ -205,11 +269,57 @@ static void ap_probe_fn(void *data, async_cookie_t cookie)
 	end = ktime_get();
 	ap_running(-1);
 
-	ap_finish(node, end);
+	again = ap_finish(node, end);
 
 	atomic_dec(&ap_inflight);
 	ap_state_changed();
-	ap_drop_device(dev);
+	if (!again)
+		ap_drop_device(dev);
+}
+
+/*
+ * The driver core offers a device whose probe is in flight already: with
+ * @drv (%NULL: any asynchronous driver).  A probe that has not read its
+ * driver yet tries this one too; one that has is run again if it does not
+ * bind (ap_probe_again()).
+ */
+static void ap_claim_in_flight(struct ap_node *node,
+			       const struct device_driver *drv)
+{
+	lockdep_assert_held(&ap_lock);
+
+	if (node->drv != drv)
+		WRITE_ONCE(node->drv, NULL);
+	if (!node->again)
+		node->again_drv = drv;
+	else if (node->again_drv != drv)
+		node->again_drv = NULL;
+	node->again = true;
+	/* Orders the driver before the count: see ap_probe_fn(). */
+	smp_store_release(&node->claims, node->claims + 1);
+}
+
+/*
+ * If a probe of @dev is in flight in the framework, hand it this request
+ * too (ap_claim_in_flight()) and return true.  Only devices with a node
+ * take ap_lock here; most have none.
+ */
+static bool ap_claim_if_in_flight(struct device *dev,
+				  const struct device_driver *drv)
+{
+	struct ap_node *node;
+	bool busy = false;
+
+	if (!READ_ONCE(dev->p->async_probe))
+		return false;
+	mutex_lock(&ap_lock);
+	node = ap_node_find(dev);
+	if (node && node->state != AP_IDLE && !dev->p->dead) {
+		ap_claim_in_flight(node, drv);
+		busy = true;
+	}
+	mutex_unlock(&ap_lock);
+	return busy;
 }
 
 /**
@@ -221,15 +331,23 @@ static void ap_probe_fn(void *data, async_cookie_t cookie)
  * Called from __driver_attach() and __device_attach() with no lock held.
  *
  * Context: Process context; may sleep.
- * Return: true if the framework will probe @dev; false if the driver core
- * must do it itself (framework off, or out of memory).
+ * Return: true if the framework will probe @dev (or a probe of @dev is in
+ * flight, which will look at @drv too, or it is bound already); false if
+ * the driver core must do it itself (framework off, or out of memory).
  */
 bool async_probe_claim(struct device *dev, const struct device_driver *drv)
 {
 	struct ap_node *node, *spare;
+	bool ret = true;
 
 	if (!ap_framework_active())
 		return false;
+	/*
+	 * A probe of @dev in flight already takes the request over, without
+	 * waiting for the device lock that the probe may hold.
+	 */
+	if (ap_claim_if_in_flight(dev, drv))
+		return true;
 
 	/*
 	 * A driver matched (the driver core offers only matched devices):
@@ -237,10 +355,17 @@ bool async_probe_claim(struct device *dev, const struct device_driver *drv)
 	 * runs.  Otherwise, once all drivers are registered, device_add()
 	 * takes the device for one that no driver wants and relaxes the
 	 * fw_devlink links of its consumers, which may then probe first.
-	 * The driver core writes this bit under the device lock.
+	 * The driver core writes this bit under the device lock, and only
+	 * once the device is ready to probe (see __driver_probe_device()).
 	 */
 	device_lock(dev);
-	dev->can_match = true;
+	if (dev->driver) {
+		/* Bound meanwhile: the driver core would do nothing either. */
+		device_unlock(dev);
+		return true;
+	}
+	if (dev_ready_to_probe(dev))
+		dev->can_match = true;
 	device_unlock(dev);
 
 	/* Most devices have no node yet: allocate it out of ap_lock. */
@@ -248,33 +373,47 @@ bool async_probe_claim(struct device *dev, const struct device_driver *drv)
 	mutex_lock(&ap_lock);
 	if (dev->p->dead) {
 		/* Being removed: the driver core's own path drops it. */
-		mutex_unlock(&ap_lock);
-		kfree(spare);
-		return false;
+		ret = false;
+		goto out;
 	}
 	node = ap_node_get(dev, &spare);
 	if (!node) {
-		mutex_unlock(&ap_lock);
-		kfree(spare);
 		atomic_inc(&ap_stats.fallbacks);
-		return false;
+		ret = false;
+		goto out;
 	}
 	if (node->state != AP_IDLE) {
-		/* In flight already: that probe will look at this driver too. */
-		mutex_unlock(&ap_lock);
-		kfree(spare);
-		return true;
+		ap_claim_in_flight(node, drv);
+		goto out;
+	}
+	if (node->handback) {
+		/* Given back (ap_hand_back()): the driver core probes it. */
+		node->handback = false;
+		ap_node_put(node);
+		ret = false;
+		goto out;
 	}
 	ap_hold_device(dev);
 	node->drv = drv;
+	node->again = false;
+	node->again_drv = NULL;
+	node->no_ancestors = false;
 	node->state = AP_PARKED;
 	node->t_claim = ktime_get();
 	list_add_tail(&node->inflight, &ap_nodes);
 	atomic_inc(&ap_stats.claimed);
+	node->claiming = true;
 	ap_evaluate(node);
+	node->claiming = false;
+	if (node->handback) {
+		node->handback = false;
+		ap_node_put(node);
+		ret = false;
+	}
+out:
 	mutex_unlock(&ap_lock);
 	kfree(spare);
-	return true;
+	return ret;
 }
 
 /*
@@ -308,6 +447,22 @@ static struct ap_node *ap_my_probe(struct device *dev)
 	return node;
 }
 
+/*
+ * Whether consumers may be parked on @dev, which the driver core has just
+ * marked bound, or no longer probing, in its links.status.  Without a
+ * node there are none, and the hook needs no ap_lock: a consumer parks on
+ * a device probing outside the framework only after publishing its node
+ * and then seeing it still probing (ap_consider_links()).  The barrier
+ * pairs with the one there: either this sees the node, or that sees the
+ * new status.
+ */
+static bool ap_may_have_waiters(struct device *dev)
+{
+	/* Orders the new links.status before the look at the node. */
+	smp_mb();
+	return !!READ_ONCE(dev->p->async_probe);
+}
+
 /**
  * async_probe_bound() - a device was bound to a driver
  * @dev: the device
@@ -322,7 +477,7 @@ void async_probe_bound(struct device *dev)
 	struct ap_node *node;
 
 	/* The framework's own probe: ap_finish() lets the waiters go. */
-	if (ap_my_probe(dev))
+	if (ap_my_probe(dev) || !ap_may_have_waiters(dev))
 		return;
 	mutex_lock(&ap_lock);
 	node = ap_node_find(dev);
@@ -362,9 +517,11 @@ void async_probe_result(struct device *dev, int ret)
 			ap_trace_defer(node, dev->p->deferred_probe_reason ?: "probe");
 		return;
 	}
+	if (!ret || !ap_may_have_waiters(dev))
+		return;
 	mutex_lock(&ap_lock);
 	node = ap_node_find(dev);
-	if (node && ret && !list_empty(&node->waiters)) {
+	if (node && !list_empty(&node->waiters)) {
 		ap_release_waiters(node, false);
 		ap_node_put(node);
 		ap_evaluate(NULL);
@@ -429,6 +586,7 @@ void async_probe_device_del(struct device *dev)
 	mutex_lock(&ap_lock);
 	node = ap_node_find(dev);
 	if (node) {
+		node->handback = false;
 		ap_release_waiters(node, false);
 		ap_drop_explicit(node);
 		if (node->state == AP_PARKED)
@@ -440,19 +598,25 @@ void async_probe_device_del(struct device *dev)
 	mutex_unlock(&ap_lock);
 }
 
-/* Is a probe with @drv queued or running, other than the caller's own? */
+/*
+ * Drop the parked probes with @drv; return whether one with @drv is queued
+ * or running, other than the caller's own.
+ */
 static bool ap_driver_busy(const struct device_driver *drv)
 {
-	struct ap_node *node;
+	struct ap_node *node, *tmp;
 	bool busy = false;
 
 	mutex_lock(&ap_lock);
-	list_for_each_entry(node, &ap_nodes, inflight) {
-		if (node->drv == drv && !ap_own_probe(node)) {
+	list_for_each_entry_safe(node, tmp, &ap_nodes, inflight) {
+		if (node->drv != drv)
+			continue;
+		if (node->state == AP_PARKED)
+			ap_cancel_parked(node);
+		else if (!ap_own_probe(node))
 			busy = true;
-			break;
-		}
 	}
+	ap_evaluate(NULL);
 	mutex_unlock(&ap_lock);
 	return busy;
 }
@@ -462,24 +626,15 @@ static bool ap_driver_busy(const struct device_driver *drv)
  * @drv: the driver
  *
  * Parked probes with @drv are dropped, and queued and running ones are
- * waited for, before @drv goes away.  driver_detach()'s own
- * async_synchronize_full() would not see a probe that runs from the
- * fallback work (no async call could be made for it), which would then
- * bind a device to the driver being removed.
+ * waited for, before @drv goes away; a probe with @drv that ends by being
+ * parked again (ap_probe_again()) is dropped then.  Probes given back to
+ * the driver core (ap_hand_back()) are its own to wait for.
  *
  * Context: Process context; sleeps.
  */
 void async_probe_driver_detach(const struct device_driver *drv)
 {
-	struct ap_node *node, *tmp;
 	int gen;
-
-	mutex_lock(&ap_lock);
-	list_for_each_entry_safe(node, tmp, &ap_nodes, inflight)
-		if (node->state == AP_PARKED && node->drv == drv)
-			ap_cancel_parked(node);
-	ap_evaluate(NULL);
-	mutex_unlock(&ap_lock);
 
 	for (;;) {
 		gen = atomic_read(&ap_generation);
@@ -519,7 +674,7 @@ static void ap_wait_state_change(int gen)
 
 /*
  * The cookie of @dev's probe in flight, 0 if none; whether it is in flight
- * without one (parked, or probing from the fallback work).
+ * without one (parked).
  */
 static async_cookie_t ap_device_cookie(struct device *dev, bool *parked)
 {
@@ -540,7 +695,8 @@ static async_cookie_t ap_device_cookie(struct device *dev, bool *parked)
  * @dev: the device
  *
  * Returns once no probe of @dev is parked, queued or running in the
- * framework.
+ * framework.  Called from the probe of an ancestor of @dev, it lets @dev
+ * go without waiting for that probe to end.
  *
  * Context: Process context; sleeps.  Not from @dev's own probe.
  * Return: 0, or -EDEADLK when called from @dev's own probe.
@@ -548,8 +704,18 @@ static async_cookie_t ap_device_cookie(struct device *dev, bool *parked)
 int async_probe_wait_device(struct device *dev)
 {
 	async_cookie_t cookie;
+	struct ap_node *node;
 	bool parked;
 	int gen;
+
+	/* From an ancestor's probe: @dev must not wait for that probe. */
+	mutex_lock(&ap_lock);
+	node = ap_node_find(dev);
+	if (node && node->state == AP_PARKED) {
+		ap_drop_ancestor_waits(node, current);
+		ap_evaluate(NULL);
+	}
+	mutex_unlock(&ap_lock);
 
 	for (;;) {
 		gen = atomic_read(&ap_generation);
@@ -703,10 +869,22 @@ static unsigned long ap_hung_period(void)
 	return max_t(unsigned long, msecs_to_jiffies(ap_hung_timeout * 1000) / 4, 1);
 }
 
+/* One hung-probe report, gathered under ap_lock and printed after it. */
+struct ap_hung_report {
+	struct task_struct *task;
+	char dev[64];
+	char drv[64];
+	s64 ms;
+};
+
+#define AP_HUNG_REPORTS	4	/* per pass; the rest wait for the next */
+
 static void ap_hung_fn(struct work_struct *work)
 {
+	struct ap_hung_report r[AP_HUNG_REPORTS];
 	unsigned int timeout = READ_ONCE(ap_hung_timeout);
 	const struct device_driver *drv;
+	unsigned int i, nr = 0;
 	struct task_struct *task;
 	struct ap_node *node;
 	bool running = false;
@@ -720,19 +898,30 @@ static void ap_hung_fn(struct work_struct *work)
 			continue;
 		running = true;
 		ms = ktime_ms_delta(ktime_get(), node->t_start);
-		if (!timeout || node->hung_reported || ms < timeout * 1000LL)
+		if (!timeout || node->hung_reported || ms < timeout * 1000LL ||
+		    nr == AP_HUNG_REPORTS)
 			continue;
 		node->hung_reported = true;
-		atomic_inc(&ap_stats.hung);
 		drv = READ_ONCE(node->dev->driver);
-		pr_warn("async_probe: probe of %s (driver %s) has been running for %lld ms on %s/%d\n",
-			dev_name(node->dev), drv ? drv->name : "-", ms,
-			task->comm, task_pid_nr(task));
-		sched_show_task(task);
+		r[nr].task = get_task_struct(task);
+		strscpy(r[nr].dev, dev_name(node->dev), sizeof(r[nr].dev));
+		strscpy(r[nr].drv, drv ? drv->name : "-", sizeof(r[nr].drv));
+		r[nr++].ms = ms;
 	}
 	if (running && timeout)
-		schedule_delayed_work(&ap_hung_work, ap_hung_period());
+		schedule_delayed_work(&ap_hung_work, nr == AP_HUNG_REPORTS ?
+				      1 : ap_hung_period());
 	mutex_unlock(&ap_lock);
+
+	/* The console may be slow: no lock is held while printing. */
+	for (i = 0; i < nr; i++) {
+		atomic_inc(&ap_stats.hung);
+		pr_warn("async_probe: probe of %s (driver %s) has been running for %lld ms on %s/%d\n",
+			r[i].dev, r[i].drv, r[i].ms, r[i].task->comm,
+			task_pid_nr(r[i].task));
+		sched_show_task(r[i].task);
+		put_task_struct(r[i].task);
+	}
 }
 
 /**

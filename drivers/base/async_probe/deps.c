@@ -14,7 +14,14 @@
  *    scan, for one, freezes the queue of every disk already attached
  *    twice per target it tries (the target's queue joins and leaves the
  *    host's shared tag set): an RCU grace period each, once the disk's
- *    driver has registered that queue.
+ *    driver has registered that queue.  But a probe may also wait for a
+ *    device it added (a parent for its child's probe): so an ancestor is
+ *    waited for by a parked edge, not by its cookie, and the edge goes
+ *    once it has waited async_probe.ancestor_wait_ms for the ancestor's
+ *    running probe, or at once when that probe calls
+ *    async_probe_wait_device() for the device.  A scan is held back from
+ *    what it found for a bounded time, and a parent waiting for its child
+ *    is late by that time at most, never hung.
  *  - A managed device link (not SYNC_STATE_ONLY) whose supplier is bound
  *    is met.  Its supplier is waited for while its probe is in flight, in
  *    the framework or elsewhere.  A supplier that is neither bound nor
@@ -38,6 +45,8 @@
 #include <linux/rculist.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
 
 #include "../base.h"
 #include "internal.h"
@@ -143,7 +152,7 @@ void ap_node_put(struct ap_node *node)
 {
 	lockdep_assert_held(&ap_lock);
 
-	if (node->state != AP_IDLE || !list_empty(&node->waiters) ||
+	if (node->state != AP_IDLE || node->handback || !list_empty(&node->waiters) ||
 	    !list_empty(&node->explicit_sup) || !list_empty(&node->explicit_con) ||
 	    !list_empty(&node->todo))
 		return;
@@ -179,8 +188,20 @@ static void ap_deps_name(struct ap_deps *d, struct device *sup)
 			    d->len ? "," : "", dev_name(sup));
 }
 
-/* Park @node on @sup, once. */
-static void ap_park_on(struct ap_node *node, struct ap_node *sup)
+static void ap_ancestor_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(ap_ancestor_work, ap_ancestor_fn);
+
+/* Look at the ancestor edges again in half the time they may wait. */
+static void ap_ancestor_check_start(void)
+{
+	unsigned long delay = msecs_to_jiffies(READ_ONCE(ap_ancestor_wait_ms) / 2);
+
+	if (!delayed_work_pending(&ap_ancestor_work))
+		schedule_delayed_work(&ap_ancestor_work, max(delay, 1UL));
+}
+
+/* Park @node on @sup, once; @ancestor: see &struct ap_wait. */
+static void ap_park_on(struct ap_node *node, struct ap_node *sup, bool ancestor)
 {
 	struct ap_wait *w;
 
@@ -192,9 +213,13 @@ static void ap_park_on(struct ap_node *node, struct ap_node *sup)
 		return;	/* then do not wait: the driver core still checks links */
 	w->consumer = node;
 	w->supplier = sup;
+	w->ancestor = ancestor;
+	w->since = ktime_get();
 	list_add_tail(&w->c_node, &node->parked_on);
 	list_add_tail(&w->s_node, &sup->waiters);
 	node->nparked++;
+	if (ancestor)
+		ap_ancestor_check_start();
 }
 
 /* Wait for @sup, a supplier in flight or probing. */
@@ -205,7 +230,6 @@ static void ap_wait_for(struct ap_node *node, struct ap_node *sup,
 
 	if (sup == node)
 		return;
-	/* (No cookie: it probes from the fallback work; park on it.) */
 	if (sup->state == AP_QUEUED && sup->cookie && d->ncookies < AP_MAX_COOKIES) {
 		for (i = 0; i < d->ncookies; i++)
 			if (d->cookies[i] == sup->cookie)
@@ -214,7 +238,7 @@ static void ap_wait_for(struct ap_node *node, struct ap_node *sup,
 		ap_deps_name(d, sup->dev);
 		return;
 	}
-	ap_park_on(node, sup);
+	ap_park_on(node, sup, false);
 }
 
 static void ap_consider_links(struct ap_node *node, struct ap_deps *d)
@@ -237,12 +261,19 @@ static void ap_consider_links(struct ap_node *node, struct ap_deps *d)
 		if (ap_in_flight(sn)) {
 			ap_wait_for(node, sn, d);
 		} else if (ap_probing_elsewhere(sup)) {
-			/* Probing outside the framework: wait for its end. */
+			/*
+			 * Probing outside the framework: wait for its end.
+			 * The node is published before the status is looked
+			 * at again: see ap_may_have_waiters().
+			 */
 			sn = ap_node_get(sup, NULL);
-			if (sn) {
-				ap_park_on(node, sn);
-				ap_node_put(sn);
-			}
+			if (!sn)
+				continue;
+			/* Pairs with ap_may_have_waiters(). */
+			smp_mb();
+			if (ap_probing_elsewhere(sup))
+				ap_park_on(node, sn, false);
+			ap_node_put(sn);
 		}
 	}
 	device_links_read_unlock(idx);
@@ -265,8 +296,9 @@ static void ap_evaluate_one(struct ap_node *node)
 	d->names[0] = '\0';
 	for (anc = node->dev->parent; anc; anc = anc->parent) {
 		pn = ap_node_find(anc);
-		if (ap_in_flight(pn))
-			ap_wait_for(node, pn, d);
+		if (ap_in_flight(pn) && !node->no_ancestors &&
+		    READ_ONCE(ap_ancestor_wait_ms))
+			ap_park_on(node, pn, true);
 	}
 	list_for_each_entry(e, &node->explicit_sup, c_node)
 		if (ap_in_flight(e->supplier))
@@ -386,6 +418,73 @@ unsigned int ap_drop_stale_parks(void)
 	return n;
 }
 
+/*
+ * Whether the ancestor edge @w has waited long enough: for
+ * ap_ancestor_wait_ms since both it was made and its ancestor's probe
+ * started.  An ancestor whose probe has not started is waited for.
+ */
+static bool ap_ancestor_expired(struct ap_wait *w, ktime_t now)
+{
+	struct ap_node *sup = w->supplier;
+	ktime_t from = w->since;
+
+	/* Pairs with ap_probe_fn()'s release: t_start is set. */
+	if (sup->state != AP_QUEUED || !smp_load_acquire(&sup->task))
+		return false;
+	if (ktime_after(sup->t_start, from))
+		from = sup->t_start;
+	return ktime_ms_delta(now, from) >= READ_ONCE(ap_ancestor_wait_ms);
+}
+
+/**
+ * ap_drop_ancestor_waits() - stop a parked node waiting for its ancestors
+ * @node: a parked node
+ * @waiter: drop the edges to the ancestors whose probe this task runs, or
+ *	%NULL to drop those that waited as long as they may
+ *
+ * A node that lost an ancestor edge waits for no ancestor any more, until
+ * it is claimed again.  It is evaluated again by the next ap_evaluate().
+ *
+ * Context: ap_lock held.
+ * Return: whether ancestor edges are left.
+ */
+bool ap_drop_ancestor_waits(struct ap_node *node, struct task_struct *waiter)
+{
+	struct ap_wait *w, *tmp;
+	ktime_t now = ktime_get();
+	bool left = false;
+
+	lockdep_assert_held(&ap_lock);
+
+	list_for_each_entry_safe(w, tmp, &node->parked_on, c_node) {
+		if (!w->ancestor)
+			continue;
+		if (waiter ? READ_ONCE(w->supplier->task) != waiter :
+			     !ap_ancestor_expired(w, now)) {
+			left = true;
+			continue;
+		}
+		node->no_ancestors = true;
+		ap_drop_wait(w);	/* the ancestor is in flight: no put */
+	}
+	return left;
+}
+
+static void ap_ancestor_fn(struct work_struct *work)
+{
+	struct ap_node *node;
+	bool left = false;
+
+	mutex_lock(&ap_lock);
+	list_for_each_entry(node, &ap_nodes, inflight)
+		if (node->state == AP_PARKED && ap_drop_ancestor_waits(node, NULL))
+			left = true;
+	ap_evaluate(NULL);
+	if (left)
+		ap_ancestor_check_start();
+	mutex_unlock(&ap_lock);
+}
+
 /**
  * ap_unpark() - drop the edges a parked node waits on
  * @node: the node
@@ -436,6 +535,90 @@ void ap_drop_explicit(struct ap_node *node)
 	}
 }
 
+/* Devices to look at in ap_depends_on(), and those seen (ap_lock). */
+struct ap_walk {
+	struct device **queue;
+	unsigned int head, tail, size;
+	struct xarray seen;
+};
+
+/* Queue @dev unless seen already; -ENOMEM if there is no room. */
+static int ap_walk_add(struct ap_walk *w, struct device *dev)
+{
+	struct device **q;
+	int ret;
+
+	ret = xa_insert(&w->seen, (unsigned long)dev, dev, GFP_KERNEL);
+	if (ret)
+		return ret == -EBUSY ? 0 : ret;
+	if (w->tail == w->size) {
+		q = krealloc_array(w->queue, max(2 * w->size, 16U), sizeof(*q),
+				   GFP_KERNEL);
+		if (!q)
+			return -ENOMEM;
+		w->queue = q;
+		w->size = max(2 * w->size, 16U);
+	}
+	w->queue[w->tail++] = dev;
+	return 0;
+}
+
+/* Queue what @dev waits for: its parent, declared and linked suppliers. */
+static int ap_walk_suppliers(struct ap_walk *w, struct device *dev)
+{
+	struct ap_node *node = ap_node_find(dev);
+	struct device_link *link;
+	struct ap_explicit *e;
+	int idx, ret = 0;
+
+	if (dev->parent)
+		ret = ap_walk_add(w, dev->parent);
+	if (node) {
+		list_for_each_entry(e, &node->explicit_sup, c_node)
+			ret = ret ?: ap_walk_add(w, e->supplier->dev);
+	}
+	idx = device_links_read_lock();
+	list_for_each_entry_rcu(link, &dev->links.suppliers, c_node,
+				device_links_read_lock_held()) {
+		if (link->flags & DL_FLAG_MANAGED &&
+		    !(link->flags & DL_FLAG_SYNC_STATE_ONLY))
+			ret = ret ?: ap_walk_add(w, link->supplier);
+	}
+	device_links_read_unlock(idx);
+	return ret;
+}
+
+/*
+ * Whether @from already waits for @to, directly or through other devices:
+ * an ancestor, a declared dependency or a managed device link.  Then a
+ * dependency of @to on @from would make a cycle, and both devices would
+ * wait for each other forever.
+ *
+ * Context: ap_lock held; may sleep.
+ * Return: 1 if it does, 0 if not, -ENOMEM.
+ */
+static int ap_depends_on(struct device *from, struct device *to)
+{
+	struct ap_walk w = { };
+	struct device *dev;
+	int ret;
+
+	lockdep_assert_held(&ap_lock);
+
+	xa_init(&w.seen);
+	ret = ap_walk_add(&w, from);
+	while (!ret && w.head < w.tail) {
+		dev = w.queue[w.head++];
+		if (dev == to)
+			ret = 1;
+		else
+			ret = ap_walk_suppliers(&w, dev);
+	}
+	xa_destroy(&w.seen);
+	kfree(w.queue);
+	return ret;
+}
+
 /**
  * async_probe_add_dependency() - order one device's probe after another's
  * @consumer: the device to probe second
@@ -450,7 +633,10 @@ void ap_drop_explicit(struct ap_node *node)
  *
  * Context: Process context; may sleep.
  * Return: 0, -EINVAL for a device that is not registered or a device
- * depending on itself, -ENODEV for one being removed, -ENOMEM.
+ * depending on itself, -ELOOP if @supplier already waits for @consumer
+ * (it is a descendant of @consumer, or depends on it through declared
+ * dependencies or managed device links: the two would wait for each
+ * other forever), -ENODEV for one being removed, -ENOMEM.
  */
 int async_probe_add_dependency(struct device *consumer, struct device *supplier)
 {
@@ -464,9 +650,19 @@ int async_probe_add_dependency(struct device *consumer, struct device *supplier)
 
 	mutex_lock(&ap_lock);
 	if (consumer->p->dead || supplier->p->dead) {
-		mutex_unlock(&ap_lock);
-		return -ENODEV;
+		ret = -ENODEV;
+		goto out;
 	}
+	ret = ap_depends_on(supplier, consumer);
+	if (ret) {
+		if (ret > 0) {
+			dev_warn(consumer, "async_probe: not ordering after %s, which waits for this device already\n",
+				 dev_name(supplier));
+			ret = -ELOOP;
+		}
+		goto out;
+	}
+	ret = -ENOMEM;
 	c = ap_node_get(consumer, NULL);
 	s = c ? ap_node_get(supplier, NULL) : NULL;
 	e = s ? kzalloc(sizeof(*e), GFP_KERNEL) : NULL;
@@ -481,6 +677,7 @@ int async_probe_add_dependency(struct device *consumer, struct device *supplier)
 		ap_node_put(s);
 	if (c)
 		ap_node_put(c);
+out:
 	mutex_unlock(&ap_lock);
 	return ret;
 }

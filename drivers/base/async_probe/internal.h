@@ -90,10 +90,23 @@ enum ap_state {
  *	@task; then ap_lock)
  * @ret: what the last probe attempt of this run returned (the probing
  *	task's own)
+ * @claims: claims of the device while its probe was in flight; written
+ *	under ap_lock with smp_store_release(), after @drv and @again_drv
+ * @claims_seen: @claims as the probe read it when it started, with
+ *	smp_load_acquire() (the probing task's own)
+ * @again: a claim came while the probe was in flight: if the probe that
+ *	runs ends without binding, and a claim came after it started, the
+ *	device is probed again
+ * @again_drv: the driver to probe with then (%NULL: any asynchronous
+ *	driver of the bus)
+ * @no_ancestors: do not wait for ancestors any more (one was waited for
+ *	as long as ap_ancestor_wait_ms allows, or waits for this device)
  * @deps: names of the suppliers it was queued after, comma-separated, for
  *	tracing; empty for none
  * @rcu: frees the node after a grace period (see the locking above)
- * @fallback: runs the probe when no async call could be made for it
+ * @claiming: async_probe_claim() is evaluating it (ap_lock)
+ * @handback: no async call could be made for it, and its probe was given
+ *	back to the driver core: its next claim is declined (ap_lock)
  */
 struct ap_node {
 	struct device *dev;
@@ -111,8 +124,12 @@ struct ap_node {
 	ktime_t t_claim, t_queue, t_start;
 	bool hung_reported;
 	int ret;
+	unsigned int claims, claims_seen;
+	bool again;
+	const struct device_driver *again_drv;
+	bool no_ancestors;
 	char deps[AP_DEPS_NAMES];
-	struct work_struct fallback;
+	bool claiming, handback;
 	struct rcu_head rcu;
 };
 
@@ -122,10 +139,15 @@ struct ap_node {
  * @supplier: the node it waits for
  * @c_node: in @consumer->parked_on
  * @s_node: in @supplier->waiters
+ * @ancestor: @supplier is an ancestor of @consumer: the edge is dropped
+ *	once it has waited ap_ancestor_wait_ms for @supplier's running probe
+ * @since: when the edge was made
  */
 struct ap_wait {
 	struct ap_node *consumer, *supplier;
 	struct list_head c_node, s_node;
+	bool ancestor;
+	ktime_t since;
 };
 
 /**
@@ -150,8 +172,8 @@ struct ap_explicit {
  * @failed: probes that failed
  * @deferred: probes that returned -EPROBE_DEFER
  * @released: parked consumers sent down the deferred-probe path
- * @fallbacks: devices left to upstream because the framework could not
- *	take them (no memory)
+ * @fallbacks: devices left to the driver core because the framework could
+ *	not take them, or make an async call for them (no memory)
  * @hung: hung-probe reports
  * @attempts_all: probe attempts of the driver core, in every mode and path
  * @defers_all: those that returned -EPROBE_DEFER
@@ -159,13 +181,16 @@ struct ap_explicit {
  * @max_running: most probes seen running at once
  * @refs: device references the framework holds now (one per device that
  *	is parked, queued or running)
+ * @again: probes run again because the driver core asked for the device
+ *	while its probe was in flight (a second driver, a deferred-probe
+ *	retry) and the probe did not bind
  * @stale_parks: parked edges to a supplier whose probe ended unseen,
  *	dropped by ap_drop_stale_parks() (normally zero)
  */
 struct ap_stats {
 	atomic_t claimed, parked, queued, probes, bound, failed, deferred;
 	atomic_t released, fallbacks, hung, running, max_running;
-	atomic_t attempts_all, defers_all, refs, stale_parks;
+	atomic_t attempts_all, defers_all, refs, stale_parks, again;
 };
 
 extern struct mutex ap_lock;
@@ -175,6 +200,7 @@ extern struct ap_stats ap_stats;
 
 /* params.c */
 extern unsigned int ap_hung_timeout;
+extern unsigned int ap_ancestor_wait_ms;
 bool ap_framework_active(void);
 unsigned int ap_max_active_param(void);
 
@@ -191,6 +217,7 @@ void ap_release_waiters(struct ap_node *node, bool bound);
 void ap_unpark(struct ap_node *node);
 void ap_drop_explicit(struct ap_node *node);
 unsigned int ap_drop_stale_parks(void);
+bool ap_drop_ancestor_waits(struct ap_node *node, struct task_struct *waiter);
 
 /* core.c */
 int ap_queue(struct ap_node *node, const async_cookie_t *deps,

@@ -5,6 +5,8 @@
  *   async_probe=sync|stock|on|all      the mode (boot only; default on)
  *   async_probe.max_active=N           probes running at once, 0: no limit
  *   async_probe.hung_timeout=SECONDS   report probes running longer, 0: off
+ *   async_probe.ancestor_wait_ms=MS    longest a device waits for a running
+ *                                      ancestor's probe, 0: not at all
  *   async_probe.debug=0|1              one console line per probe event
  *
  * The last three are also in /sys/module/async_probe/parameters/.  A bad
@@ -35,10 +37,12 @@
 
 #define AP_DEFAULT_MAX_ACTIVE	0
 #define AP_DEFAULT_HUNG_TIMEOUT	30
+#define AP_DEFAULT_ANCESTOR_WAIT_MS	250
 
 static enum async_probe_mode ap_mode = ASYNC_PROBE_ON;
 static unsigned int ap_max_active = AP_DEFAULT_MAX_ACTIVE;
 unsigned int ap_hung_timeout = AP_DEFAULT_HUNG_TIMEOUT;
+unsigned int ap_ancestor_wait_ms = AP_DEFAULT_ANCESTOR_WAIT_MS;
 
 static const char * const ap_mode_names[] = {
 	[ASYNC_PROBE_SYNC] = "sync",
@@ -173,3 +177,16 @@ static const struct kernel_param_ops ap_hung_timeout_ops = {
 module_param_cb(hung_timeout, &ap_hung_timeout_ops, &ap_hung_timeout, 0644);
 MODULE_PARM_DESC(hung_timeout,
 		 "report probes running longer than this many seconds, 0 for never (default 30)");
+
+static int ap_set_ancestor_wait(const char *val, const struct kernel_param *kp)
+{
+	return ap_param_uint(val, kp, 60 * 1000, AP_DEFAULT_ANCESTOR_WAIT_MS);
+}
+
+static const struct kernel_param_ops ap_ancestor_wait_ops = {
+	.set = ap_set_ancestor_wait,
+	.get = param_get_uint,
+};
+module_param_cb(ancestor_wait_ms, &ap_ancestor_wait_ops, &ap_ancestor_wait_ms, 0644);
+MODULE_PARM_DESC(ancestor_wait_ms,
+		 "longest a device waits for the running probe of an ancestor, in ms, 0 for not at all (default 250)");

@@ -1,9 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# lockdep sees async waits: an async call that waits for a later call is
-# reported (it can deadlock), inside a window declared to the harness's
-# console judge.  Lockdep switches itself off after a report, so this
+# lockdep sees async waits: a task that holds a mutex and waits for async
+# calls, one of which takes that mutex, is a dependency cycle and is
+# reported, inside a window declared to the harness's console judge.  Lockdep switches itself off after a report, so this
 # script must run last.
 
 DIR="$(dirname "$(readlink -f "$0")")"
@@ -13,20 +13,23 @@ ktap_print_header
 ktap_set_plan 1
 
 if ! grep -q "/async_lockdep_test.ko" "/lib/modules/$(uname -r)/modules.dep" 2>/dev/null; then
-	ktap_test_skip "lockdep_reports_wait_for_later_call (module not built)"
+	ktap_test_skip "lockdep_reports_wait_under_lock_async_calls_take (module not built)"
 	ktap_finished
 fi
 if ! grep -q "debug_locks: *1" /proc/lockdep_stats 2>/dev/null; then
-	ktap_test_skip "lockdep_reports_wait_for_later_call (lockdep off)"
+	ktap_test_skip "lockdep_reports_wait_under_lock_async_calls_take (lockdep off)"
 	ktap_finished
 fi
 
-echo "judge: expect-begin async-lockdep possible recursive locking detected" >/dev/kmsg
+echo "judge: expect-begin async-lockdep possible circular locking dependency detected" >/dev/kmsg
 modprobe async_lockdep_test
 echo "judge: expect-end async-lockdep" >/dev/kmsg
 
 report_names_async() {
-	dmesg | grep -A12 "possible recursive locking detected" | grep -q "async_entry"
+	dmesg | grep -A30 "possible circular locking dependency detected" |
+		grep -q "async_entry" &&
+		dmesg | grep -A30 "possible circular locking dependency detected" |
+		grep -q "async_lockdep_test_mutex"
 }
-ktap_test_result "lockdep_reports_wait_for_later_call" report_names_async
+ktap_test_result "lockdep_reports_wait_under_lock_async_calls_take" report_names_async
 ktap_finished

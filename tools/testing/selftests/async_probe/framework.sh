@@ -22,25 +22,47 @@ if [ "$(ap_stat mode)" != on ]; then
 	ktap_skip_all "mode is $(ap_stat mode), these tests want on"
 	exit "$KSFT_SKIP"
 fi
-ktap_set_plan 14
+ktap_set_plan 20
 
-# Random DAGs, several seeds, both attach paths: every device binds, no
-# probe starts before its suppliers, and the framework took them all.
-# Registered before their driver, they also ran in parallel (added one
-# by one after it, a slow debug kernel may probe each before the next).
+# Random DAGs, several seeds, both attach paths: every device binds, and
+# the framework scheduled them so that the driver core deferred none of
+# them and tried each exactly once (attempts_all and defers_all count
+# every attempt the driver core makes; stock async probing defers the
+# consumers it starts too early).  Registered before their driver, they
+# also ran in parallel (added one by one after it, a slow debug kernel
+# may probe each before the next).
 random_dag() {
-	local claimed0 claimed1
+	local claimed0 att0 def0
 	claimed0=$(ap_stat claimed)
+	att0=$(ap_stat attempts_all)
+	def0=$(ap_stat defers_all)
 	sim_run n=64 seed="$1" k=2 p=50 min_us=500 max_us=2000 order="$2" timeout_s=30 ||
 		return 1
-	claimed1=$(ap_stat claimed)
-	sim_ok && [ $((claimed1 - claimed0)) -ge 64 ] && [ "$(sim_bound_in_sysfs)" = 64 ] &&
+	sim_ok && [ $(($(ap_stat claimed) - claimed0)) -ge 64 ] &&
+		[ "$(sim_bound_in_sysfs)" = 64 ] &&
+		[ $(($(ap_stat attempts_all) - att0)) = 64 ] &&
+		[ $(($(ap_stat defers_all) - def0)) = 0 ] && [ "$(sim attempts)" = 64 ] &&
 		{ [ "$2" = driver ] || [ "$(sim max_parallel)" -gt 1 ]; }
 }
 for s in 1 2 3; do
 	ktap_test_result "random_dag_seed_${s}_driver_attach" random_dag "$s" devices
 done
 ktap_test_result "random_dag_seed_4_device_add" random_dag 4 driver
+
+# A deferral storm: 256 devices whose probes defer until up to two earlier
+# devices are bound, with no device link to tell anyone.  Every retry is
+# the driver core's deferred-probe machinery, and every device must end
+# bound: a retry that arrives while the device's own deferring probe is
+# still in flight in the framework must not be lost.  Several graphs.
+hidden_storm() {
+	sim_run n=256 seed="$1" k=2 p=50 min_us=2000 max_us=5000 links=0 hidden=1 \
+		order="$2" timeout_s=20 || return 1
+	sim_ok && [ "$(sim expected)" = 256 ] && [ "$(sim_bound_in_sysfs)" = 256 ]
+}
+for s in 11 12 13 14 15; do
+	ktap_test_result "hidden_deps_storm_seed_${s}_binds_all" hidden_storm "$s" devices
+done
+ktap_test_result "hidden_deps_storm_seed_16_device_add_binds_all" hidden_storm 16 driver
 
 # An explicit chain 0 <- 1 <- 2 <- 3 plus 4 after 0 and 3: the wall time
 # cannot beat the chain, and a consumer never starts early.
