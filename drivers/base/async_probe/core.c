@@ -634,6 +634,7 @@ static bool ap_driver_busy(const struct device_driver *drv)
  */
 void async_probe_driver_detach(const struct device_driver *drv)
 {
+	ktime_t start = ap_trace_wait_start();
 	int gen;
 
 	for (;;) {
@@ -642,6 +643,7 @@ void async_probe_driver_detach(const struct device_driver *drv)
 			break;
 		wait_event(ap_state_wq, atomic_read(&ap_generation) != gen);
 	}
+	ap_trace_wait("driver", start);
 }
 
 /**
@@ -654,8 +656,11 @@ void async_probe_driver_detach(const struct device_driver *drv)
  */
 void async_probe_wait_all(void)
 {
+	ktime_t start = ap_trace_wait_start();
+
 	async_synchronize_full_domain(&ap_domain);
 	wait_event(ap_state_wq, !atomic_read(&ap_inflight));
+	ap_trace_wait("all", start);
 }
 EXPORT_SYMBOL_GPL(async_probe_wait_all);
 
@@ -703,6 +708,7 @@ static async_cookie_t ap_device_cookie(struct device *dev, bool *parked)
  */
 int async_probe_wait_device(struct device *dev)
 {
+	ktime_t start = ap_trace_wait_start();
 	async_cookie_t cookie;
 	struct ap_node *node;
 	bool parked;
@@ -727,8 +733,10 @@ int async_probe_wait_device(struct device *dev)
 		else if (parked)
 			ap_wait_state_change(gen);
 		else
-			return 0;
+			break;
 	}
+	ap_trace_wait("device", start);
+	return 0;
 }
 EXPORT_SYMBOL_GPL(async_probe_wait_device);
 
@@ -763,18 +771,20 @@ static bool ap_bus_busy(const struct bus_type *bus, async_cookie_t *cookie)
  */
 void async_probe_wait_bus(const struct bus_type *bus)
 {
+	ktime_t start = ap_trace_wait_start();
 	async_cookie_t cookie;
 	int gen;
 
 	for (;;) {
 		gen = atomic_read(&ap_generation);
 		if (!ap_bus_busy(bus, &cookie))
-			return;
+			break;
 		if (cookie)
 			async_synchronize_one(cookie);
 		else
 			ap_wait_state_change(gen);
 	}
+	ap_trace_wait("bus", start);
 }
 EXPORT_SYMBOL_GPL(async_probe_wait_bus);
 
@@ -828,6 +838,7 @@ static bool ap_earlier_probe(struct ap_node *n, struct ap_node *self,
  */
 void async_probe_wait_earlier(struct device *dev)
 {
+	ktime_t start = ap_trace_wait_start();
 	const struct device_driver *drv;
 	struct ap_node *self, *n;
 	async_cookie_t wait;
@@ -853,6 +864,7 @@ void async_probe_wait_earlier(struct device *dev)
 		if (wait)
 			async_synchronize_one(wait);
 	} while (wait);
+	ap_trace_wait("earlier", start);
 }
 EXPORT_SYMBOL_GPL(async_probe_wait_earlier);
 

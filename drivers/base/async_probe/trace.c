@@ -84,9 +84,28 @@ void ap_trace_defer(struct ap_node *node, const char *reason)
 				ap_drv(node), buf[0] ? buf : ASYNC_PROBE_LOG_EMPTY);
 }
 
-void ap_trace_wait(const char *what, s64 usecs)
+/**
+ * ap_trace_wait_start() - the start of a framework barrier's wait
+ *
+ * Context: Any context.
+ * Return: the time, or 0 when the async_probe_wait tracepoint is off.
+ */
+ktime_t ap_trace_wait_start(void)
 {
-	trace_async_probe_wait(what, usecs);
+	return trace_async_probe_wait_enabled() ? ktime_get() : 0;
+}
+
+/**
+ * ap_trace_wait() - a framework barrier returned
+ * @what: which one: "all", "device", "bus", "earlier" or "driver"
+ * @start: what ap_trace_wait_start() returned when it began
+ *
+ * Context: Any context.
+ */
+void ap_trace_wait(const char *what, ktime_t start)
+{
+	if (start && trace_async_probe_wait_enabled())
+		trace_async_probe_wait(what, ktime_us_delta(ktime_get(), start));
 }
 
 /* The console lines, hung off the tracepoints. */

@@ -22,7 +22,7 @@ if [ "$(ap_stat mode)" != on ]; then
 	ktap_skip_all "mode is $(ap_stat mode), these tests want on"
 	exit "$KSFT_SKIP"
 fi
-ktap_set_plan 20
+ktap_set_plan 21
 
 # Random DAGs, several seeds, both attach paths: every device binds, and
 # the framework scheduled them so that the driver core deferred none of
@@ -164,6 +164,25 @@ hung_probe_reported() {
 		dmesg | grep -q "async_probe: probe of apsim.0 (driver apsim) has been running for"
 }
 ktap_test_result "hung_probe_reported_not_killed" hung_probe_reported
+
+# The framework's barriers show in the async_probe_wait tracepoint:
+# removing the simulator's driver waits for its probes ("driver").
+barrier_traced() {
+	local T=/sys/kernel/tracing ev=/sys/kernel/tracing/events/async_probe/async_probe_wait
+	local ok=0
+
+	[ -d "$ev" ] || return 1
+	sim_run n=4 min_us=100 max_us=100 || return 1
+	echo 0 >"$T/tracing_on" && echo >"$T/trace" && echo 1 >"$ev/enable" &&
+		echo 1 >"$T/tracing_on" || return 1
+	sim_unload
+	echo 0 >"$T/tracing_on"
+	echo 0 >"$ev/enable"
+	grep -Eq 'async_probe_wait: what=driver usecs=[0-9]+$' "$T/trace" && ok=1
+	echo >"$T/trace"
+	[ $ok = 1 ]
+}
+ktap_test_result "driver_removal_barrier_traced" barrier_traced
 
 sim_unload
 # Nothing is left parked, queued or running.
