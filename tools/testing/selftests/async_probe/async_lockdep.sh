@@ -3,8 +3,9 @@
 #
 # lockdep sees async waits: a task that holds a mutex and waits for async
 # calls, one of which takes that mutex, is a dependency cycle and is
-# reported, inside a window declared to the harness's console judge.  Lockdep switches itself off after a report, so this
-# script must run last.
+# reported, inside a window declared to the harness's console judge.
+# Lockdep switches itself off after a report, so this script must run
+# last.
 
 DIR="$(dirname "$(readlink -f "$0")")"
 source "$DIR"/../kselftest/ktap_helpers.sh
@@ -21,15 +22,14 @@ if ! grep -q "debug_locks: *1" /proc/lockdep_stats 2>/dev/null; then
 	ktap_finished
 fi
 
-echo "judge: expect-begin async-lockdep possible circular locking dependency detected" >/dev/kmsg
+report="possible circular locking dependency detected"
+echo "judge: expect-begin async-lockdep $report" >/dev/kmsg
 modprobe async_lockdep_test
 echo "judge: expect-end async-lockdep" >/dev/kmsg
 
 report_names_async() {
-	dmesg | grep -A30 "possible circular locking dependency detected" |
-		grep -q "async_entry" &&
-		dmesg | grep -A30 "possible circular locking dependency detected" |
-		grep -q "async_lockdep_test_mutex"
+	dmesg | grep -A30 "$report" | grep -q "async_entry" &&
+		dmesg | grep -A30 "$report" | grep -q "async_lockdep_test_mutex"
 }
 ktap_test_result "lockdep_reports_wait_under_lock_async_calls_take" report_names_async
 ktap_finished
