@@ -193,6 +193,7 @@ struct bg_call {
 	bg_time queue, start, end;
 	long long cookie;
 	int pid, ret;
+	bool kernel_dur;		/* duration from "after N usecs" */
 	const char *file;		/* where it was first seen */
 	unsigned long line;
 };
@@ -253,6 +254,7 @@ struct bg_model {
 	unsigned int framings;		/* 1 << enum bg_framing */
 	bg_time last_ts;
 	bool trace_unaligned;
+	bool clock_coarse;		/* ktime_get() still counts jiffies */
 	const char *last_file;		/* for messages about the whole input */
 	unsigned long last_line;
 
@@ -285,6 +287,8 @@ enum bg_ev_type {
 	EV_ASYNC_WAIT,
 	EV_ASYNC_CONT,
 	EV_MARK,
+	EV_BOOT,			/* "Linux version ..." */
+	EV_CLOCK,			/* "clocksource: Switched to ..." */
 };
 
 struct bg_ev {

@@ -212,6 +212,8 @@ static void json_calls(struct jw *w, const char *key,
 		jtime(w, "end_us", c->end);
 		jtime(w, "dur_us", c->end == BG_NOTIME ? BG_NOTIME :
 		      c->end - c->start);
+		jstr(w, "dur_from", c->end == BG_NOTIME ? NULL :
+		     c->kernel_dur ? "kernel" : "timestamps");
 		jint(w, "ret", c->ret);
 		jtime(w, "pid", c->pid < 0 ? BG_NOTIME : c->pid);
 		jtime(w, "cookie", c->cookie < 0 ? BG_NOTIME : c->cookie);

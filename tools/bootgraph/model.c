@@ -310,6 +310,7 @@ static struct bg_call *call_new(struct bg_model *m, struct bg_callset *cs,
 	cs->v = bg_grow(cs->v, &cs->cap, cs->n + 1, sizeof(*cs->v));
 	c = &cs->v[cs->n++];
 	c->func = intern(m, func);
+	c->kernel_dur = false;
 	c->queue = BG_NOTIME;
 	c->start = BG_NOTIME;
 	c->end = BG_NOTIME;
@@ -337,12 +338,27 @@ static struct bg_call *call_close(struct bg_callset *cs, const char *key)
 	return &cs->v[i - 1];
 }
 
-static void call_end(struct bg_call *c, const struct bg_ev *ev)
+/*
+ * The end of a call.  A console line's own duration ("after N usecs",
+ * taken with ktime_get() after the "calling" line was printed) is used
+ * unless that clock still counted jiffies (coarse): then the timestamps
+ * of the two lines are, which include the time the console took to
+ * print the first.  Trace events keep their timestamps, which nothing
+ * inflates.  Without a start the kernel's duration is all there is.
+ */
+static void call_end(struct bg_call *c, const struct bg_ev *ev, bool coarse)
 {
+	bool trace = ev->framing == FR_FTRACE || ev->framing == FR_TRACEDAT;
+
 	c->end = ev->ts;
 	c->ret = ev->ret;
-	if (c->start == BG_NOTIME)
-		c->start = ev->usecs >= 0 ? ev->ts - ev->usecs : ev->ts;
+	if (ev->usecs >= 0 &&
+	    (c->start == BG_NOTIME || (!coarse && !trace))) {
+		c->start = ev->ts - ev->usecs;
+		c->kernel_dur = true;
+	} else if (c->start == BG_NOTIME) {
+		c->start = ev->ts;
+	}
 	if (c->start > c->end)
 		c->start = c->end;
 }
@@ -371,7 +387,7 @@ static void initcall_event(struct bg_model *m, struct bg_loc *loc,
 				ev->func);
 		c = call_new(m, cs, ev->func, NULL, loc);
 	}
-	call_end(c, ev);
+	call_end(c, ev, m->clock_coarse);
 }
 
 static void async_event(struct bg_model *m, struct bg_loc *loc,
@@ -408,7 +424,7 @@ static void async_event(struct bg_model *m, struct bg_loc *loc,
 	c = call_close(cs, key);
 	if (!c)
 		c = call_new(m, cs, fn, NULL, loc);
-	call_end(c, ev);
+	call_end(c, ev, m->clock_coarse);
 }
 
 static void mark_event(struct bg_model *m, const struct bg_ev *ev)
@@ -446,6 +462,13 @@ void bg_model_event(struct bg_model *m, struct bg_loc *loc,
 		break;
 	case EV_MARK:
 		mark_event(m, ev);
+		break;
+	case EV_BOOT:
+		m->clock_coarse = true;
+		break;
+	case EV_CLOCK:
+		m->clock_coarse = !strcmp(ev->label, "jiffies") ||
+				  !strcmp(ev->label, "refined-jiffies");
 		break;
 	default:
 		async_event(m, loc, ev);

@@ -315,6 +315,18 @@ static void parse_run(struct bg_model *m, struct bg_loc *loc,
 }
 
 /*
+ * "clocksource: Switched to clocksource tsc": from here on ktime_get(),
+ * which times the initcalls, reads a fine-grained clock.
+ */
+static void parse_clocksource(struct bg_model *m, struct bg_loc *loc,
+			      struct bg_ev *ev, char *p)
+{
+	ev->type = EV_CLOCK;
+	ev->label = p;
+	bg_model_event(m, loc, ev);
+}
+
+/*
  * dev_printk: "drv DEV: msg".  Gives a driver (or bus) name for DEV, and
  * carries the driver core's "deferred probe pending: reason" warning.
  */
@@ -364,6 +376,8 @@ void bg_parse_msg(struct bg_model *m, struct bg_loc *loc, bg_time ts,
 	case 'c':
 		if (eat(&p, "calling "))
 			return parse_calling(m, loc, &ev, p);
+		if (eat(&p, "clocksource: Switched to clocksource "))
+			return parse_clocksource(m, loc, &ev, p);
 		break;
 	case 'i':
 		if (eat(&p, "initcall "))
@@ -376,6 +390,12 @@ void bg_parse_msg(struct bg_model *m, struct bg_loc *loc, bg_time ts,
 	case 'F':
 		if (eat(&p, "Freeing unused kernel "))
 			return parse_mark(m, loc, &ev, MARK_FREE_INIT, msg);
+		break;
+	case 'L':
+		if (eat(&p, "Linux version ")) {
+			ev.type = EV_BOOT;
+			return bg_model_event(m, loc, &ev);
+		}
 		break;
 	case 'R':
 		if (eat(&p, "Run "))

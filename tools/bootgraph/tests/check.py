@@ -16,6 +16,8 @@
 #   check.py schema JSON                   documented keys and types
 #   check.py diff-zero DIFF.txt            all deltas zero
 #   check.py diff-delta DIFF.txt DEV DELTA device changed by DELTA
+#   check.py initcall-durs LOG JSON        kernel's usecs once the clock is
+#                                          fine, timestamps before
 
 import json
 import re
@@ -254,10 +256,61 @@ def diff_delta(path, dev, delta):
     fail('%s not listed' % dev)
 
 
+CALL_RE = re.compile(r'\[\s*(\d+\.\d+)\] calling  (\S+(?: \[\S+\])?) @')
+RET_RE = re.compile(r'\[\s*(\d+\.\d+)\] initcall (\S+(?: \[\S+\])?) returned (?:-?\d+ )?'
+                    r'after (\d+) usecs')
+CLOCK_RE = re.compile(r'clocksource: Switched to clocksource (\S+)')
+
+
+def usecs(ts):
+    sec, frac = ts.split('.')
+    return int(sec) * 1000000 + int((frac + '000000')[:6])
+
+
+def initcall_durs(log, js):
+    # What each initcall's duration must be, in the order of the json
+    # (that of the "calling" lines; a call without one where it ended).
+    want, start, coarse = [], {}, False
+    for line in open(log, encoding='utf-8', errors='replace'):
+        if '] Linux version ' in line:
+            coarse = True
+        m = CLOCK_RE.search(line)
+        if m:
+            coarse = m.group(1) in ('jiffies', 'refined-jiffies')
+        m = CALL_RE.match(line)
+        if m:
+            start[m.group(2)] = (usecs(m.group(1)), len(want))
+            want.append(None)
+        m = RET_RE.match(line)
+        if not m:
+            continue
+        func, end, n = m.group(2), usecs(m.group(1)), int(m.group(3))
+        if func not in start:
+            want.append((func, n, 'kernel'))
+        elif coarse:
+            want[start[func][1]] = (func, end - start[func][0], 'timestamps')
+        else:
+            want[start[func][1]] = (func, n, 'kernel')
+        start.pop(func, None)
+    want = [w for w in want if w]
+    got = [(c['func'], c['dur_us'], c['dur_from']) for c in load(js)['initcalls']
+           if c['end_us'] is not None]
+    strip = re.compile(r'\+0x[0-9a-f]+/0x[0-9a-f]+')
+    want = [(strip.sub('', f), d, k) for f, d, k in want]
+    if len(want) != len(got):
+        fail('%d initcalls in the log, %d in the json' % (len(want), len(got)))
+    kinds = set()
+    for w, g in zip(want, got):
+        if w != g:
+            fail('initcall %s: want %s, got %s' % (w[0], w[1:], g[1:]))
+        kinds.add(w[2])
+    print('# %d initcalls checked, sources %s' % (len(want), sorted(kinds)))
+
+
 CMDS = {'same-events': same_events, 'same-devices': same_devices, 'rows': rows,
         'chain': chain, 'trace': trace, 'html': html, 'svg': svg,
         'csv': csv_check, 'schema': schema, 'diff-zero': diff_zero,
-        'diff-delta': diff_delta}
+        'diff-delta': diff_delta, 'initcall-durs': initcall_durs}
 
 if __name__ == '__main__':
     CMDS[sys.argv[1]](*sys.argv[2:])

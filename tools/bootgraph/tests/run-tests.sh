@@ -52,6 +52,21 @@ t_golden() {	# t_golden INPUT CMD
 	return "${PIPESTATUS[0]}"
 }
 
+t_expect() {	# t_expect WANT ARGS...: output of "bootgraph ARGS" is WANT
+	local want=$1 rc
+	shift
+	bg "$OUT/x.out" "$OUT/x.err" "$@"
+	rc=$?
+	[ $rc -le 2 ] || return 1
+	if [ -n "${UPDATE:-}" ]; then
+		cp "$OUT/x.out" "$want"
+		return 0
+	fi
+	[ -f "$want" ] || { echo "no golden file $want (make test UPDATE=1)"; return 1; }
+	diff -u "$want" "$OUT/x.out" | head -40
+	return "${PIPESTATUS[0]}"
+}
+
 t_golden_diff() {
 	local want=$S/qemu-async.diff
 	bg "$OUT/d.out" "$OUT/d.err" diff $S/qemu-async.log $S/qemu-async-b.log || return 1
@@ -99,6 +114,11 @@ t_chain() {
 	bg "$OUT/c.json" "$OUT/c.err" json "$1" || return 1
 	bg "$OUT/c.txt" "$OUT/c.err" critical-chain "$1" || return 1
 	$CHECK chain "$OUT/c.json" "$OUT/c.txt"
+}
+
+t_initcall_durs() {	# kernel's "after N usecs" once its clock is fine
+	bg "$OUT/i.json" "$OUT/i.err" json "$1" || return 1
+	$CHECK initcall-durs "$1" "$OUT/i.json"
 }
 
 t_check() {	# t_check KIND CMD INPUT: validate CMD's output with check.py
@@ -241,6 +261,10 @@ for f in $S/qemu-async.dmesg-r.log $S/qemu-async.caller.log $S/qemu-async.kmsg \
 	 $S/qemu-async.journal.log; do
 	add "framing $f parses to the same events|t_framing $f"
 done
+for f in $S/initcall-usecs.log $S/stock-initcall.log $S/real/*.log; do
+	add "initcall durations of $f: kernel's once the clock is fine|t_initcall_durs $f"
+done
+add "initcall durations: blame -i|t_expect $S/initcall-usecs.log.blame-i blame -i $S/initcall-usecs.log"
 add "ftrace and trace-cmd report give the same events|t_ftrace_formats"
 add "console log + trace: probes merged, not doubled|t_merge"
 add "stdin input|t_stdin"
