@@ -242,6 +242,25 @@ struct bg_stats {
 	int nstate[ST_NR];
 };
 
+/* Records of the files read so far: hash -> the file it was read from. */
+struct bg_seen {
+	uint64_t *key;			/* 0: a free slot */
+	int *file;
+	size_t cap, n;
+};
+
+/* The boots of the input, and the records read twice (input.c). */
+struct bg_boots {
+	struct bg_seen seen;		/* only when there are several files */
+	int file;			/* index of the file being read */
+	int n;				/* boots begun so far */
+	int want;			/* --boot N; 0: the last */
+	bg_time ts_max;			/* highest printk time of this boot */
+	const char *start_file;		/* where the boot used began */
+	unsigned long start_line;
+	long long dups;			/* records skipped: read before */
+};
+
 struct bg_model {
 	struct arena arena;
 	struct strmap devmap;		/* name -> struct bg_dev * */
@@ -255,6 +274,7 @@ struct bg_model {
 	bg_time last_ts;
 	bool trace_unaligned;
 	bool clock_coarse;		/* ktime_get() still counts jiffies */
+	struct bg_boots boots;		/* kept by bg_model_reset() */
 	const char *last_file;		/* for messages about the whole input */
 	unsigned long last_line;
 
@@ -268,6 +288,7 @@ struct bg_model {
 
 void bg_model_init(struct bg_model *m);
 void bg_model_free(struct bg_model *m);
+void bg_model_reset(struct bg_model *m);
 const char *bg_intern(struct bg_model *m, const char *s, size_t len);
 
 /* One parsed event, handed from the parsers to the model. */
@@ -318,6 +339,7 @@ bg_time bg_first_ts(const struct bg_attempt *a);
 
 struct bg_input_opts {
 	const char *trace_clock;	/* NULL: local */
+	int boot;			/* --boot N; 0: the last */
 };
 
 /* Read files into m; returns 0, or 1 when a file could not be read. */
@@ -352,6 +374,8 @@ struct bg_common {
 	"  -o, --output FILE     write to FILE instead of stdout",	\
 	"  -q, --quiet           no warnings about the input",		\
 	"      --trace-clock CLK clock of ftrace input (default local)",	\
+	"      --boot N          of several boots in the input, the Nth",	\
+	"                        (default: the last)",			\
 	"  -h, --help            this help"
 
 struct option;

@@ -4,6 +4,7 @@
  * text, and running a command's output over the model of its input.
  */
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,7 @@ static const struct option common_longopts[] = {
 	{ "output",	 required_argument, NULL, 'o' },
 	{ "quiet",	 no_argument,	    NULL, 'q' },
 	{ "trace-clock", required_argument, NULL, 0x100 },
+	{ "boot",	 required_argument, NULL, 0x101 },
 };
 
 #define MAX_LONGOPTS	16
@@ -50,6 +52,17 @@ void bg_usage(const char *const *usage, int status)
 	exit(status);
 }
 
+static int boot_arg(const char *arg)
+{
+	long long n = bg_arg_num(arg, "boot number");
+
+	if (n < 1 || n > INT_MAX) {
+		bg_err("bad boot number: '%s' (the first boot is 1)", arg);
+		exit(1);
+	}
+	return (int)n;
+}
+
 bool bg_common_opt(struct bg_common *c, int opt, const char *arg,
 		   const char *const *usage)
 {
@@ -65,6 +78,9 @@ bool bg_common_opt(struct bg_common *c, int opt, const char *arg,
 		return true;
 	case 0x100:
 		c->in.trace_clock = arg;
+		return true;
+	case 0x101:
+		c->in.boot = boot_arg(arg);
 		return true;
 	case '?':
 		bg_usage(usage, 1);

@@ -129,6 +129,10 @@ static void json_input(struct jw *w, const struct bg_model *m)
 	jclose(w, ']');
 	jkey(w, "trace_clock_aligned");
 	fputs(m->trace_unaligned ? "false" : "true", w->f);
+	jint(w, "boots", m->boots.n ? m->boots.n : 1);
+	jint(w, "boot", m->boots.want ? m->boots.want :
+			m->boots.n ? m->boots.n : 1);
+	jint(w, "duplicates", m->boots.dups);
 	jclose(w, '}');
 }
 

@@ -56,6 +56,9 @@ void bg_model_free(struct bg_model *m)
 {
 	int i;
 
+	free(m->boots.seen.key);
+	free(m->boots.seen.file);
+
 	for (i = 0; i < m->ndevs; i++) {
 		free(m->devs[i]->att);
 		free(m->devs[i]->deps);
@@ -68,6 +71,22 @@ void bg_model_free(struct bg_model *m)
 	strmap_free(&m->devmap);
 	strmap_free(&m->strs);
 	arena_free(&m->arena);
+}
+
+/*
+ * Forget everything read so far but the framings and the state of the
+ * input (boots, records seen): a new boot begins.
+ */
+void bg_model_reset(struct bg_model *m)
+{
+	struct bg_boots boots = m->boots;
+	unsigned int framings = m->framings;
+
+	memset(&m->boots.seen, 0, sizeof(m->boots.seen));
+	bg_model_free(m);
+	bg_model_init(m);
+	m->boots = boots;
+	m->framings = framings;
 }
 
 const char *bg_intern(struct bg_model *m, const char *s, size_t len)

@@ -38,6 +38,17 @@ static void put_framings(FILE *f, unsigned int fr)
 	fprintf(f, "%s\n", *sep ? "" : "none");
 }
 
+/* Only when the input held several boots or records read twice. */
+static void put_boots(FILE *f, const struct bg_boots *b)
+{
+	if (b->n > 1)
+		fprintf(f, "%-20s%d of %d in the input (--boot N picks one)\n",
+			"Boot:", b->want ? b->want : b->n, b->n);
+	if (b->dups)
+		fprintf(f, "%-20s%lld records read twice, counted once\n",
+			"Duplicates:", b->dups);
+}
+
 static void put_at(FILE *f, const char *what, bg_time t, const char *label)
 {
 	fprintf(f, "%-20s", what);
@@ -116,6 +127,7 @@ static int summary_out(FILE *f, struct bg_model *m, const void *p)
 
 	fprintf(f, "%-20s", "Input:");
 	put_framings(f, m->framings);
+	put_boots(f, &m->boots);
 	put_phase(f, &m->st);
 	put_chain(f, m);
 	put_counts(f, &m->st);

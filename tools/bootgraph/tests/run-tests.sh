@@ -92,6 +92,64 @@ t_merge() {	# console log + trace of the same boot: no duplicate probes
 	$CHECK same-devices "$OUT/a.json" "$OUT/b.json"
 }
 
+t_dedup() {	# one boot in several files, or one file twice: counted once
+	bg "$OUT/a.json" "$OUT/a.err" json $S/qemu-async.log || return 1
+	bg "$OUT/b.json" "$OUT/b.err" json "$@" || return 1
+	$CHECK same-events "$OUT/a.json" "$OUT/b.json" || return 1
+	grep -q "records already read from an earlier file skipped" "$OUT/b.err" ||
+		{ echo "no message about the records skipped"; return 1; }
+	! grep -q "the input holds" "$OUT/b.err" || { echo "several boots seen"; return 1; }
+	bg "$OUT/b.txt" "$OUT/b.err" summary "$@" || return 1
+	grep -q "^Duplicates: *[1-9][0-9]* records read twice" "$OUT/b.txt"
+}
+
+t_dedup_wrapped() {	# a kmsg dump whose ring buffer lost the boot's start
+	tail -n +40 $S/qemu-async.kmsg >"$OUT/wrapped.kmsg"
+	t_dedup $S/qemu-async.log "$OUT/wrapped.kmsg"
+}
+
+# Three boots in one file: the generated boot of stock-initcall.log; that
+# of qemu-async.log without its "Linux version" line (its timestamps
+# restart at 0); that of qemu-async-b.log with a record from a CPU whose
+# clock went back 2.6 s (not to 0: no new boot).
+make_boots() {
+	local outlier='[    0.095958] calibrate_delay_direct() dropping max bogoMips estimate 1 = 3121300'
+	{ cat $S/stock-initcall.log
+	  grep -v "Linux version" $S/qemu-async.log
+	  sed "/^\[    0.6/{p;s/.*/$outlier/;q}" $S/qemu-async-b.log
+	  sed '1,/^\[    0.6/d' $S/qemu-async-b.log; } >"$OUT/boots.log"
+	sed "/^\[    0.6/{p;s/.*/$outlier/;q}" $S/qemu-async-b.log >"$OUT/b3.log"
+	sed '1,/^\[    0.6/d' $S/qemu-async-b.log >>"$OUT/b3.log"
+	grep -v "Linux version" $S/qemu-async.log >"$OUT/b2.log"
+}
+
+t_boots() {	# t_boots N WANT: --boot N (0: none) is the boot of file WANT
+	local opt=
+	make_boots
+	[ "$1" -gt 0 ] && opt="--boot $1"
+	bg "$OUT/a.json" "$OUT/a.err" json "$2" || return 1
+	bg "$OUT/b.json" "$OUT/b.err" json $opt "$OUT/boots.log" || return 1
+	$CHECK same-events "$OUT/a.json" "$OUT/b.json" || return 1
+	[ "$(grep -c "the input holds" "$OUT/b.err")" = 1 ] || { echo "want one line about boots"; cat "$OUT/b.err"; return 1; }
+	grep -q "the input holds 3 boots; using boot ${1/#0/3}" "$OUT/b.err" ||
+		{ cat "$OUT/b.err"; return 1; }
+}
+
+t_boots_errors() {
+	make_boots
+	"$BG" --boot 4 "$OUT/boots.log" >/dev/null 2>"$OUT/e.txt"
+	[ $? -eq 1 ] && grep -q -- "--boot 4: the input holds 3 boots" "$OUT/e.txt" ||
+		{ echo "--boot 4 of 3"; cat "$OUT/e.txt"; return 1; }
+	"$BG" --boot 0 "$OUT/boots.log" >/dev/null 2>&1
+	[ $? -eq 1 ] || { echo "--boot 0 accepted"; return 1; }
+	# Two files of two kernels are two boots; -q says nothing.
+	bg "$OUT/o.txt" "$OUT/e.txt" $S/stock-initcall.log $S/qemu-async.log || return 1
+	grep -q "holds 2 boots; using boot 2" "$OUT/e.txt" || { cat "$OUT/e.txt"; return 1; }
+	bg "$OUT/o.txt" "$OUT/e.txt" -q --boot 2 "$OUT/boots.log" || return 1
+	grep -q "^Boot: *2 of 3 in the input" "$OUT/o.txt" || { echo "no Boot: line"; return 1; }
+	[ ! -s "$OUT/e.txt" ] || { echo "-q"; cat "$OUT/e.txt"; return 1; }
+}
+
 t_stdin() {
 	bg "$OUT/a.json" "$OUT/a.err" json $S/qemu-async.kmsg || return 1
 	"$BG" json - <$S/qemu-async.kmsg >"$OUT/b.json" 2>"$OUT/b.err" || return 1
@@ -268,6 +326,14 @@ add "initcall durations: blame -i|t_expect $S/initcall-usecs.log.blame-i blame -
 add "ftrace and trace-cmd report give the same events|t_ftrace_formats"
 add "console log + trace: probes merged, not doubled|t_merge"
 add "stdin input|t_stdin"
+add "one file twice: records counted once|t_dedup $S/qemu-async.log $S/qemu-async.log"
+add "console log + its kmsg dump: counted once|t_dedup $S/qemu-async.log $S/qemu-async.kmsg"
+add "console log + a kmsg dump without the boot's start: counted once|t_dedup_wrapped"
+add "kmsg + journal + dmesg -r of one boot: counted once|t_dedup $S/qemu-async.kmsg $S/qemu-async.journal.log $S/qemu-async.dmesg-r.log"
+add "three boots in one file: the last is used, said once|t_boots 0 $OUT/b3.log"
+add "three boots in one file: --boot 1|t_boots 1 $S/stock-initcall.log"
+add "three boots in one file: --boot 2 (restarts at 0, no banner)|t_boots 2 $OUT/b2.log"
+add "--boot out of range, two kernels in two files, -q|t_boots_errors"
 for in in $GOLDEN_INPUTS; do
 	add "every probed device of $in has a row|t_rows $in"
 	add "critical chain of $in adds up|t_chain $in"
