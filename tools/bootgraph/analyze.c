@@ -27,6 +27,32 @@ bg_time bg_dev_time(const struct bg_dev *d)
 	return t;
 }
 
+bg_time bg_att_self(const struct bg_attempt *a)
+{
+	bg_time t = bg_att_len(a) - a->child_time;
+
+	return t > 0 ? t : 0;
+}
+
+bg_time bg_dev_self(const struct bg_dev *d)
+{
+	bg_time t = 0;
+	int i;
+
+	for (i = 0; i < d->natt; i++)
+		t = bg_add(t, bg_att_self(&d->att[i]));
+	return t;
+}
+
+int bg_dev_nchild(const struct bg_dev *d)
+{
+	int i, n = 0;
+
+	for (i = 0; i < d->natt; i++)
+		n += d->att[i].nchild;
+	return n;
+}
+
 const struct bg_attempt *bg_dev_last(const struct bg_dev *d)
 {
 	return d->natt ? &d->att[d->natt - 1] : NULL;
@@ -266,6 +292,124 @@ static void critical_chain(struct bg_model *m)
 	free(v);
 }
 
+/* ------------------------------------------------------------------ */
+/*
+ * Nested probes.  A probe that adds a device may probe it before it
+ * returns, on its own task: USB device, then its interface, then the HID
+ * device.  The parent's time holds the child's.  An attempt is the child
+ * of the innermost attempt that contains it in time and
+ *  - ran on the same task (both pids known: async_probe start lines,
+ *    tracepoints, or printk caller ids), or
+ *  - when either pid is unknown, whose device's name its own extends
+ *    after a ':' or '.' ("1-1" -> "1-1:1.0" or "1-1.2", "00:03" ->
+ *    "00:03:0" -> "00:03:0.0").
+ * Containment in time alone proves nothing: probes on other tasks run
+ * beside each other.  An attempt's self time is its time less that of
+ * its children.
+ */
+
+static bool finished(const struct bg_attempt *a)
+{
+	return a->start != BG_NOTIME && a->end != BG_NOTIME;
+}
+
+static bool contains(const struct bg_attempt *p, const struct bg_attempt *a)
+{
+	return p->dev != a->dev && finished(p) && p->start <= a->start &&
+	       a->end <= p->end;
+}
+
+static int cmp_att_task(const void *pa, const void *pb)
+{
+	const struct bg_attempt *a = *(struct bg_attempt *const *)pa;
+	const struct bg_attempt *b = *(struct bg_attempt *const *)pb;
+
+	if (a->pid != b->pid)
+		return a->pid < b->pid ? -1 : 1;
+	if (a->start != b->start)
+		return a->start < b->start ? -1 : 1;
+	if (a->end != b->end)
+		return a->end > b->end ? -1 : 1;	/* the outer one first */
+	return a->dev->order - b->dev->order;
+}
+
+/* One task's probes nest: a stack of those still open, per task. */
+static void nest_by_task(struct bg_model *m)
+{
+	struct bg_attempt **v = xcalloc(m->st.nattempts, sizeof(*v));
+	struct bg_attempt **stack = xcalloc(m->st.nattempts, sizeof(*v));
+	struct bg_attempt *a;
+	int i, j, n = 0, top = 0;
+
+	for (i = 0; i < m->nshown; i++) {
+		for (j = 0; j < m->shown[i]->natt; j++) {
+			a = &m->shown[i]->att[j];
+			if (finished(a) && a->pid >= 0)
+				v[n++] = a;
+		}
+	}
+	qsort(v, n, sizeof(*v), cmp_att_task);
+	for (i = 0; i < n; i++) {
+		if (i && v[i]->pid != v[i - 1]->pid)
+			top = 0;
+		while (top && !contains(stack[top - 1], v[i]))
+			top--;
+		if (top)
+			v[i]->parent = stack[top - 1];
+		stack[top++] = v[i];
+	}
+	free(stack);
+	free(v);
+}
+
+/* The attempt of the nearest device named like a's parent that holds a. */
+static struct bg_attempt *name_parent(struct bg_model *m, struct bg_attempt *a)
+{
+	const char *name = a->dev->name;
+	size_t len = strlen(name);
+	struct bg_attempt *p;
+	struct bg_dev *d;
+	void **v;
+	int i;
+
+	while (len) {
+		while (len && name[len - 1] != ':' && name[len - 1] != '.')
+			len--;
+		if (!len--)
+			break;
+		v = strmap_find(&m->devmap, name, len);
+		if (!v)
+			continue;
+		d = *v;
+		for (i = d->natt - 1; i >= 0; i--) {
+			p = &d->att[i];
+			if (contains(p, a) && (p->pid < 0 || a->pid < 0))
+				return p;
+		}
+	}
+	return NULL;
+}
+
+static void nested_probes(struct bg_model *m)
+{
+	struct bg_attempt *a;
+	int i, j;
+
+	nest_by_task(m);
+	for (i = 0; i < m->nshown; i++) {
+		for (j = 0; j < m->shown[i]->natt; j++) {
+			a = &m->shown[i]->att[j];
+			if (finished(a) && !a->parent)
+				a->parent = name_parent(m, a);
+			if (!a->parent)
+				continue;
+			a->parent->child_time = bg_add(a->parent->child_time,
+						       bg_att_len(a));
+			a->parent->nchild++;
+		}
+	}
+}
+
 #define MAX_NOTES	5
 
 static void note(int *n, const char *file, unsigned long line,
@@ -307,6 +451,7 @@ void bg_analyze(struct bg_model *m)
 	pick_shown(m);
 	probe_stats(m);
 	initcall_stats(m);
+	nested_probes(m);
 	critical_chain(m);
 	report_unfinished(m);
 }

@@ -168,6 +168,9 @@ struct bg_attempt {
 	uint8_t seen_end;		/* sources that reported the end */
 	bool crit;			/* on the critical chain */
 	int rank;			/* position by end time, -1: open */
+	struct bg_attempt *parent;	/* the probe this one ran inside */
+	bg_time child_time;		/* of the probes that ran inside it */
+	int nchild;
 	const char *file;		/* where it was first seen */
 	unsigned long line;
 };
@@ -330,6 +333,9 @@ void bg_model_event(struct bg_model *m, struct bg_loc *loc,
 void bg_analyze(struct bg_model *m);
 bg_time bg_att_len(const struct bg_attempt *a);
 bg_time bg_dev_time(const struct bg_dev *d);	/* sum of attempt lengths */
+bg_time bg_att_self(const struct bg_attempt *a);	/* less nested probes */
+bg_time bg_dev_self(const struct bg_dev *d);
+int bg_dev_nchild(const struct bg_dev *d);
 const struct bg_attempt *bg_dev_last(const struct bg_dev *d);
 bg_time bg_vis_end(const struct bg_model *m, const struct bg_attempt *a);
 bg_time bg_first_ts(const struct bg_attempt *a);
@@ -346,7 +352,7 @@ struct bg_input_opts {
 int bg_load(struct bg_model *m, char *const *files, int nfiles,
 	    const struct bg_input_opts *o);
 void bg_parse_msg(struct bg_model *m, struct bg_loc *loc, bg_time ts,
-		  enum bg_framing fr, char *msg);
+		  enum bg_framing fr, int pid, char *msg);
 bool bg_parse_ftrace(struct bg_model *m, struct bg_loc *loc, char *line);
 void bg_trace_event(struct bg_model *m, struct bg_loc *loc, bg_time ts,
 		    int pid, const char *name, char *info,
@@ -404,8 +410,8 @@ int cmd_trace(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 
 /* blame.c, shared with summary */
-struct bg_dev **bg_blame_order(const struct bg_model *m);
-void bg_blame_line(FILE *f, const struct bg_dev *d);
+struct bg_dev **bg_blame_order(const struct bg_model *m, bool inclusive);
+void bg_blame_line(FILE *f, const struct bg_dev *d, bool inclusive);
 
 /* Shared by html and json. */
 int bg_write_json(FILE *f, struct bg_model *m, bool for_html);

@@ -131,8 +131,28 @@ bool bg_parse_ts(const char **pp, bg_time *ts)
 	return true;
 }
 
+/* "T1" (a task's pid) or "C0" (a CPU: *pid -1); NULL if neither. */
+static const char *caller_id(const char *q, int *pid)
+{
+	bool task = *q == 'T';
+	long n = 0;
+
+	if (*q != 'T' && *q != 'C')
+		return NULL;
+	q++;
+	if (!isdigit((unsigned char)*q))
+		return NULL;
+	while (isdigit((unsigned char)*q)) {
+		if (n < 1000000000)
+			n = n * 10 + (*q - '0');
+		q++;
+	}
+	*pid = task && n < 1000000000 ? (int)n : -1;
+	return q;
+}
+
 /* "[    T1]" or "[    C0]" caller id after the timestamp. */
-static const char *skip_caller(const char *p)
+static const char *skip_caller(const char *p, int *pid)
 {
 	const char *q = p + 1;
 
@@ -140,14 +160,12 @@ static const char *skip_caller(const char *p)
 		return NULL;
 	while (*q == ' ')
 		q++;
-	if (*q != 'T' && *q != 'C')
+	q = caller_id(q, pid);
+	if (!q || *q != ']') {
+		*pid = -1;
 		return NULL;
-	q++;
-	if (!isdigit((unsigned char)*q))
-		return NULL;
-	while (isdigit((unsigned char)*q))
-		q++;
-	return *q == ']' ? q + 1 : NULL;
+	}
+	return q + 1;
 }
 
 /* "host kernel: " of journalctl -k -o short-monotonic. */
@@ -164,11 +182,12 @@ static const char *skip_journal(const char *p)
 
 /* A console, dmesg -r, caller-id or journal line; false if not one. */
 static bool frame_printk(const char *p, bg_time *ts, enum bg_framing *fr,
-			 const char **msg)
+			 int *pid, const char **msg)
 {
 	const char *q;
 
 	*fr = FR_PRINTK;
+	*pid = -1;
 	if (*p == '<') {
 		for (q = p + 1; isdigit((unsigned char)*q); q++)
 			;
@@ -179,7 +198,7 @@ static bool frame_printk(const char *p, bg_time *ts, enum bg_framing *fr,
 	}
 	if (*p++ != '[' || !bg_parse_ts(&p, ts) || *p++ != ']')
 		return false;
-	q = skip_caller(p);
+	q = skip_caller(p, pid);
 	if (q) {
 		p = q;
 		*fr = FR_CALLER;
@@ -196,10 +215,10 @@ static bool frame_printk(const char *p, bg_time *ts, enum bg_framing *fr,
 }
 
 /* "6,123,1234567,-;msg" or "6,123,1234567,-,caller=T1;msg". */
-static bool frame_kmsg(const char *p, bg_time *ts, const char **msg)
+static bool frame_kmsg(const char *p, bg_time *ts, int *pid, const char **msg)
 {
 	long long v[3] = { 0, 0, 0 };
-	const char *semi;
+	const char *semi, *caller;
 	int i;
 
 	for (i = 0; i < 3; i++) {
@@ -215,6 +234,9 @@ static bool frame_kmsg(const char *p, bg_time *ts, const char **msg)
 		return false;
 	*ts = v[2];
 	*msg = semi + 1;
+	caller = memmem(p, semi - p, ",caller=", 8);
+	if (caller)
+		caller_id(caller + 8, pid);
 	return true;
 }
 
@@ -369,6 +391,7 @@ static void parse_line(struct bg_model *m, struct bg_loc *loc, char *line,
 {
 	enum bg_framing fr;
 	const char *msg;
+	int pid = -1;
 	bg_time ts;
 
 	if (memchr(line, '\0', len)) {
@@ -379,9 +402,9 @@ static void parse_line(struct bg_model *m, struct bg_loc *loc, char *line,
 		line[--len] = '\0';
 	if (fs->kmsg && line[0] == ' ')
 		return;			/* /dev/kmsg dictionary line */
-	if (frame_printk(line, &ts, &fr, &msg)) {
+	if (frame_printk(line, &ts, &fr, &pid, &msg)) {
 		fs->kmsg = false;
-	} else if (frame_kmsg(line, &ts, &msg)) {
+	} else if (frame_kmsg(line, &ts, &pid, &msg)) {
 		fr = FR_KMSG;
 		fs->kmsg = true;
 	} else {
@@ -402,7 +425,7 @@ static void parse_line(struct bg_model *m, struct bg_loc *loc, char *line,
 		return;
 	if (ts > m->last_ts)
 		m->last_ts = ts;
-	bg_parse_msg(m, loc, ts, fr, (char *)msg);
+	bg_parse_msg(m, loc, ts, fr, pid, (char *)msg);
 }
 
 static int open_input(const char *path, struct bg_loc *loc)

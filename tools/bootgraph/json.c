@@ -170,6 +170,8 @@ static void json_attempt(struct jw *w, const struct bg_attempt *a)
 	jtime(w, "cookie", a->cookie < 0 ? BG_NOTIME : a->cookie);
 	jkey(w, "critical");
 	fputs(a->crit ? "true" : "false", w->f);
+	jtime(w, "self_us", a->end == BG_NOTIME ? BG_NOTIME : bg_att_self(a));
+	jstr(w, "parent", a->parent ? a->parent->dev->name : NULL);
 	jclose(w, '}');
 }
 
@@ -184,6 +186,7 @@ static void json_device(struct jw *w, const struct bg_dev *d)
 	jstr(w, "driver", d->drv);
 	jstr(w, "state", bg_state_name[d->state]);
 	jtime(w, "total_us", bg_dev_time(d));
+	jtime(w, "self_us", bg_dev_self(d));
 	jkey(w, "critical");
 	fputs(d->crit ? "true" : "false", w->f);
 	jopen(w, "deps", '[');

@@ -357,13 +357,14 @@ static void parse_dev_msg(struct bg_model *m, struct bg_loc *loc,
 }
 
 void bg_parse_msg(struct bg_model *m, struct bg_loc *loc, bg_time ts,
-		  enum bg_framing fr, char *msg)
+		  enum bg_framing fr, int pid, char *msg)
 {
 	struct bg_ev ev;
 	char *p = msg;
 
 	bg_ev_init(&ev, EV_HINT, ts);
 	ev.framing = fr;
+	ev.pid = pid;			/* the printk caller id, if any */
 	switch (*p) {
 	case 'a':
 		if (!strncmp(p, ASYNC_PROBE_LOG_TAG, TAG_LEN))

@@ -136,10 +136,10 @@ static int summary_out(FILE *f, struct bg_model *m, const void *p)
 	put_at(f, "Log ends:", m->st.log_end, NULL);
 	if (!m->nshown || !sp->slowest)
 		return 0;
-	fprintf(f, "\nSlowest probes:\n");
-	v = bg_blame_order(m);
+	fprintf(f, "\nSlowest probes (self time):\n");
+	v = bg_blame_order(m, false);
 	for (i = 0; i < m->nshown && i < sp->slowest; i++)
-		bg_blame_line(f, v[i]);
+		bg_blame_line(f, v[i], false);
 	free(v);
 	return 0;
 }

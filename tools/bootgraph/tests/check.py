@@ -7,6 +7,7 @@
 #
 #   check.py same-events A.json B.json     devices and initcalls equal
 #   check.py same-devices A.json B.json    devices equal
+#   check.py same-events-caller A B        same, B has pids from caller ids
 #   check.py rows LOG JSON SVG             every probed device has a row
 #   check.py chain JSON CHAIN.txt          critical chain adds up
 #   check.py trace TRACE.json              Chrome trace-event format rules
@@ -16,6 +17,9 @@
 #   check.py schema JSON                   documented keys and types
 #   check.py diff-zero DIFF.txt            all deltas zero
 #   check.py diff-delta DIFF.txt DEV DELTA device changed by DELTA
+#   check.py nesting JSON [PARENT:CHILD...] every nested probe justified,
+#                                          self times add up; the pairs
+#                                          given are exactly the nested ones
 #   check.py initcall-durs LOG JSON        kernel's usecs once the clock is
 #                                          fine, timestamps before
 
@@ -44,6 +48,22 @@ def same_events(a, b):
                 if x != y:
                     fail('%s differs:\n  %s\n  %s' % (key, x, y))
             fail('%s differs in length' % key)
+
+
+def same_events_caller(a, b):
+    # B has printk caller ids: the pids that A lacks must come from them.
+    ja, jb = load(a), load(b)
+    gained = 0
+    for da, db in zip(ja['devices'], jb['devices']):
+        for x, y in zip(da['attempts'], db['attempts']):
+            if x['pid'] is None and y['pid'] is not None:
+                y['pid'] = None
+                gained += 1
+    if not gained:
+        fail('no pid from the caller ids')
+    for key in ('devices', 'initcalls', 'summary', 'critical_chain', 'markers'):
+        if ja[key] != jb[key]:
+            fail('%s differs' % key)
 
 
 def same_devices(a, b):
@@ -215,10 +235,11 @@ def schema(js):
     for k, t in top.items():
         if not isinstance(j.get(k), t):
             fail('top-level %s missing or not %s' % (k, t.__name__))
-    dev_keys = {'name', 'bus', 'driver', 'state', 'total_us', 'critical', 'deps',
+    dev_keys = {'name', 'bus', 'driver', 'state', 'total_us', 'self_us',
+                'critical', 'deps',
                 'defer_reason', 'defer_us', 'attempts'}
     att_keys = {'park_us', 'queue_us', 'start_us', 'end_us', 'dur_us', 'ret',
-                'pid', 'cookie', 'critical'}
+                'pid', 'cookie', 'critical', 'self_us', 'parent'}
     for d in j['devices']:
         if set(d) != dev_keys:
             fail('device keys %s' % sorted(d))
@@ -307,7 +328,49 @@ def initcall_durs(log, js):
     print('# %d initcalls checked, sources %s' % (len(want), sorted(kinds)))
 
 
-CMDS = {'same-events': same_events, 'same-devices': same_devices, 'rows': rows,
+def name_extends(child, parent):
+    return (child.startswith(parent) and len(child) > len(parent) and
+            child[len(parent)] in ':.')
+
+
+def nesting(js, *want):
+    j = load(js)
+    att = {}
+    for d in j['devices']:
+        for a in d['attempts']:
+            att.setdefault(d['name'], []).append(a)
+    got, child_time = set(), {}
+    for d in j['devices']:
+        for a in d['attempts']:
+            if a['parent'] is None:
+                continue
+            p = [x for x in att[a['parent']] if x['start_us'] is not None and
+                 x['start_us'] <= a['start_us'] and a['end_us'] <= x['end_us']]
+            if not p:
+                fail('%s: parent %s does not contain it' % (d['name'], a['parent']))
+            same_task = a['pid'] is not None and a['pid'] == p[0]['pid']
+            unknown = a['pid'] is None or p[0]['pid'] is None
+            if not same_task and not (unknown and
+                                      name_extends(d['name'], a['parent'])):
+                fail('%s in %s: no evidence' % (d['name'], a['parent']))
+            got.add('%s:%s' % (a['parent'], d['name']))
+            k = (a['parent'], p[0]['start_us'])
+            child_time[k] = child_time.get(k, 0) + a['dur_us']
+    for d in j['devices']:
+        for a in d['attempts']:
+            if a['dur_us'] is None:
+                continue
+            want_self = max(0, a['dur_us'] - child_time.get((d['name'],
+                                                            a['start_us']), 0))
+            if a['self_us'] != want_self:
+                fail('%s: self %s, want %s' % (d['name'], a['self_us'], want_self))
+        if d['self_us'] != sum(a['self_us'] or 0 for a in d['attempts']):
+            fail('%s: device self time is not the sum' % d['name'])
+    if want and set(want) != got:
+        fail('nested %s, want %s' % (sorted(got), sorted(want)))
+
+
+CMDS = {'nesting': nesting, 'same-events': same_events, 'same-events-caller': same_events_caller, 'same-devices': same_devices, 'rows': rows,
         'chain': chain, 'trace': trace, 'html': html, 'svg': svg,
         'csv': csv_check, 'schema': schema, 'diff-zero': diff_zero,
         'diff-delta': diff_delta, 'initcall-durs': initcall_durs}

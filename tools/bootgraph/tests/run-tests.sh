@@ -77,7 +77,10 @@ t_golden_diff() {
 t_framing() {	# the same boot in another framing gives the same events
 	bg "$OUT/a.json" "$OUT/a.err" json $S/qemu-async.log || return 1
 	bg "$OUT/b.json" "$OUT/b.err" json "$1" || return 1
-	$CHECK same-events "$OUT/a.json" "$OUT/b.json"
+	case $1 in
+	*caller*) $CHECK same-events-caller "$OUT/a.json" "$OUT/b.json" ;;
+	*) $CHECK same-events "$OUT/a.json" "$OUT/b.json" ;;
+	esac
 }
 
 t_ftrace_formats() {
@@ -177,6 +180,13 @@ t_chain() {
 t_initcall_durs() {	# kernel's "after N usecs" once its clock is fine
 	bg "$OUT/i.json" "$OUT/i.err" json "$1" || return 1
 	$CHECK initcall-durs "$1" "$OUT/i.json"
+}
+
+t_nesting() {	# t_nesting INPUT [PARENT:CHILD...]
+	local in=$1
+	shift
+	bg "$OUT/n.json" "$OUT/n.err" json "$in" || return 1
+	$CHECK nesting "$OUT/n.json" "$@"
 }
 
 t_check() {	# t_check KIND CMD INPUT: validate CMD's output with check.py
@@ -323,6 +333,12 @@ for f in $S/initcall-usecs.log $S/stock-initcall.log $S/real/*.log; do
 	add "initcall durations of $f: kernel's once the clock is fine|t_initcall_durs $f"
 done
 add "initcall durations: blame -i|t_expect $S/initcall-usecs.log.blame-i blame -i $S/initcall-usecs.log"
+add "nested probes on one task (printk caller ids)|t_nesting $S/nested.log 1-1:1-1:1.0 1-1:1-1:1.1 1-1:1.0:0003:0627:0001.0001"
+add "nested probes by name when the task is unknown|t_nesting $S/nested-names.log 00:03:00:03:0 00:03:00:03:0.0 1-1:1-1.2"
+for f in nested nested-names; do
+	add "blame of $f.log by self time|t_expect $S/$f.log.blame blame $S/$f.log"
+	add "blame -I of $f.log by inclusive time|t_expect $S/$f.log.blame-I blame -I $S/$f.log"
+done
 add "ftrace and trace-cmd report give the same events|t_ftrace_formats"
 add "console log + trace: probes merged, not doubled|t_merge"
 add "stdin input|t_stdin"
@@ -340,6 +356,7 @@ for in in $GOLDEN_INPUTS; do
 	add "trace-event JSON of $in follows the format|t_check trace trace $in"
 	add "csv of $in has one row per attempt|t_csv $in"
 	add "json of $in follows the schema|t_check schema json $in"
+	add "nested probes of $in justified, self times add up|t_nesting $in"
 done
 add "svg is well-formed XML with styled bars|t_check svg svg $S/qemu-async.log"
 add "svg grouped by driver, zoomed range|t_group_driver"
