@@ -3,6 +3,7 @@
  * bootgraph analysis: device outcomes, boot statistics, the critical
  * chain, and the row layout shared by the svg and html timelines.
  */
+#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -106,14 +107,91 @@ static enum bg_state dev_state(const struct bg_dev *d)
 	return ST_PENDING;
 }
 
-/* Bus and driver from "word DEV: msg" lines when no event named them. */
+/*
+ * The bus (or, for ataN and inputN, the subsystem) that the shape of a
+ * device's name gives away.  Order matters: "0-0050" is an I2C client,
+ * not a USB device.
+ */
+static const struct {
+	const char *re, *bus;
+} name_shapes[] = {
+	{ "^[0-9a-f]{4,}:[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7]$",	"pci" },
+	{ "^[0-9]+-[0-9a-f]{4}$",				"i2c" },
+	{ "^usb[0-9]+$",					"usb" },
+	{ "^[0-9]+-[0-9]+(\\.[0-9]+)*(:[0-9]+\\.[0-9]+)?$",	"usb" },
+	{ "^[0-9]+:[0-9]+:[0-9]+:[0-9]+$",			"scsi" },
+	{ "^(host|target)[0-9]+(:[0-9]+)*$",			"scsi" },
+	{ "^ata[0-9]+(\\.[0-9]+)?$",				"ata" },
+	{ "^virtio[0-9]+$",					"virtio" },
+	{ "^serio[0-9]+$",					"serio" },
+	{ "^input[0-9]+$",					"input" },
+	{ "^[0-9A-F]{4}:[0-9A-F]{4}:[0-9A-F]{4}\\.[0-9A-F]{4}$",	"hid" },
+	{ "^[0-9a-f]{2}:[0-9a-f]{2}$",				"pnp" },
+	{ "^[0-9a-f]{2}:[0-9a-f]{2}:[0-9]+(\\.[0-9]+)?$",		"serial-base" },
+	{ "^[a-z0-9_]*serial[a-z0-9_]*:[0-9]+(\\.[0-9]+)?$",	"serial-base" },
+	{ "^[A-Z0-9_]{7,8}:[0-9a-f]{2}$",			"acpi" },
+};
+
+/* Words that name a bus or subsystem: never a driver. */
+static const char *const bus_words[] = {
+	"pci", "usb", "scsi", "platform", "virtio", "serio", "i2c", "spi",
+	"acpi", "pnp", "hid", "serial-base", "ata", "input", "mdio_bus",
+	"amba", "sdio", "mmc", "cpu", "memory", "node", "container",
+};
+
+static regex_t shape_re[ARRAY_SIZE(name_shapes)];
+
+static const char *bus_from_name(const char *name)
+{
+	static bool compiled;
+	size_t i;
+
+	if (!compiled) {
+		for (i = 0; i < ARRAY_SIZE(name_shapes); i++)
+			if (regcomp(&shape_re[i], name_shapes[i].re,
+				    REG_EXTENDED | REG_NOSUB))
+				abort();	/* a bad pattern above */
+		compiled = true;
+	}
+	for (i = 0; i < ARRAY_SIZE(name_shapes); i++)
+		if (!regexec(&shape_re[i], name, 0, NULL, 0))
+			return name_shapes[i].bus;
+	return NULL;
+}
+
+static bool is_bus_word(const struct bg_dev *d, const char *w)
+{
+	size_t i;
+
+	if (d->bus && !strcmp(w, d->bus))
+		return true;
+	for (i = 0; i < ARRAY_SIZE(bus_words); i++)
+		if (!strcmp(w, bus_words[i]))
+			return true;
+	return false;
+}
+
+/*
+ * Bus and driver where no event named them.  The bus from the name's
+ * shape, else the first word of the "word DEV: msg" lines when a later
+ * one differs (dev_printk() prints the bus until a driver binds).  The
+ * driver from an nvme-style "pci function DEV" line, else the last such
+ * word that is not a bus.
+ */
 static void guess_names(struct bg_dev *d)
 {
-	if (!d->bus && d->hint_first && d->hint_first != d->hint_last &&
-	    d->hint_first != d->drv)
+	const char *const cand[] = { d->hint_drv, d->hint_last, d->hint_alt,
+				     d->hint_first };
+	size_t i;
+
+	if (!d->bus)
+		d->bus = bus_from_name(d->name);
+	if (!d->bus && d->hint_first && d->hint_first != d->drv &&
+	    (d->hint_alt || is_bus_word(d, d->hint_first)))
 		d->bus = d->hint_first;
-	if (!d->drv && d->hint_last && d->hint_last != d->bus)
-		d->drv = d->hint_last;
+	for (i = 0; i < ARRAY_SIZE(cand) && !d->drv; i++)
+		if (cand[i] && !is_bus_word(d, cand[i]))
+			d->drv = cand[i];
 }
 
 /* ------------------------------------------------------------------ */

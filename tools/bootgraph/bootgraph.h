@@ -178,6 +178,8 @@ struct bg_attempt {
 struct bg_dev {
 	const char *name, *bus, *drv, *reason;
 	const char *hint_first, *hint_last;	/* from "word DEV: msg" */
+	const char *hint_alt;		/* the last word not hint_first */
+	const char *hint_drv;		/* "DRV CLASSDEV: pci function DEV" */
 	const char **deps;
 	int ndeps, deps_cap;
 	struct bg_attempt *att;

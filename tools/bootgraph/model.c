@@ -312,10 +312,16 @@ static void hint_event(struct bg_model *m, const struct bg_ev *ev)
 
 	if (!d)
 		return;
+	if (ev->label) {		/* the driver names the device */
+		d->hint_drv = intern(m, ev->drv);
+		return;
+	}
 	if (!d->hint_first)
 		d->hint_first = intern(m, ev->drv);
 	if (!d->hint_last || strcmp(d->hint_last, ev->drv))
 		d->hint_last = intern(m, ev->drv);
+	if (strcmp(d->hint_first, d->hint_last))
+		d->hint_alt = d->hint_last;
 }
 
 /* ------------------------------------------------------------------ */

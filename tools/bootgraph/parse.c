@@ -326,21 +326,35 @@ static void parse_clocksource(struct bg_model *m, struct bg_loc *loc,
 	bg_model_event(m, loc, ev);
 }
 
+/* The ':' that ends the word at p (before a space or the end), or NULL. */
+static char *word_colon(char *p)
+{
+	char *end = strchr(p, ' ');
+
+	end = end ? end - 1 : p + strlen(p) - 1;
+	return end > p && *end == ':' ? end : NULL;
+}
+
 /*
- * dev_printk: "drv DEV: msg".  Gives a driver (or bus) name for DEV, and
- * carries the driver core's "deferred probe pending: reason" warning.
+ * dev_printk: "drv DEV: msg", and netdev_printk: "drv DEV IFNAME: msg".
+ * Gives a driver (or bus) name for DEV, and carries the driver core's
+ * "deferred probe pending: reason" warning.
  */
 static void parse_dev_msg(struct bg_model *m, struct bg_loc *loc,
 			  struct bg_ev *ev, char *p)
 {
-	char *sp = strchr(p, ' '), *colon, *rest;
+	char *sp = strchr(p, ' '), *colon, *rest, *sp2;
 
-	if (!sp || sp == p || memchr(p, ':', sp - p))
+	if (!sp || sp == p || memchr(p, ':', sp - p) || sp[1] == ' ')
 		return;
-	colon = strchr(sp + 1, ' ');
-	colon = colon ? colon - 1 : sp + strlen(sp) - 1;
-	if (*colon != ':' || colon == sp + 1)
-		return;
+	colon = word_colon(sp + 1);
+	if (!colon) {
+		sp2 = strchr(sp + 1, ' ');
+		if (!sp2 || sp2[1] == ' ' || !word_colon(sp2 + 1))
+			return;
+		colon = word_colon(sp2 + 1);
+		*sp2 = '\0';		/* drop the interface name */
+	}
 	*sp = '\0';
 	*colon = '\0';
 	ev->drv = p;
@@ -354,6 +368,13 @@ static void parse_dev_msg(struct bg_model *m, struct bg_loc *loc,
 		ev->type = EV_HINT;
 	}
 	bg_model_event(m, loc, ev);
+	/* nvme: "nvme nvme0: pci function 0000:04:00.0" names its device */
+	if (ev->type == EV_HINT && eat(&rest, "pci function ") && *rest &&
+	    !strchr(rest, ' ')) {
+		ev->dev = rest;
+		ev->label = "driver";
+		bg_model_event(m, loc, ev);
+	}
 }
 
 void bg_parse_msg(struct bg_model *m, struct bg_loc *loc, bg_time ts,

@@ -20,6 +20,7 @@
 #   check.py nesting JSON [PARENT:CHILD...] every nested probe justified,
 #                                          self times add up; the pairs
 #                                          given are exactly the nested ones
+#   check.py labels JSON WANT               "name bus driver" per device
 #   check.py initcall-durs LOG JSON        kernel's usecs once the clock is
 #                                          fine, timestamps before
 
@@ -370,7 +371,18 @@ def nesting(js, *want):
         fail('nested %s, want %s' % (sorted(got), sorted(want)))
 
 
-CMDS = {'nesting': nesting, 'same-events': same_events, 'same-events-caller': same_events_caller, 'same-devices': same_devices, 'rows': rows,
+def labels(js, want):
+    got = ['%s %s %s' % (d['name'], d['bus'] or '-', d['driver'] or '-')
+           for d in load(js)['devices']]
+    exp = [l.strip() for l in open(want, encoding='utf-8') if l.strip()]
+    for g, w in zip(got, exp):
+        if g != w:
+            fail('got "%s", want "%s"' % (g, w))
+    if len(got) != len(exp):
+        fail('%d devices, want %d' % (len(got), len(exp)))
+
+
+CMDS = {'labels': labels, 'nesting': nesting, 'same-events': same_events, 'same-events-caller': same_events_caller, 'same-devices': same_devices, 'rows': rows,
         'chain': chain, 'trace': trace, 'html': html, 'svg': svg,
         'csv': csv_check, 'schema': schema, 'diff-zero': diff_zero,
         'diff-delta': diff_delta, 'initcall-durs': initcall_durs}

@@ -189,6 +189,11 @@ t_nesting() {	# t_nesting INPUT [PARENT:CHILD...]
 	$CHECK nesting "$OUT/n.json" "$@"
 }
 
+t_labels() {	# bus and driver of each device of $S/names.log
+	bg "$OUT/l.json" "$OUT/l.err" json $S/names.log || return 1
+	$CHECK labels "$OUT/l.json" $S/names.log.labels
+}
+
 t_check() {	# t_check KIND CMD INPUT: validate CMD's output with check.py
 	bg "$OUT/o.$1" "$OUT/o.err" "$2" "$3" || return 1
 	$CHECK "$1" "$OUT/o.$1"
@@ -339,6 +344,7 @@ for f in nested nested-names; do
 	add "blame of $f.log by self time|t_expect $S/$f.log.blame blame $S/$f.log"
 	add "blame -I of $f.log by inclusive time|t_expect $S/$f.log.blame-I blame -I $S/$f.log"
 done
+add "bus from the name's shape, driver from its own lines, never a bus|t_labels"
 add "ftrace and trace-cmd report give the same events|t_ftrace_formats"
 add "console log + trace: probes merged, not doubled|t_merge"
 add "stdin input|t_stdin"
