@@ -11,6 +11,17 @@
 
 #define EPROBE_DEFER	517
 
+/*
+ * A probe's result: the driver core's own errors are negative (-517: a
+ * supplier is missing), but since 6.12 "probe of" prints a driver's
+ * error negated, as really_probe() returns it: 517 is the driver's
+ * -EPROBE_DEFER, 19 its -ENODEV.
+ */
+bool bg_ret_deferred(int ret)
+{
+	return ret == -EPROBE_DEFER || ret == EPROBE_DEFER;
+}
+
 bg_time bg_att_len(const struct bg_attempt *a)
 {
 	if (a->start == BG_NOTIME || a->end == BG_NOTIME)
@@ -98,7 +109,7 @@ static enum bg_state dev_state(const struct bg_dev *d)
 	if (a->end != BG_NOTIME) {
 		if (a->ret == 0)
 			return ST_BOUND;
-		return a->ret == -EPROBE_DEFER ? ST_DEFERRED : ST_FAILED;
+		return bg_ret_deferred(a->ret) ? ST_DEFERRED : ST_FAILED;
 	}
 	if (a->start != BG_NOTIME)
 		return ST_RUNNING;

@@ -231,6 +231,7 @@ enum bg_framing {
 	FR_JOURNAL,			/* [    1.234567] host kernel: msg */
 	FR_FTRACE,			/* comm-pid [cpu] flags ts: event: ... */
 	FR_TRACEDAT,			/* trace.dat through libtracecmd */
+	FR_DMESG_X,			/* kern  :info  : [    1.234567] msg */
 	FR_NR,
 };
 
@@ -333,6 +334,7 @@ void bg_model_event(struct bg_model *m, struct bg_loc *loc,
 
 /* analyze.c */
 void bg_analyze(struct bg_model *m);
+bool bg_ret_deferred(int ret);		/* -517, or 517 as 6.12 prints it */
 bg_time bg_att_len(const struct bg_attempt *a);
 bg_time bg_dev_time(const struct bg_dev *d);	/* sum of attempt lengths */
 bg_time bg_att_self(const struct bg_attempt *a);	/* less nested probes */

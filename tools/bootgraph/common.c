@@ -101,6 +101,33 @@ long long bg_arg_num(const char *arg, const char *what)
 	return v;
 }
 
+/* Why nothing was found, and what to boot with to find something. */
+static void no_events(const struct bg_model *m)
+{
+	const char *sep = "";
+	int i;
+
+	fprintf(stderr, "%s:%lu: no probe or initcall events found", m->last_file,
+		m->last_line);
+	if (!m->framings) {
+		fputs(" and no line with a kernel timestamp: ", stderr);
+		fputs("boot with printk.time=1 (and initcall_debug), ", stderr);
+		fputs("or give the kernel's log ", stderr);
+		fputs("(dmesg, journalctl -k -o short-monotonic, /dev/kmsg)\n", stderr);
+		return;
+	}
+	fputs(" in the lines read (", stderr);
+	for (i = 0; i < FR_NR; i++) {
+		if (m->framings & (1u << i)) {
+			fprintf(stderr, "%s%s", sep, bg_framing_name[i]);
+			sep = ", ";
+		}
+	}
+	fputs("): boot with initcall_debug, ", stderr);
+	fputs("and ignore_loglevel (or loglevel=8) when the log is a console's, ", stderr);
+	fputs("for the calling/initcall/\"probe of\" lines\n", stderr);
+}
+
 int bg_run_model(const struct bg_common *c, char *const *files, int nfiles,
 		 int (*out)(FILE *f, struct bg_model *m, const void *p),
 		 const void *p)
@@ -121,8 +148,7 @@ int bg_run_model(const struct bg_common *c, char *const *files, int nfiles,
 	}
 	if (!ret && !m.nshown && !m.initcalls.n) {
 		if (!bg_quiet)
-			fprintf(stderr, "%s:%lu: no probe or initcall events found\n",
-				m.last_file, m.last_line);
+			no_events(&m);
 		ret = 2;
 	}
 	bg_model_free(&m);

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bootgraph.h"
@@ -26,6 +27,7 @@ const char *const bg_framing_name[FR_NR] = {
 	[FR_JOURNAL] = "journal",
 	[FR_FTRACE] = "ftrace",
 	[FR_TRACEDAT] = "trace.dat",
+	[FR_DMESG_X] = "dmesg-x",
 };
 
 struct reader {
@@ -180,7 +182,30 @@ static const char *skip_journal(const char *p)
 	return sp + 9;
 }
 
-/* A console, dmesg -r, caller-id or journal line; false if not one. */
+/* A word of lower-case letters and digits, spaces, a ':' and a space. */
+static const char *skip_field(const char *p)
+{
+	const char *q = p;
+
+	while (islower((unsigned char)*q) || isdigit((unsigned char)*q))
+		q++;
+	if (q == p)
+		return NULL;
+	while (*q == ' ')
+		q++;
+	if (*q++ != ':')
+		return NULL;
+	return *q == ' ' ? q + 1 : q;
+}
+
+/* "kern  :info  : " of dmesg -x (--decode): facility and level. */
+static const char *skip_decode(const char *p)
+{
+	p = skip_field(p);
+	return p ? skip_field(p) : NULL;
+}
+
+/* A console, dmesg -r, -x, caller-id or journal line; false if not one. */
 static bool frame_printk(const char *p, bg_time *ts, enum bg_framing *fr,
 			 int *pid, const char **msg)
 {
@@ -188,7 +213,11 @@ static bool frame_printk(const char *p, bg_time *ts, enum bg_framing *fr,
 
 	*fr = FR_PRINTK;
 	*pid = -1;
-	if (*p == '<') {
+	q = skip_decode(p);
+	if (q && *q == '[') {
+		p = q;
+		*fr = FR_DMESG_X;
+	} else if (*p == '<') {
 		for (q = p + 1; isdigit((unsigned char)*q); q++)
 			;
 		if (q == p + 1 || *q != '>')
@@ -430,14 +459,22 @@ static void parse_line(struct bg_model *m, struct bg_loc *loc, char *line,
 
 static int open_input(const char *path, struct bg_loc *loc)
 {
+	struct stat st;
 	int fd;
 
 	loc->file = strcmp(path, "-") ? path : "<stdin>";
 	if (!strcmp(path, "-"))
 		return 0;
 	fd = open(path, O_RDONLY);
-	if (fd < 0)
+	if (fd < 0) {
 		bg_err("cannot open %s: %s", path, strerror(errno));
+		return fd;
+	}
+	if (!fstat(fd, &st) && S_ISDIR(st.st_mode)) {
+		bg_err("cannot read %s: %s", path, strerror(EISDIR));
+		close(fd);
+		return -1;
+	}
 	return fd;
 }
 

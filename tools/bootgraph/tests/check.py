@@ -20,6 +20,7 @@
 #   check.py nesting JSON [PARENT:CHILD...] every nested probe justified,
 #                                          self times add up; the pairs
 #                                          given are exactly the nested ones
+#   check.py svg-window SVG FROM TO         no bar outside the window
 #   check.py labels JSON WANT               "name bus driver" per device
 #   check.py initcall-durs LOG JSON        kernel's usecs once the clock is
 #                                          fine, timestamps before
@@ -382,7 +383,30 @@ def labels(js, want):
         fail('%d devices, want %d' % (len(got), len(exp)))
 
 
-CMDS = {'labels': labels, 'nesting': nesting, 'same-events': same_events, 'same-events-caller': same_events_caller, 'same-devices': same_devices, 'rows': rows,
+def svg_window(path, t0, t1):
+    t0, t1 = float(t0), float(t1)
+    root = ET.parse(path).getroot()
+    ns = '{http://www.w3.org/2000/svg}'
+    mult = {'us': 1e-6, 'ms': 1e-3, 's': 1}
+    n = 0
+    for r in root.iter(ns + 'rect'):
+        t = r.find(ns + 'title')
+        if t is None:
+            continue
+        m = re.search(r'@(\d+\.\d+)s \+(\d+(?:\.\d+)?)(us|ms|s)', t.text or '')
+        if not m:
+            continue
+        a = float(m.group(1))
+        b = a + float(m.group(2)) * mult[m.group(3)]
+        if b < t0 - 1e-6 or a > t1 + 1e-6:
+            fail('bar outside %s..%s: %s' % (t0, t1, t.text.splitlines()[0]))
+        n += 1
+    if not n:
+        fail('no bars')
+    print('# %d bars, all in the window' % n)
+
+
+CMDS = {'svg-window': svg_window, 'labels': labels, 'nesting': nesting, 'same-events': same_events, 'same-events-caller': same_events_caller, 'same-devices': same_devices, 'rows': rows,
         'chain': chain, 'trace': trace, 'html': html, 'svg': svg,
         'csv': csv_check, 'schema': schema, 'diff-zero': diff_zero,
         'diff-delta': diff_delta, 'initcall-durs': initcall_durs}

@@ -274,9 +274,37 @@ t_bad() {	# bad input: no crash, output for what was read, file:line message
 	[ -s "$OUT/bad.out" ] || { echo "no output"; return 1; }
 }
 
-t_noprobes_exit() {
-	"$BG" bad/noprobes.log >/dev/null 2>&1
+t_noprobes_exit() {	# exit 2, and say what was seen and what to boot with
+	"$BG" bad/noprobes.log >/dev/null 2>"$OUT/e.txt"
 	[ $? -eq 2 ] || { echo "want exit 2"; return 1; }
+	grep -q "no probe or initcall events found in the lines read (printk): boot with initcall_debug, and ignore_loglevel" "$OUT/e.txt" ||
+		{ cat "$OUT/e.txt"; return 1; }
+	printf 'SeaBIOS\nno timestamps here\n' >"$OUT/plain.log"
+	"$BG" "$OUT/plain.log" >/dev/null 2>"$OUT/e.txt"
+	[ $? -eq 2 ] || { echo "want exit 2"; return 1; }
+	grep -q "no line with a kernel timestamp: boot with printk.time=1" "$OUT/e.txt" ||
+		{ cat "$OUT/e.txt"; return 1; }
+}
+
+t_window() {	# svg --from/--to: no bar entirely outside the window
+	bg "$OUT/w.svg" "$OUT/w.err" svg --from 0.5 --to 0.6 $S/qemu-async.log || return 1
+	$CHECK svg-window "$OUT/w.svg" 0.5 0.6
+}
+
+t_window_backwards() {
+	"$BG" svg --from 5 --to 1 $S/qemu-async.log >/dev/null 2>"$OUT/e.txt"
+	[ $? -eq 1 ] || { echo "want exit 1"; return 1; }
+	grep -q -- "--to 1 is not after --from 5" "$OUT/e.txt" || { cat "$OUT/e.txt"; return 1; }
+	"$BG" svg --from 0.5 --to 0.5 $S/qemu-async.log >/dev/null 2>&1
+	[ $? -eq 1 ] || { echo "an empty window: want exit 1"; return 1; }
+}
+
+t_directory() {	# a directory as input: exit 1, as documented
+	"$BG" json $S $S/qemu-async.log >"$OUT/d.json" 2>"$OUT/e.txt"
+	[ $? -eq 1 ] || { echo "want exit 1"; return 1; }
+	grep -q "cannot read $S: Is a directory" "$OUT/e.txt" || { cat "$OUT/e.txt"; return 1; }
+	bg "$OUT/a.json" "$OUT/a.err" json $S/qemu-async.log || return 1
+	cmp "$OUT/a.json" "$OUT/d.json"	# the other files still count
 }
 
 t_huge_line() {	# a 2 MiB line is cut, the lines around it still count
@@ -331,7 +359,7 @@ for in in $GOLDEN_INPUTS; do
 done
 add "golden diff|t_golden_diff"
 for f in $S/qemu-async.dmesg-r.log $S/qemu-async.caller.log $S/qemu-async.kmsg \
-	 $S/qemu-async.journal.log; do
+	 $S/qemu-async.journal.log $S/qemu-async.dmesg-x.log; do
 	add "framing $f parses to the same events|t_framing $f"
 done
 for f in $S/initcall-usecs.log $S/stock-initcall.log $S/real/*.log; do
@@ -377,7 +405,11 @@ add "summary is the default command|t_default_cmd"
 for f in bad/*; do
 	add "bad input $f|t_bad $f"
 done
-add "no probes: exit 2|t_noprobes_exit"
+add "no probes: exit 2, the framing seen and what to boot with|t_noprobes_exit"
+add "svg --from/--to leaves out bars outside the window|t_window"
+add "svg --from 5 --to 1 is rejected|t_window_backwards"
+add "a directory as input: exit 1|t_directory"
+add "positive returned R (6.12): 517 deferred, others failed|t_expect $S/ret.log.blame blame $S/ret.log"
 add "line over 1 MiB is cut|t_huge_line"
 add "corrupt trace.dat: message, no crash|t_tracedat_garbage"
 add "unaligned trace clock is reported|t_trace_clock"
