@@ -312,32 +312,6 @@ static struct bg_attempt **sorted_ends(struct bg_model *m, int *n)
 	return v;
 }
 
-/* The latest-ending finished attempt of a supplier before cur started. */
-static struct bg_attempt *dep_pred(struct bg_model *m, struct bg_attempt *cur)
-{
-	struct bg_attempt *best = NULL, *a;
-	struct bg_dev *s;
-	void **v;
-	int i, j;
-
-	for (i = 0; i < cur->dev->ndeps; i++) {
-		v = strmap_find(&m->devmap, cur->dev->deps[i],
-				strlen(cur->dev->deps[i]));
-		if (!v)
-			continue;
-		s = *v;
-		for (j = 0; j < s->natt; j++) {
-			a = &s->att[j];
-			if (a->rank < 0 || a->rank >= cur->rank ||
-			    a->end > cur->start)
-				continue;
-			if (!best || a->rank > best->rank)
-				best = a;
-		}
-	}
-	return best;
-}
-
 /* The latest-ending attempt that ended before cur started. */
 static struct bg_attempt *time_pred(struct bg_attempt **v, struct bg_attempt *cur)
 {
@@ -354,21 +328,227 @@ static struct bg_attempt *time_pred(struct bg_attempt **v, struct bg_attempt *cu
 	return lo ? v[lo - 1] : NULL;
 }
 
-static void critical_chain(struct bg_model *m)
+const char *const bg_why_name[WHY_NR] = {
+	[WHY_NONE] = NULL,
+	[WHY_SUPPLIER] = "supplier",
+	[WHY_PARENT] = "parent",
+	[WHY_RETRY] = "retry",
+};
+
+static struct bg_dev *find_dev(const struct bg_model *m, const char *name,
+			       size_t len)
 {
-	struct bg_attempt **v, *cur, *pred;
+	void **v = strmap_find(&m->devmap, name, len);
+
+	return v ? *v : NULL;
+}
+
+static struct bg_dev *find_devf(const struct bg_model *m, const char *fmt,
+				unsigned int n)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), fmt, n);
+	return find_dev(m, buf, strlen(buf));
+}
+
+static bool bus_is(const struct bg_dev *d, const char *bus)
+{
+	return d->bus && !strcmp(d->bus, bus);
+}
+
+/* The device whose probe by driver drv was running at ts. */
+static struct bg_dev *probing_with(const struct bg_model *m, const char *drv,
+				   bg_time ts)
+{
+	const struct bg_attempt *a;
+	int i, j;
+
+	for (i = 0; i < m->nshown; i++) {
+		if (!m->shown[i]->drv || strcmp(m->shown[i]->drv, drv))
+			continue;
+		for (j = 0; j < m->shown[i]->natt; j++) {
+			a = &m->shown[i]->att[j];
+			if (a->start != BG_NOTIME && a->start <= ts &&
+			    (a->end == BG_NOTIME || ts <= a->end))
+				return m->shown[i];
+		}
+	}
+	return NULL;
+}
+
+/*
+ * The device that added d, where the log says so ("scsi host2:
+ * usb-storage 2-1:1.0"; "scsi host0: ahci" while ahci probed a device)
+ * or its name does: SCSI "2:0:0:0" -> "host2"; a
+ * name less its last ":x" or ".x" ("2-1:1.0" -> "2-1", "2-1.4" -> "2-1",
+ * "00:03:0" -> "00:03"); a USB port or root hub interface "2-1", "2-0:1.0"
+ * -> its root hub "usb2".
+ */
+static struct bg_dev *topo_parent(const struct bg_model *m,
+				  const struct bg_dev *d)
+{
+	const char *n = d->name;
+	size_t len = strlen(n);
+	struct bg_dev *p;
+	unsigned int h;
+
+	if (d->parent)
+		return find_dev(m, d->parent, strlen(d->parent));
+	if (d->added_by)
+		return probing_with(m, d->added_by, d->added_ts);
+	if (bus_is(d, "scsi") && sscanf(n, "%u:", &h) == 1)
+		return find_devf(m, "host%u", h);
+	while (len) {
+		while (len && n[len - 1] != ':' && n[len - 1] != '.')
+			len--;
+		if (!len--)
+			break;
+		p = find_dev(m, n, len);
+		if (p)
+			return p;
+	}
+	if (bus_is(d, "usb") && sscanf(n, "%u-", &h) == 1 &&
+	    (!strpbrk(n, ":.") || strstr(n, "-0:")))
+		return find_devf(m, "usb%u", h);
+	return NULL;
+}
+
+/* The latest finished attempt of d that ended before cur started. */
+static struct bg_attempt *done_before(const struct bg_dev *d,
+				      const struct bg_attempt *cur)
+{
+	struct bg_attempt *a, *best = NULL;
+	int i;
+
+	for (i = 0; d && i < d->natt; i++) {
+		a = &d->att[i];
+		if (a->rank < 0 || a->rank >= cur->rank || a->end > cur->start)
+			continue;
+		if (!best || a->rank > best->rank)
+			best = a;
+	}
+	return best;
+}
+
+/* The latest supplier attempt (deps=, device links) before cur started. */
+static struct bg_attempt *dep_pred(struct bg_model *m, struct bg_attempt *cur)
+{
+	struct bg_attempt *best = NULL, *a;
+	int i;
+
+	for (i = 0; i < cur->dev->ndeps; i++) {
+		a = done_before(find_dev(m, cur->dev->deps[i],
+					 strlen(cur->dev->deps[i])), cur);
+		if (a && (!best || a->rank > best->rank))
+			best = a;
+	}
+	return best;
+}
+
+/*
+ * A retry of a deferred probe: the driver core retries deferred probes
+ * when a probe binds, so the last probe that bound between the deferral
+ * and the retry.
+ */
+static struct bg_attempt *retry_pred(struct bg_attempt **v,
+				     struct bg_attempt *cur)
+{
+	const struct bg_attempt *prev;
+	struct bg_attempt *a = time_pred(v, cur);
+	int i;
+
+	if (cur == cur->dev->att)
+		return NULL;
+	prev = cur - 1;
+	if (prev->end == BG_NOTIME || !bg_ret_deferred(prev->ret) || !a)
+		return NULL;
+	for (i = a->rank; i >= 0 && v[i]->end >= prev->end; i--)
+		if (!v[i]->ret && v[i]->dev != cur->dev)
+			return v[i];
+	return NULL;
+}
+
+#define MAX_INSIDE	64
+
+/*
+ * The parent's probe, or its parent's where the parent was not probed
+ * (a SCSI host: "2:0:0:0" -> host2 -> "2-1:1.0").
+ */
+static struct bg_attempt *parent_pred(struct bg_model *m,
+				      struct bg_attempt *cur)
+{
+	struct bg_dev *d = topo_parent(m, cur->dev);
+	int depth;
+
+	for (depth = 0; d && depth < MAX_INSIDE; depth++) {
+		if (d->natt)
+			return done_before(d, cur);
+		d = topo_parent(m, d);
+	}
+	return NULL;
+}
+
+/*
+ * The probe cur waited for, on evidence only; cur->why says which.  A
+ * probe that ran inside another's (nested) waited for what that one
+ * waited for.
+ */
+static struct bg_attempt *chain_pred(struct bg_model *m, struct bg_attempt **v,
+				     struct bg_attempt *cur, int depth)
+{
+	struct bg_attempt *p;
+
+	cur->inside = NULL;
+	cur->why = WHY_SUPPLIER;
+	p = dep_pred(m, cur);
+	if (p)
+		return p;
+	cur->why = WHY_PARENT;
+	p = parent_pred(m, cur);
+	if (p)
+		return p;
+	cur->why = WHY_RETRY;
+	p = retry_pred(v, cur);
+	if (p)
+		return p;
+	cur->why = WHY_NONE;
+	if (!cur->parent || depth >= MAX_INSIDE)
+		return NULL;
+	p = chain_pred(m, v, cur->parent, depth + 1);
+	cur->why = cur->parent->why;
+	cur->inside = cur->parent;
+	return p;
+}
+
+/*
+ * The chain that ends with target (NULL: the probe that ended last),
+ * replacing any chain computed before.
+ */
+void bg_critical_chain(struct bg_model *m, struct bg_attempt *target)
+{
+	struct bg_attempt **v, *cur, *pred, *last = NULL;
 	int n, i;
 
+	for (i = 0; i < m->nchain; i++) {
+		m->chain[i]->crit = false;
+		m->chain[i]->dev->crit = false;
+	}
+	free(m->chain);
+	m->nchain = 0;
+	m->st.crit_busy = 0;
 	v = sorted_ends(m, &n);
 	m->chain = xcalloc(n, sizeof(*m->chain));
-	for (cur = n ? v[n - 1] : NULL; cur; cur = pred) {
+	if (!target && n)
+		target = v[n - 1];
+	for (cur = target; cur; cur = pred) {
 		cur->crit = true;
 		cur->dev->crit = true;
 		m->chain[m->nchain++] = cur;
-		pred = dep_pred(m, cur);
-		if (!pred)
-			pred = time_pred(v, cur);
+		pred = chain_pred(m, v, cur, 0);
+		last = cur;
 	}
+	m->chain_cut = last && time_pred(v, last);
 	for (i = 0; i < m->nchain / 2; i++) {
 		cur = m->chain[i];
 		m->chain[i] = m->chain[m->nchain - 1 - i];
@@ -391,7 +571,8 @@ static void critical_chain(struct bg_model *m)
  *    tracepoints, or printk caller ids), or
  *  - when either pid is unknown, whose device's name its own extends
  *    after a ':' or '.' ("1-1" -> "1-1:1.0" or "1-1.2", "00:03" ->
- *    "00:03:0" -> "00:03:0.0").
+ *    "00:03:0" -> "00:03:0.0"), or that the log names as its parent
+ *    ("xhci_hcd 0000:00:05.0: new USB bus registered, ... number 2").
  * Containment in time alone proves nothing: probes on other tasks run
  * beside each other.  An attempt's self time is its time less that of
  * its children.
@@ -479,6 +660,22 @@ static struct bg_attempt *name_parent(struct bg_model *m, struct bg_attempt *a)
 	return NULL;
 }
 
+/* The attempt of the parent the log names (topo_parent()) that holds a. */
+static struct bg_attempt *log_parent(struct bg_model *m, struct bg_attempt *a)
+{
+	struct bg_dev *d = a->dev->parent || a->dev->added_by ?
+			   topo_parent(m, a->dev) : NULL;
+	struct bg_attempt *p;
+	int i;
+
+	for (i = d ? d->natt - 1 : -1; i >= 0; i--) {
+		p = &d->att[i];
+		if (contains(p, a) && (p->pid < 0 || a->pid < 0))
+			return p;
+	}
+	return NULL;
+}
+
 static void nested_probes(struct bg_model *m)
 {
 	struct bg_attempt *a;
@@ -490,6 +687,8 @@ static void nested_probes(struct bg_model *m)
 			a = &m->shown[i]->att[j];
 			if (finished(a) && !a->parent)
 				a->parent = name_parent(m, a);
+			if (finished(a) && !a->parent)
+				a->parent = log_parent(m, a);
 			if (!a->parent)
 				continue;
 			a->parent->child_time = bg_add(a->parent->child_time,
@@ -541,7 +740,7 @@ void bg_analyze(struct bg_model *m)
 	probe_stats(m);
 	initcall_stats(m);
 	nested_probes(m);
-	critical_chain(m);
+	bg_critical_chain(m, NULL);
 	report_unfinished(m);
 }
 

@@ -158,6 +158,17 @@ extern const char *const bg_state_name[ST_NR];
 
 struct bg_dev;
 
+/* Why a link of the critical chain waited for the one below it. */
+enum bg_why {
+	WHY_NONE,			/* no evidence: the chain ends */
+	WHY_SUPPLIER,			/* deps= or a device link */
+	WHY_PARENT,			/* its device's parent (name or log) */
+	WHY_RETRY,			/* deferred, retried after a probe bound */
+	WHY_NR,
+};
+
+extern const char *const bg_why_name[WHY_NR];
+
 struct bg_attempt {
 	struct bg_dev *dev;
 	bg_time park, queue, start, end;
@@ -169,6 +180,8 @@ struct bg_attempt {
 	bool crit;			/* on the critical chain */
 	int rank;			/* position by end time, -1: open */
 	struct bg_attempt *parent;	/* the probe this one ran inside */
+	struct bg_attempt *inside;	/* chain: pred found through this one */
+	uint8_t why;			/* chain: enum bg_why of the link below */
 	bg_time child_time;		/* of the probes that ran inside it */
 	int nchild;
 	const char *file;		/* where it was first seen */
@@ -180,6 +193,9 @@ struct bg_dev {
 	const char *hint_first, *hint_last;	/* from "word DEV: msg" */
 	const char *hint_alt;		/* the last word not hint_first */
 	const char *hint_drv;		/* "DRV CLASSDEV: pci function DEV" */
+	const char *parent;		/* named by the log: "scsi host2: usb-storage IF" */
+	const char *added_by;		/* "scsi host0: ahci": the driver adding it */
+	bg_time added_ts;		/* when that was printed */
 	const char **deps;
 	int ndeps, deps_cap;
 	struct bg_attempt *att;
@@ -289,6 +305,7 @@ struct bg_model {
 	int nshown;
 	struct bg_attempt **chain;	/* critical chain, first link first */
 	int nchain;
+	bool chain_cut;			/* an earlier probe, but no evidence */
 	struct bg_stats st;
 };
 
@@ -334,6 +351,7 @@ void bg_model_event(struct bg_model *m, struct bg_loc *loc,
 
 /* analyze.c */
 void bg_analyze(struct bg_model *m);
+void bg_critical_chain(struct bg_model *m, struct bg_attempt *target);
 bool bg_ret_deferred(int ret);		/* -517, or 517 as 6.12 prints it */
 bg_time bg_att_len(const struct bg_attempt *a);
 bg_time bg_dev_time(const struct bg_dev *d);	/* sum of attempt lengths */

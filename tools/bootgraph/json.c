@@ -244,6 +244,8 @@ static void json_chain(struct jw *w, const struct bg_model *m)
 		jtime(w, "start_us", a->start);
 		jtime(w, "end_us", a->end);
 		jtime(w, "dur_us", bg_att_len(a));
+		jstr(w, "why", i ? bg_why_name[m->chain[i]->why] : NULL);
+		jstr(w, "through", i && a->inside ? a->inside->dev->name : NULL);
 		jclose(w, '}');
 	}
 	jclose(w, ']');

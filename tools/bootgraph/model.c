@@ -306,14 +306,28 @@ static void defer_event(struct bg_model *m, struct bg_loc *loc,
 		d->defer_ts = ev->ts;
 }
 
-static void hint_event(struct bg_model *m, const struct bg_ev *ev)
+static void hint_event(struct bg_model *m, struct bg_loc *loc,
+		       const struct bg_ev *ev)
 {
 	struct bg_dev *d = get_dev(m, ev->dev, false);
 
 	if (!d)
 		return;
+	if (ev->label && !strcmp(ev->label, "parent")) {
+		d->parent = intern(m, ev->deps);
+		return;
+	}
+	if (ev->label && !strcmp(ev->label, "added by")) {
+		d->added_by = intern(m, ev->deps);
+		d->added_ts = ev->ts;
+		return;
+	}
 	if (ev->label) {		/* the driver names the device */
 		d->hint_drv = intern(m, ev->drv);
+		return;
+	}
+	if (ev->deps) {			/* a device link */
+		add_deps(m, loc, d, ev->deps);
 		return;
 	}
 	if (!d->hint_first)
@@ -483,7 +497,7 @@ void bg_model_event(struct bg_model *m, struct bg_loc *loc,
 		defer_event(m, loc, ev);
 		break;
 	case EV_HINT:
-		hint_event(m, ev);
+		hint_event(m, loc, ev);
 		break;
 	case EV_MARK:
 		mark_event(m, ev);

@@ -326,6 +326,58 @@ static void parse_clocksource(struct bg_model *m, struct bg_loc *loc,
 	bg_model_event(m, loc, ev);
 }
 
+/* The one word at p, without a trailing newline; NULL if more. */
+static char *one_word(char *p)
+{
+	p[strcspn(p, "\r\n")] = '\0';
+	return *p && !strchr(p, ' ') ? p : NULL;
+}
+
+/*
+ * dev_printk() lines that relate two devices:
+ *   "nvme nvme0: pci function 0000:04:00.0"   the driver of the function
+ *   "scsi host2: usb-storage 2-1:1.0"          the interface adding host2
+ *   "scsi host0: ahci"                         the driver adding host0
+ *   "xhci_hcd 0000:00:05.0: new USB bus registered, assigned bus number 1"
+ *                                              the controller of usb1
+ *   "DRV DEV: Linked as a consumer to SUP"     a device link (dyndbg)
+ *   "DRV DEV: supplier SUP not ready"          the same, at a deferral
+ */
+static void parse_relation(struct bg_model *m, struct bg_loc *loc,
+			   struct bg_ev *ev, char *rest)
+{
+	bool scsi_host = !strcmp(ev->drv, "scsi") &&
+			 !strncmp(ev->dev, "host", 4);
+	char *e, usb[32];
+	int bus;
+
+	if (eat(&rest, "new USB bus registered, assigned bus number ")) {
+		bus = atoi(rest);
+		snprintf(usb, sizeof(usb), "usb%d", bus);
+		ev->deps = ev->dev;	/* the host controller */
+		ev->dev = bus > 0 ? usb : NULL;
+		ev->label = "parent";
+	} else if (eat(&rest, "pci function ")) {
+		ev->dev = one_word(rest);
+		ev->label = "driver";
+	} else if (scsi_host && eat(&rest, "usb-storage ")) {
+		ev->deps = one_word(rest);
+		ev->label = "parent";
+	} else if (scsi_host) {
+		ev->deps = one_word(rest);
+		ev->label = "added by";	/* "scsi host0: ahci": its driver */
+	} else if (eat(&rest, "Linked as a consumer to ")) {
+		ev->deps = one_word(rest);
+	} else if (eat(&rest, "supplier ")) {
+		e = strstr(rest, " not ready");
+		if (e)
+			*e = '\0';
+		ev->deps = e ? one_word(rest) : NULL;
+	}
+	if (ev->dev && (ev->deps || (ev->label && !strcmp(ev->label, "driver"))))
+		bg_model_event(m, loc, ev);
+}
+
 /* The ':' that ends the word at p (before a space or the end), or NULL. */
 static char *word_colon(char *p)
 {
@@ -368,13 +420,8 @@ static void parse_dev_msg(struct bg_model *m, struct bg_loc *loc,
 		ev->type = EV_HINT;
 	}
 	bg_model_event(m, loc, ev);
-	/* nvme: "nvme nvme0: pci function 0000:04:00.0" names its device */
-	if (ev->type == EV_HINT && eat(&rest, "pci function ") && *rest &&
-	    !strchr(rest, ' ')) {
-		ev->dev = rest;
-		ev->label = "driver";
-		bg_model_event(m, loc, ev);
-	}
+	if (ev->type == EV_HINT)
+		parse_relation(m, loc, ev, rest);
 }
 
 void bg_parse_msg(struct bg_model *m, struct bg_loc *loc, bg_time ts,

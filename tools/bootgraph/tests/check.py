@@ -20,6 +20,7 @@
 #   check.py nesting JSON [PARENT:CHILD...] every nested probe justified,
 #                                          self times add up; the pairs
 #                                          given are exactly the nested ones
+#   check.py chain-evidence JSON LOG...    each chain link has its evidence
 #   check.py svg-window SVG FROM TO         no bar outside the window
 #   check.py labels JSON WANT               "name bus driver" per device
 #   check.py initcall-durs LOG JSON        kernel's usecs once the clock is
@@ -336,6 +337,13 @@ def name_extends(child, parent):
 
 
 def nesting(js, *want):
+    named = {}    # parents the log names ("--log=FILE" first)
+    if want and want[0].startswith('--log='):
+        for line in open(want[0][6:], encoding='utf-8', errors='replace'):
+            m = USB_BUS_RE.search(line.rstrip())
+            if m:
+                named['usb' + m.group(2)] = m.group(1)
+        want = want[1:]
     j = load(js)
     att = {}
     for d in j['devices']:
@@ -352,8 +360,9 @@ def nesting(js, *want):
                 fail('%s: parent %s does not contain it' % (d['name'], a['parent']))
             same_task = a['pid'] is not None and a['pid'] == p[0]['pid']
             unknown = a['pid'] is None or p[0]['pid'] is None
-            if not same_task and not (unknown and
-                                      name_extends(d['name'], a['parent'])):
+            if not same_task and not (unknown and (
+                    name_extends(d['name'], a['parent']) or
+                    named.get(d['name']) == a['parent'])):
                 fail('%s in %s: no evidence' % (d['name'], a['parent']))
             got.add('%s:%s' % (a['parent'], d['name']))
             k = (a['parent'], p[0]['start_us'])
@@ -406,7 +415,98 @@ def svg_window(path, t0, t1):
     print('# %d bars, all in the window' % n)
 
 
-CMDS = {'svg-window': svg_window, 'labels': labels, 'nesting': nesting, 'same-events': same_events, 'same-events-caller': same_events_caller, 'same-devices': same_devices, 'rows': rows,
+USB_STORAGE_RE = re.compile(r'scsi (host\d+): usb-storage (\S+)$')
+USB_BUS_RE = re.compile(r' (\S+): new USB bus registered, assigned bus number (\d+)$')
+HOST_DRV_RE = re.compile(r'\[\s*(\d+\.\d+)\] scsi (host\d+): (\S+)$')
+
+
+def parents(name, log_parent):
+    # The devices that may have added name, nearest first (bootgraph's
+    # topo_parent(), written again).
+    out, n = [], name
+    for _ in range(16):
+        p = None
+        if n in log_parent:
+            p = log_parent[n]
+        elif re.fullmatch(r'\d+:\d+:\d+:\d+', n):
+            p = 'host' + n.split(':')[0]
+        else:
+            for i in range(len(n) - 1, 0, -1):
+                if n[i] in ':.':
+                    p = n[:i]
+                    break
+            m = re.fullmatch(r'(\d+)-(\d+|0:\d+\.\d+)', n)
+            if m and (p is None or p not in known):
+                p = 'usb' + m.group(1)
+        if p is None:
+            break
+        out.append(p)
+        n = p
+    return out
+
+
+known = set()
+
+
+def chain_evidence(js, *logs):
+    j = load(js)
+    log_parent = {}
+    devs = {d['name']: d for d in j['devices']}
+    for log in logs:
+        for line in open(log, encoding='utf-8', errors='replace'):
+            m = USB_STORAGE_RE.search(line.rstrip())
+            if m:
+                log_parent[m.group(1)] = m.group(2)
+                continue
+            m = USB_BUS_RE.search(line.rstrip())
+            if m:
+                log_parent['usb' + m.group(2)] = m.group(1)
+                continue
+            # "scsi host0: ahci" while ahci probed the device that added it
+            m = HOST_DRV_RE.match(line.rstrip())
+            if not m:
+                continue
+            ts = usecs(m.group(1))
+            for d in j['devices']:
+                if d['driver'] == m.group(3) and any(
+                        a['start_us'] is not None and a['start_us'] <= ts and
+                        (a['end_us'] is None or ts <= a['end_us'])
+                        for a in d['attempts']):
+                    log_parent[m.group(2)] = d['name']
+                    break
+    known.update(devs)
+    c = j['critical_chain']
+    if c and c[0]['why'] is not None:
+        fail('the first link has a cause: %s' % c[0])
+    for lo, up in zip(c, c[1:]):
+        d, why = devs[up['device']], up['why']
+        if lo['end_us'] > up['start_us']:
+            fail('%s starts before %s ended' % (up['device'], lo['device']))
+        if up['through']:
+            t = devs[up['through']]
+            if not any(a['start_us'] <= up['start_us'] and up['end_us'] <= a['end_us']
+                       for a in t['attempts'] if a['end_us'] is not None):
+                fail('%s does not run inside %s' % (up['device'], up['through']))
+            d = t
+        if why == 'supplier':
+            ok = lo['device'] in d['deps']
+        elif why == 'parent':
+            ps = parents(d['name'], log_parent)
+            # the nearest probed parent, past the ones never probed
+            near = [p for p in ps if p in devs]
+            ok = bool(near) and near[0] == lo['device']
+        elif why == 'retry':
+            prev = [a for a in d['attempts'] if a['end_us'] is not None and
+                    a['end_us'] <= lo['end_us'] and abs(a['ret']) == 517]
+            ok = bool(prev) and devs[lo['device']]['attempts'][lo['attempt']]['ret'] == 0
+        else:
+            ok = False
+        if not ok:
+            fail('%s [%s %s]: no evidence' % (up['device'], why, lo['device']))
+    print('# %d links, each with its evidence' % max(len(c) - 1, 0))
+
+
+CMDS = {'chain-evidence': chain_evidence, 'svg-window': svg_window, 'labels': labels, 'nesting': nesting, 'same-events': same_events, 'same-events-caller': same_events_caller, 'same-devices': same_devices, 'rows': rows,
         'chain': chain, 'trace': trace, 'html': html, 'svg': svg,
         'csv': csv_check, 'schema': schema, 'diff-zero': diff_zero,
         'diff-delta': diff_delta, 'initcall-durs': initcall_durs}

@@ -194,6 +194,16 @@ t_labels() {	# bus and driver of each device of $S/names.log
 	$CHECK labels "$OUT/l.json" $S/names.log.labels
 }
 
+t_chain_evidence() {	# each link of the critical chain has its evidence
+	bg "$OUT/c.json" "$OUT/c.err" json "$1" || return 1
+	$CHECK chain-evidence "$OUT/c.json" "$1"
+}
+
+t_chain_target_errors() {
+	"$BG" critical-chain -t no-such-dev $S/chain.log >/dev/null 2>"$OUT/e.txt"
+	[ $? -eq 1 ] && grep -q "no finished probe of 'no-such-dev'" "$OUT/e.txt"
+}
+
 t_check() {	# t_check KIND CMD INPUT: validate CMD's output with check.py
 	bg "$OUT/o.$1" "$OUT/o.err" "$2" "$3" || return 1
 	$CHECK "$1" "$OUT/o.$1"
@@ -373,6 +383,13 @@ for f in nested nested-names; do
 	add "blame -I of $f.log by inclusive time|t_expect $S/$f.log.blame-I blame -I $S/$f.log"
 done
 add "bus from the name's shape, driver from its own lines, never a bus|t_labels"
+add "critical chain of chain.log: every link has its evidence|t_chain_evidence $S/chain.log"
+add "nested by the parent the log names: usb2 in its controller's probe|t_nesting $S/chain.log --log=$S/chain.log 0000:00:05.0:usb2"
+add "critical chain: USB disk <- interface <- device, psmouse not on it|t_expect $S/chain.log.critical-chain critical-chain $S/chain.log"
+for t in panel sensor serio1; do
+	add "critical-chain -t $t|t_expect $S/chain.log.critical-chain-$t critical-chain -t $t $S/chain.log"
+done
+add "critical-chain -t of a device without a finished probe: exit 1|t_chain_target_errors"
 add "ftrace and trace-cmd report give the same events|t_ftrace_formats"
 add "console log + trace: probes merged, not doubled|t_merge"
 add "stdin input|t_stdin"
@@ -391,6 +408,7 @@ for in in $GOLDEN_INPUTS; do
 	add "csv of $in has one row per attempt|t_csv $in"
 	add "json of $in follows the schema|t_check schema json $in"
 	add "nested probes of $in justified, self times add up|t_nesting $in"
+	add "critical chain of $in: every link has its evidence|t_chain_evidence $in"
 done
 add "svg is well-formed XML with styled bars|t_check svg svg $S/qemu-async.log"
 add "svg grouped by driver, zoomed range|t_group_driver"
