@@ -4,6 +4,7 @@
  */
 #include <getopt.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "bootgraph.h"
 
@@ -47,6 +48,168 @@ static void put_boots(FILE *f, const struct bg_boots *b)
 	if (b->dups)
 		fprintf(f, "%-20s%lld records read twice, counted once\n",
 			"Duplicates:", b->dups);
+}
+
+/* ------------------------------------------------------------------ */
+/*
+ * What pid 1 waited for before /init: its initcalls and its waits for
+ * async work (async_synchronize_*()), the longest of them, and for a
+ * wait (or the wait inside the longest initcall) what finished last in
+ * it: what the wait was for.
+ */
+
+static bg_time call_len(const struct bg_call *c)
+{
+	return c->start != BG_NOTIME && c->end != BG_NOTIME ?
+	       c->end - c->start : -1;
+}
+
+static bool is_wait(const struct bg_call *c)
+{
+	return !strncmp(c->func, "async_synchronize", 17);
+}
+
+/* The pid 1 wait that took longest inside [t0, t1], or NULL. */
+static const struct bg_call *longest_wait(const struct bg_model *m,
+					  bg_time t0, bg_time t1)
+{
+	const struct bg_call *c, *best = NULL;
+	int i;
+
+	for (i = 0; i < m->asyncs.n; i++) {
+		c = &m->asyncs.v[i];
+		if (c->pid != 1 || !is_wait(c) || call_len(c) < 0 ||
+		    c->start < t0 || c->end > t1)
+			continue;
+		if (!best || call_len(c) > call_len(best))
+			best = c;
+	}
+	return best;
+}
+
+/* Put the probe or async function that finished last inside wait w. */
+static void put_waited_for(FILE *f, const struct bg_model *m,
+			   const struct bg_call *w)
+{
+	const struct bg_attempt *a, *ba = NULL;
+	const struct bg_call *c, *bc = NULL;
+	int i, j;
+
+	for (i = 0; i < m->nshown; i++) {
+		for (j = 0; j < m->shown[i]->natt; j++) {
+			a = &m->shown[i]->att[j];
+			if (a->end == BG_NOTIME || a->end < w->start ||
+			    a->end > w->end)
+				continue;
+			if (!ba || a->end > ba->end)
+				ba = a;
+		}
+	}
+	for (i = 0; i < m->asyncs.n; i++) {
+		c = &m->asyncs.v[i];
+		if (is_wait(c) || c->end == BG_NOTIME || c->end < w->start ||
+		    c->end > w->end)
+			continue;
+		if (!bc || c->end > bc->end)
+			bc = c;
+	}
+	fputs(", for ", f);
+	if (ba && (!bc || ba->end >= bc->end)) {
+		fputs("the probe of ", f);
+		bg_put_escaped(f, ba->dev->name, ESC_TEXT);
+	} else if (bc) {
+		bg_put_escaped(f, bc->func, ESC_TEXT);
+	} else {
+		fputs("nothing the log shows", f);
+	}
+	fputs(ba || bc ? " (the last to finish in it)" : "", f);
+}
+
+static void put_wait(FILE *f, const struct bg_model *m, const struct bg_call *w)
+{
+	bg_put_dur(f, call_len(w));
+	fputs(" in ", f);
+	bg_put_escaped(f, w->func, ESC_TEXT);
+	fputs(" @", f);
+	bg_put_time(f, w->start);
+	fputc('s', f);
+	put_waited_for(f, m, w);
+}
+
+/* The longest probe that ran inside initcall c on pid 1 (or unknown). */
+static void put_probe_inside(FILE *f, const struct bg_model *m,
+			     const struct bg_call *c)
+{
+	const struct bg_attempt *a, *best = NULL;
+	int i, j;
+
+	for (i = 0; i < m->nshown; i++) {
+		for (j = 0; j < m->shown[i]->natt; j++) {
+			a = &m->shown[i]->att[j];
+			if (a->start == BG_NOTIME || a->end == BG_NOTIME ||
+			    a->start < c->start || a->end > c->end ||
+			    (a->pid >= 0 && a->pid != 1))
+				continue;
+			if (!best || bg_att_len(a) > bg_att_len(best))
+				best = a;
+		}
+	}
+	if (!best)
+		return;
+	fputs(", of it the probe of ", f);
+	bg_put_escaped(f, best->dev->name, ESC_TEXT);
+	fputc(' ', f);
+	bg_put_dur(f, bg_att_len(best));
+}
+
+static void put_before_init(FILE *f, const struct bg_model *m)
+{
+	bg_time t = m->mark[MARK_INIT].ts, sum = 0, waits = 0;
+	const struct bg_call *c, *big = NULL, *w;
+	int i, n = 0;
+
+	if (t == BG_NOTIME)
+		return;
+	for (i = 0; i < m->initcalls.n; i++) {
+		c = &m->initcalls.v[i];
+		if (c->pid != 1 || call_len(c) < 0 || c->end > t)
+			continue;
+		n++;
+		sum = bg_add(sum, call_len(c));
+		if (!big || call_len(c) > call_len(big))
+			big = c;
+	}
+	for (i = 0; i < m->asyncs.n; i++) {
+		c = &m->asyncs.v[i];
+		if (c->pid == 1 && is_wait(c) && call_len(c) >= 0 && c->end <= t)
+			waits = bg_add(waits, call_len(c));
+	}
+	fprintf(f, "%-20s/init ran at ", "Before /init:");
+	bg_put_time(f, t);
+	fprintf(f, "s; pid 1 ran %d initcall%s (", n, n == 1 ? "" : "s");
+	bg_put_dur(f, sum);
+	fputs(") and waited for async work for ", f);
+	bg_put_dur(f, waits);
+	fputc('\n', f);
+	w = longest_wait(m, BG_NOTIME + 1, t);
+	if (big && (!w || call_len(big) >= call_len(w))) {
+		fprintf(f, "%-20sinitcall ", "Pid 1 waited most:");
+		bg_put_escaped(f, big->func, ESC_TEXT);
+		fputc(' ', f);
+		bg_put_dur(f, call_len(big));
+		w = longest_wait(m, big->start, big->end);
+		if (w) {
+			fputs(", of it ", f);
+			put_wait(f, m, w);
+		} else {
+			put_probe_inside(f, m, big);
+		}
+		fputc('\n', f);
+	} else if (w) {
+		fprintf(f, "%-20s", "Pid 1 waited most:");
+		put_wait(f, m, w);
+		fputc('\n', f);
+	}
 }
 
 static void put_at(FILE *f, const char *what, bg_time t, const char *label)
@@ -128,6 +291,7 @@ static int summary_out(FILE *f, struct bg_model *m, const void *p)
 	fprintf(f, "%-20s", "Input:");
 	put_framings(f, m->framings);
 	put_boots(f, &m->boots);
+	put_before_init(f, m);
 	put_phase(f, &m->st);
 	put_chain(f, m);
 	put_counts(f, &m->st);

@@ -390,6 +390,7 @@ for t in panel sensor serio1; do
 	add "critical-chain -t $t|t_expect $S/chain.log.critical-chain-$t critical-chain -t $t $S/chain.log"
 done
 add "critical-chain -t of a device without a finished probe: exit 1|t_chain_target_errors"
+add "summary says first what pid 1 waited for before /init, and on what|t_expect $S/init-wait.log.summary summary $S/init-wait.log"
 add "ftrace and trace-cmd report give the same events|t_ftrace_formats"
 add "console log + trace: probes merged, not doubled|t_merge"
 add "stdin input|t_stdin"
