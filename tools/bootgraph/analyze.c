@@ -562,6 +562,114 @@ void bg_critical_chain(struct bg_model *m, struct bg_attempt *target)
 }
 
 /* ------------------------------------------------------------------ */
+/* What pid 1 waited for: its waits for async work and its initcalls. */
+
+bg_time bg_call_len(const struct bg_call *c)
+{
+	return c->start != BG_NOTIME && c->end != BG_NOTIME ?
+	       c->end - c->start : -1;
+}
+
+bool bg_is_wait(const struct bg_call *c)
+{
+	return !strncmp(c->func, "async_synchronize", 17);
+}
+
+/* The pid 1 wait for async work that took longest inside [t0, t1]. */
+const struct bg_call *bg_longest_wait(const struct bg_model *m, bg_time t0,
+				      bg_time t1)
+{
+	const struct bg_call *c, *best = NULL;
+	int i;
+
+	for (i = 0; i < m->asyncs.n; i++) {
+		c = &m->asyncs.v[i];
+		if (c->pid != 1 || !bg_is_wait(c) || bg_call_len(c) < 0 ||
+		    c->start < t0 || c->end > t1)
+			continue;
+		if (!best || bg_call_len(c) > bg_call_len(best))
+			best = c;
+	}
+	return best;
+}
+
+/*
+ * What pid 1 spent longest on before t: its longest initcall or its
+ * longest wait for async work, whichever took longer; NULL if neither.
+ */
+const struct bg_call *bg_pid1_longest(const struct bg_model *m, bg_time t)
+{
+	const struct bg_call *c, *big = NULL, *w;
+	int i;
+
+	for (i = 0; i < m->initcalls.n; i++) {
+		c = &m->initcalls.v[i];
+		if (c->pid != 1 || bg_call_len(c) < 0 || c->end > t)
+			continue;
+		if (!big || bg_call_len(c) > bg_call_len(big))
+			big = c;
+	}
+	w = bg_longest_wait(m, BG_NOTIME + 1, t);
+	return big && (!w || bg_call_len(big) >= bg_call_len(w)) ? big : w;
+}
+
+/*
+ * The probe a call (an initcall or a wait) waited for: for a wait, or an
+ * initcall with a wait inside, the probe that finished last in the wait;
+ * for an initcall without one, the longest probe that ran inside it.
+ */
+struct bg_attempt *bg_call_waited_for(const struct bg_model *m,
+				      const struct bg_call *c)
+{
+	const struct bg_call *w = bg_is_wait(c) ? c :
+				  bg_longest_wait(m, c->start, c->end);
+
+	return w ? bg_last_probe_in(m, w->start, w->end) :
+		   bg_longest_probe_in(m, c);
+}
+
+/* The probe that finished last inside [t0, t1]: what a wait waited for. */
+struct bg_attempt *bg_last_probe_in(const struct bg_model *m, bg_time t0,
+				    bg_time t1)
+{
+	struct bg_attempt *a, *best = NULL;
+	int i, j;
+
+	for (i = 0; i < m->nshown; i++) {
+		for (j = 0; j < m->shown[i]->natt; j++) {
+			a = &m->shown[i]->att[j];
+			if (a->start == BG_NOTIME || a->end == BG_NOTIME ||
+			    a->end < t0 || a->end > t1)
+				continue;
+			if (!best || a->end > best->end)
+				best = a;
+		}
+	}
+	return best;
+}
+
+/* The longest probe that ran inside call c, on pid 1 or unknown. */
+struct bg_attempt *bg_longest_probe_in(const struct bg_model *m,
+				       const struct bg_call *c)
+{
+	struct bg_attempt *a, *best = NULL;
+	int i, j;
+
+	for (i = 0; i < m->nshown; i++) {
+		for (j = 0; j < m->shown[i]->natt; j++) {
+			a = &m->shown[i]->att[j];
+			if (a->start == BG_NOTIME || a->end == BG_NOTIME ||
+			    a->start < c->start || a->end > c->end ||
+			    (a->pid >= 0 && a->pid != 1))
+				continue;
+			if (!best || bg_att_len(a) > bg_att_len(best))
+				best = a;
+		}
+	}
+	return best;
+}
+
+/* ------------------------------------------------------------------ */
 /*
  * Nested probes.  A probe that adds a device may probe it before it
  * returns, on its own task: USB device, then its interface, then the HID

@@ -352,6 +352,17 @@ void bg_model_event(struct bg_model *m, struct bg_loc *loc,
 /* analyze.c */
 void bg_analyze(struct bg_model *m);
 void bg_critical_chain(struct bg_model *m, struct bg_attempt *target);
+bg_time bg_call_len(const struct bg_call *c);	/* -1: unfinished */
+bool bg_is_wait(const struct bg_call *c);		/* async_synchronize* */
+const struct bg_call *bg_longest_wait(const struct bg_model *m, bg_time t0,
+				      bg_time t1);
+struct bg_attempt *bg_last_probe_in(const struct bg_model *m, bg_time t0,
+				    bg_time t1);
+struct bg_attempt *bg_longest_probe_in(const struct bg_model *m,
+				       const struct bg_call *c);
+const struct bg_call *bg_pid1_longest(const struct bg_model *m, bg_time t);
+struct bg_attempt *bg_call_waited_for(const struct bg_model *m,
+				      const struct bg_call *c);
 bool bg_ret_deferred(int ret);		/* -517, or 517 as 6.12 prints it */
 bg_time bg_att_len(const struct bg_attempt *a);
 bg_time bg_dev_time(const struct bg_dev *d);	/* sum of attempt lengths */

@@ -27,8 +27,10 @@ static const char *const chain_usage[] = {
 	"  ended last.  Each line below is the probe the one above waited for,",
 	"  with the evidence in brackets; where there is none the chain ends.",
 	"",
-	"  -t, --target DEV      the chain that ends with DEV's last probe",
-	"                        (default: the probe that ended last)",
+	"  -t, --target T        the chain that ends with T: a device's last",
+	"                        probe; an initcall or /init: the probe it",
+	"                        (pid 1's longest initcall or wait before /init)",
+	"                        waited for (default: the probe that ended last)",
 	BG_COMMON_HELP,
 	NULL,
 };
@@ -127,6 +129,66 @@ static struct bg_attempt *target_attempt(struct bg_model *m, const char *name)
 	return NULL;
 }
 
+/* The initcall called name ("foo_init" or "foo_init [mod]"), or NULL. */
+static const struct bg_call *target_call(const struct bg_model *m,
+					 const char *name)
+{
+	int i;
+
+	for (i = 0; i < m->initcalls.n; i++)
+		if (!strcmp(m->initcalls.v[i].func, name) &&
+		    m->initcalls.v[i].end != BG_NOTIME)
+			return &m->initcalls.v[i];
+	return NULL;
+}
+
+/*
+ * "/init" or an initcall as target: *a is the probe it waited for
+ * (through the longest thing pid 1 did before /init), said in a line;
+ * NULL if none.  Returns 1 if there is no such target.
+ */
+static int waited_probe(FILE *f, struct bg_model *m, const char *name,
+			struct bg_attempt **a)
+{
+	bg_time t = m->mark[MARK_INIT].ts;
+	const struct bg_call *c;
+
+	*a = NULL;
+	if (!strcmp(name, "/init")) {
+		c = t == BG_NOTIME ? NULL : bg_pid1_longest(m, t);
+		if (!c) {
+			bg_err("critical-chain: no /init, or nothing pid 1 did before it");
+			return 1;
+		}
+		fputs("/init ran at ", f);
+		bg_put_time(f, t);
+		fputs("s; pid 1 spent longest in ", f);
+	} else {
+		c = target_call(m, name);
+		if (!c) {
+			bg_err("critical-chain: no finished probe or initcall '%s'", name);
+			return 1;
+		}
+		fputs("Initcall ", f);
+	}
+	bg_put_escaped(f, c->func, ESC_TEXT);
+	fputs(" @", f);
+	bg_put_time(f, c->start);
+	fputs("s +", f);
+	bg_put_dur(f, bg_call_len(c));
+	*a = bg_call_waited_for(m, c);
+	if (!*a) {
+		fputs(", waiting for no probe the log shows\n", f);
+		return 0;
+	}
+	fputs(bg_is_wait(c) || bg_longest_wait(m, c->start, c->end) ?
+	      ", waiting for async work: the last probe to finish in it was " :
+	      "; the longest probe inside it was ", f);
+	bg_put_escaped(f, (*a)->dev->name, ESC_TEXT);
+	fputs("\n", f);
+	return 0;
+}
+
 static int chain_out(FILE *f, struct bg_model *m, const void *p)
 {
 	const struct chain_params *cp = p;
@@ -137,11 +199,10 @@ static int chain_out(FILE *f, struct bg_model *m, const void *p)
 
 	if (cp->target) {
 		t = target_attempt(m, cp->target);
-		if (!t) {
-			bg_err("critical-chain: no finished probe of '%s'",
-			       cp->target);
+		if (!t && waited_probe(f, m, cp->target, &t))
 			return 1;
-		}
+		if (!t)
+			return 0;
 		bg_critical_chain(m, t);
 	}
 	if (!m->nchain) {

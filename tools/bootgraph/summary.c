@@ -58,56 +58,17 @@ static void put_boots(FILE *f, const struct bg_boots *b)
  * it: what the wait was for.
  */
 
-static bg_time call_len(const struct bg_call *c)
-{
-	return c->start != BG_NOTIME && c->end != BG_NOTIME ?
-	       c->end - c->start : -1;
-}
-
-static bool is_wait(const struct bg_call *c)
-{
-	return !strncmp(c->func, "async_synchronize", 17);
-}
-
-/* The pid 1 wait that took longest inside [t0, t1], or NULL. */
-static const struct bg_call *longest_wait(const struct bg_model *m,
-					  bg_time t0, bg_time t1)
-{
-	const struct bg_call *c, *best = NULL;
-	int i;
-
-	for (i = 0; i < m->asyncs.n; i++) {
-		c = &m->asyncs.v[i];
-		if (c->pid != 1 || !is_wait(c) || call_len(c) < 0 ||
-		    c->start < t0 || c->end > t1)
-			continue;
-		if (!best || call_len(c) > call_len(best))
-			best = c;
-	}
-	return best;
-}
-
 /* Put the probe or async function that finished last inside wait w. */
 static void put_waited_for(FILE *f, const struct bg_model *m,
 			   const struct bg_call *w)
 {
-	const struct bg_attempt *a, *ba = NULL;
+	const struct bg_attempt *ba = bg_last_probe_in(m, w->start, w->end);
 	const struct bg_call *c, *bc = NULL;
-	int i, j;
+	int i;
 
-	for (i = 0; i < m->nshown; i++) {
-		for (j = 0; j < m->shown[i]->natt; j++) {
-			a = &m->shown[i]->att[j];
-			if (a->end == BG_NOTIME || a->end < w->start ||
-			    a->end > w->end)
-				continue;
-			if (!ba || a->end > ba->end)
-				ba = a;
-		}
-	}
 	for (i = 0; i < m->asyncs.n; i++) {
 		c = &m->asyncs.v[i];
-		if (is_wait(c) || c->end == BG_NOTIME || c->end < w->start ||
+		if (bg_is_wait(c) || c->end == BG_NOTIME || c->end < w->start ||
 		    c->end > w->end)
 			continue;
 		if (!bc || c->end > bc->end)
@@ -127,7 +88,7 @@ static void put_waited_for(FILE *f, const struct bg_model *m,
 
 static void put_wait(FILE *f, const struct bg_model *m, const struct bg_call *w)
 {
-	bg_put_dur(f, call_len(w));
+	bg_put_dur(f, bg_call_len(w));
 	fputs(" in ", f);
 	bg_put_escaped(f, w->func, ESC_TEXT);
 	fputs(" @", f);
@@ -140,20 +101,8 @@ static void put_wait(FILE *f, const struct bg_model *m, const struct bg_call *w)
 static void put_probe_inside(FILE *f, const struct bg_model *m,
 			     const struct bg_call *c)
 {
-	const struct bg_attempt *a, *best = NULL;
-	int i, j;
+	const struct bg_attempt *best = bg_longest_probe_in(m, c);
 
-	for (i = 0; i < m->nshown; i++) {
-		for (j = 0; j < m->shown[i]->natt; j++) {
-			a = &m->shown[i]->att[j];
-			if (a->start == BG_NOTIME || a->end == BG_NOTIME ||
-			    a->start < c->start || a->end > c->end ||
-			    (a->pid >= 0 && a->pid != 1))
-				continue;
-			if (!best || bg_att_len(a) > bg_att_len(best))
-				best = a;
-		}
-	}
 	if (!best)
 		return;
 	fputs(", of it the probe of ", f);
@@ -165,24 +114,22 @@ static void put_probe_inside(FILE *f, const struct bg_model *m,
 static void put_before_init(FILE *f, const struct bg_model *m)
 {
 	bg_time t = m->mark[MARK_INIT].ts, sum = 0, waits = 0;
-	const struct bg_call *c, *big = NULL, *w;
+	const struct bg_call *c, *big, *w;
 	int i, n = 0;
 
 	if (t == BG_NOTIME)
 		return;
 	for (i = 0; i < m->initcalls.n; i++) {
 		c = &m->initcalls.v[i];
-		if (c->pid != 1 || call_len(c) < 0 || c->end > t)
+		if (c->pid != 1 || bg_call_len(c) < 0 || c->end > t)
 			continue;
 		n++;
-		sum = bg_add(sum, call_len(c));
-		if (!big || call_len(c) > call_len(big))
-			big = c;
+		sum = bg_add(sum, bg_call_len(c));
 	}
 	for (i = 0; i < m->asyncs.n; i++) {
 		c = &m->asyncs.v[i];
-		if (c->pid == 1 && is_wait(c) && call_len(c) >= 0 && c->end <= t)
-			waits = bg_add(waits, call_len(c));
+		if (c->pid == 1 && bg_is_wait(c) && bg_call_len(c) >= 0 && c->end <= t)
+			waits = bg_add(waits, bg_call_len(c));
 	}
 	fprintf(f, "%-20s/init ran at ", "Before /init:");
 	bg_put_time(f, t);
@@ -191,13 +138,15 @@ static void put_before_init(FILE *f, const struct bg_model *m)
 	fputs(") and waited for async work for ", f);
 	bg_put_dur(f, waits);
 	fputc('\n', f);
-	w = longest_wait(m, BG_NOTIME + 1, t);
-	if (big && (!w || call_len(big) >= call_len(w))) {
+	c = bg_pid1_longest(m, t);
+	w = c && bg_is_wait(c) ? c : NULL;
+	if (c && !w) {
+		big = c;
 		fprintf(f, "%-20sinitcall ", "Pid 1 waited most:");
 		bg_put_escaped(f, big->func, ESC_TEXT);
 		fputc(' ', f);
-		bg_put_dur(f, call_len(big));
-		w = longest_wait(m, big->start, big->end);
+		bg_put_dur(f, bg_call_len(big));
+		w = bg_longest_wait(m, big->start, big->end);
 		if (w) {
 			fputs(", of it ", f);
 			put_wait(f, m, w);

@@ -201,7 +201,10 @@ t_chain_evidence() {	# each link of the critical chain has its evidence
 
 t_chain_target_errors() {
 	"$BG" critical-chain -t no-such-dev $S/chain.log >/dev/null 2>"$OUT/e.txt"
-	[ $? -eq 1 ] && grep -q "no finished probe of 'no-such-dev'" "$OUT/e.txt"
+	[ $? -eq 1 ] && grep -q "no finished probe or initcall 'no-such-dev'" "$OUT/e.txt" || return 1
+	printf '[    1.000000] Run /init as init process\n' >"$OUT/init-only.log"
+	"$BG" critical-chain -t /init "$OUT/init-only.log" >/dev/null 2>"$OUT/e.txt"
+	[ $? -eq 1 ] && grep -q "no /init, or nothing pid 1 did before it" "$OUT/e.txt"
 }
 
 t_check() {	# t_check KIND CMD INPUT: validate CMD's output with check.py
@@ -391,6 +394,9 @@ for t in panel sensor serio1; do
 done
 add "critical-chain -t of a device without a finished probe: exit 1|t_chain_target_errors"
 add "summary says first what pid 1 waited for before /init, and on what|t_expect $S/init-wait.log.summary summary $S/init-wait.log"
+add "critical-chain -t /init: through pid 1's longest wait|t_expect $S/init-wait.log.critical-chain-init critical-chain -t /init $S/init-wait.log"
+add "critical-chain -t INITCALL|t_expect $S/init-wait.log.critical-chain-cmos_init critical-chain -t cmos_init $S/init-wait.log"
+add "critical-chain -t /init of the real stock log|t_expect $S/real/stock-lean-initcall-debug.log.critical-chain-init critical-chain -t /init $S/real/stock-lean-initcall-debug.log"
 add "ftrace and trace-cmd report give the same events|t_ftrace_formats"
 add "console log + trace: probes merged, not doubled|t_merge"
 add "stdin input|t_stdin"
