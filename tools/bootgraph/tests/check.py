@@ -228,6 +228,15 @@ def csv_check(path, js):
         fail('%d rows, want %d' % (len(rows_) - 1, want))
     if any(len(r) != len(rows_[0]) for r in rows_):
         fail('ragged rows')
+    # self_us of each probe row is the json attempt's
+    col = rows_[0].index('self_us')
+    want_self = []
+    for d in j['devices']:
+        for a in d['attempts'] or [{'self_us': None}]:
+            want_self.append('' if a['self_us'] is None else str(a['self_us']))
+    got_self = [r[col] for r in rows_[1:] if r[0] == 'probe']
+    if got_self != want_self:
+        fail('self_us %s, want %s' % (got_self[:8], want_self[:8]))
 
 
 def schema(js):
