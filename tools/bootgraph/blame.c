@@ -35,26 +35,34 @@ static bg_time dev_key(const struct bg_dev *d, bool inclusive)
 	return inclusive ? bg_dev_time(d) : bg_dev_self(d);
 }
 
-static bool sort_inclusive;
+struct keyed_dev {
+	struct bg_dev *d;
+	bg_time key;
+};
 
 static int cmp_dev_time(const void *pa, const void *pb)
 {
-	const struct bg_dev *a = *(struct bg_dev *const *)pa;
-	const struct bg_dev *b = *(struct bg_dev *const *)pb;
-	bg_time ta = dev_key(a, sort_inclusive), tb = dev_key(b, sort_inclusive);
+	const struct keyed_dev *a = pa, *b = pb;
 
-	if (ta != tb)
-		return ta > tb ? -1 : 1;
-	return strcmp(a->name, b->name);
+	if (a->key != b->key)
+		return a->key > b->key ? -1 : 1;
+	return strcmp(a->d->name, b->d->name);
 }
 
+/* The devices by the time blame ranks them by, each computed once. */
 struct bg_dev **bg_blame_order(const struct bg_model *m, bool inclusive)
 {
+	struct keyed_dev *k = xcalloc(m->nshown, sizeof(*k));
 	struct bg_dev **v = xcalloc(m->nshown, sizeof(*v));
+	int i;
 
-	memcpy(v, m->shown, m->nshown * sizeof(*v));
-	sort_inclusive = inclusive;
-	qsort(v, m->nshown, sizeof(*v), cmp_dev_time);
+	for (i = 0; i < m->nshown; i++)
+		k[i] = (struct keyed_dev){ m->shown[i],
+					   dev_key(m->shown[i], inclusive) };
+	qsort(k, m->nshown, sizeof(*k), cmp_dev_time);
+	for (i = 0; i < m->nshown; i++)
+		v[i] = k[i].d;
+	free(k);
 	return v;
 }
 
