@@ -133,6 +133,10 @@ static void put_before_init(FILE *f, const struct bg_model *m)
 	}
 	fprintf(f, "%-20s/init ran at ", "Before /init:");
 	bg_put_time(f, t);
+	if (!n && !waits) {
+		fputs("s; no initcall_debug lines say what pid 1 did before\n", f);
+		return;
+	}
 	fprintf(f, "s; pid 1 ran %d initcall%s (", n, n == 1 ? "" : "s");
 	bg_put_dur(f, sum);
 	fputs(") and waited for async work for ", f);
