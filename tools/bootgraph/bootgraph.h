@@ -158,6 +158,17 @@ extern const char *const bg_state_name[ST_NR];
 
 struct bg_dev;
 
+/* Why a link of the critical chain waited for the one below it. */
+enum bg_why {
+	WHY_NONE,			/* no evidence: the chain ends */
+	WHY_SUPPLIER,			/* deps= or a device link */
+	WHY_PARENT,			/* its device's parent (name or log) */
+	WHY_RETRY,			/* deferred, retried after a probe bound */
+	WHY_NR,
+};
+
+extern const char *const bg_why_name[WHY_NR];
+
 struct bg_attempt {
 	struct bg_dev *dev;
 	bg_time park, queue, start, end;
@@ -168,6 +179,11 @@ struct bg_attempt {
 	uint8_t seen_end;		/* sources that reported the end */
 	bool crit;			/* on the critical chain */
 	int rank;			/* position by end time, -1: open */
+	struct bg_attempt *parent;	/* the probe this one ran inside */
+	struct bg_attempt *inside;	/* chain: pred found through this one */
+	uint8_t why;			/* chain: enum bg_why of the link below */
+	bg_time child_time;		/* of the probes that ran inside it */
+	int nchild;
 	const char *file;		/* where it was first seen */
 	unsigned long line;
 };
@@ -175,6 +191,11 @@ struct bg_attempt {
 struct bg_dev {
 	const char *name, *bus, *drv, *reason;
 	const char *hint_first, *hint_last;	/* from "word DEV: msg" */
+	const char *hint_alt;		/* the last word not hint_first */
+	const char *hint_drv;		/* "DRV CLASSDEV: pci function DEV" */
+	const char *parent;		/* named by the log: "scsi host2: usb-storage IF" */
+	const char *added_by;		/* "scsi host0: ahci": the driver adding it */
+	bg_time added_ts;		/* when that was printed */
 	const char **deps;
 	int ndeps, deps_cap;
 	struct bg_attempt *att;
@@ -193,6 +214,7 @@ struct bg_call {
 	bg_time queue, start, end;
 	long long cookie;
 	int pid, ret;
+	bool kernel_dur;		/* duration from "after N usecs" */
 	const char *file;		/* where it was first seen */
 	unsigned long line;
 };
@@ -225,6 +247,7 @@ enum bg_framing {
 	FR_JOURNAL,			/* [    1.234567] host kernel: msg */
 	FR_FTRACE,			/* comm-pid [cpu] flags ts: event: ... */
 	FR_TRACEDAT,			/* trace.dat through libtracecmd */
+	FR_DMESG_X,			/* kern  :info  : [    1.234567] msg */
 	FR_NR,
 };
 
@@ -241,6 +264,25 @@ struct bg_stats {
 	int nstate[ST_NR];
 };
 
+/* Records of the files read so far: hash -> the file it was read from. */
+struct bg_seen {
+	uint64_t *key;			/* 0: a free slot */
+	int *file;
+	size_t cap, n;
+};
+
+/* The boots of the input, and the records read twice (input.c). */
+struct bg_boots {
+	struct bg_seen seen;		/* only when there are several files */
+	int file;			/* index of the file being read */
+	int n;				/* boots begun so far */
+	int want;			/* --boot N; 0: the last */
+	bg_time ts_max;			/* highest printk time of this boot */
+	const char *start_file;		/* where the boot used began */
+	unsigned long start_line;
+	long long dups;			/* records skipped: read before */
+};
+
 struct bg_model {
 	struct arena arena;
 	struct strmap devmap;		/* name -> struct bg_dev * */
@@ -253,6 +295,8 @@ struct bg_model {
 	unsigned int framings;		/* 1 << enum bg_framing */
 	bg_time last_ts;
 	bool trace_unaligned;
+	bool clock_coarse;		/* ktime_get() still counts jiffies */
+	struct bg_boots boots;		/* kept by bg_model_reset() */
 	const char *last_file;		/* for messages about the whole input */
 	unsigned long last_line;
 
@@ -261,11 +305,13 @@ struct bg_model {
 	int nshown;
 	struct bg_attempt **chain;	/* critical chain, first link first */
 	int nchain;
+	bool chain_cut;			/* an earlier probe, but no evidence */
 	struct bg_stats st;
 };
 
 void bg_model_init(struct bg_model *m);
 void bg_model_free(struct bg_model *m);
+void bg_model_reset(struct bg_model *m);
 const char *bg_intern(struct bg_model *m, const char *s, size_t len);
 
 /* One parsed event, handed from the parsers to the model. */
@@ -285,6 +331,8 @@ enum bg_ev_type {
 	EV_ASYNC_WAIT,
 	EV_ASYNC_CONT,
 	EV_MARK,
+	EV_BOOT,			/* "Linux version ..." */
+	EV_CLOCK,			/* "clocksource: Switched to ..." */
 };
 
 struct bg_ev {
@@ -303,8 +351,24 @@ void bg_model_event(struct bg_model *m, struct bg_loc *loc,
 
 /* analyze.c */
 void bg_analyze(struct bg_model *m);
+void bg_critical_chain(struct bg_model *m, struct bg_attempt *target);
+bg_time bg_call_len(const struct bg_call *c);	/* -1: unfinished */
+bool bg_is_wait(const struct bg_call *c);		/* async_synchronize* */
+const struct bg_call *bg_longest_wait(const struct bg_model *m, bg_time t0,
+				      bg_time t1);
+struct bg_attempt *bg_last_probe_in(const struct bg_model *m, bg_time t0,
+				    bg_time t1);
+struct bg_attempt *bg_longest_probe_in(const struct bg_model *m,
+				       const struct bg_call *c);
+const struct bg_call *bg_pid1_longest(const struct bg_model *m, bg_time t);
+struct bg_attempt *bg_call_waited_for(const struct bg_model *m,
+				      const struct bg_call *c);
+bool bg_ret_deferred(int ret);		/* -517, or 517 as 6.12 prints it */
 bg_time bg_att_len(const struct bg_attempt *a);
 bg_time bg_dev_time(const struct bg_dev *d);	/* sum of attempt lengths */
+bg_time bg_att_self(const struct bg_attempt *a);	/* less nested probes */
+bg_time bg_dev_self(const struct bg_dev *d);
+int bg_dev_nchild(const struct bg_dev *d);
 const struct bg_attempt *bg_dev_last(const struct bg_dev *d);
 bg_time bg_vis_end(const struct bg_model *m, const struct bg_attempt *a);
 bg_time bg_first_ts(const struct bg_attempt *a);
@@ -314,13 +378,14 @@ bg_time bg_first_ts(const struct bg_attempt *a);
 
 struct bg_input_opts {
 	const char *trace_clock;	/* NULL: local */
+	int boot;			/* --boot N; 0: the last */
 };
 
 /* Read files into m; returns 0, or 1 when a file could not be read. */
 int bg_load(struct bg_model *m, char *const *files, int nfiles,
 	    const struct bg_input_opts *o);
 void bg_parse_msg(struct bg_model *m, struct bg_loc *loc, bg_time ts,
-		  enum bg_framing fr, char *msg);
+		  enum bg_framing fr, int pid, char *msg);
 bool bg_parse_ftrace(struct bg_model *m, struct bg_loc *loc, char *line);
 void bg_trace_event(struct bg_model *m, struct bg_loc *loc, bg_time ts,
 		    int pid, const char *name, char *info,
@@ -348,6 +413,8 @@ struct bg_common {
 	"  -o, --output FILE     write to FILE instead of stdout",	\
 	"  -q, --quiet           no warnings about the input",		\
 	"      --trace-clock CLK clock of ftrace input (default local)",	\
+	"      --boot N          of several boots in the input, the Nth",	\
+	"                        (default: the last)",			\
 	"  -h, --help            this help"
 
 struct option;
@@ -376,8 +443,8 @@ int cmd_trace(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 
 /* blame.c, shared with summary */
-struct bg_dev **bg_blame_order(const struct bg_model *m);
-void bg_blame_line(FILE *f, const struct bg_dev *d);
+struct bg_dev **bg_blame_order(const struct bg_model *m, bool inclusive);
+void bg_blame_line(FILE *f, const struct bg_dev *d, bool inclusive);
 
 /* Shared by html and json. */
 int bg_write_json(FILE *f, struct bg_model *m, bool for_html);

@@ -4,6 +4,7 @@
  * text, and running a command's output over the model of its input.
  */
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,7 @@ static const struct option common_longopts[] = {
 	{ "output",	 required_argument, NULL, 'o' },
 	{ "quiet",	 no_argument,	    NULL, 'q' },
 	{ "trace-clock", required_argument, NULL, 0x100 },
+	{ "boot",	 required_argument, NULL, 0x101 },
 };
 
 #define MAX_LONGOPTS	16
@@ -50,6 +52,17 @@ void bg_usage(const char *const *usage, int status)
 	exit(status);
 }
 
+static int boot_arg(const char *arg)
+{
+	long long n = bg_arg_num(arg, "boot number");
+
+	if (n < 1 || n > INT_MAX) {
+		bg_err("bad boot number: '%s' (the first boot is 1)", arg);
+		exit(1);
+	}
+	return (int)n;
+}
+
 bool bg_common_opt(struct bg_common *c, int opt, const char *arg,
 		   const char *const *usage)
 {
@@ -65,6 +78,9 @@ bool bg_common_opt(struct bg_common *c, int opt, const char *arg,
 		return true;
 	case 0x100:
 		c->in.trace_clock = arg;
+		return true;
+	case 0x101:
+		c->in.boot = boot_arg(arg);
 		return true;
 	case '?':
 		bg_usage(usage, 1);
@@ -83,6 +99,33 @@ long long bg_arg_num(const char *arg, const char *what)
 		exit(1);
 	}
 	return v;
+}
+
+/* Why nothing was found, and what to boot with to find something. */
+static void no_events(const struct bg_model *m)
+{
+	const char *sep = "";
+	int i;
+
+	fprintf(stderr, "%s:%lu: no probe or initcall events found", m->last_file,
+		m->last_line);
+	if (!m->framings) {
+		fputs(" and no line with a kernel timestamp: ", stderr);
+		fputs("boot with printk.time=1 (and initcall_debug), ", stderr);
+		fputs("or give the kernel's log ", stderr);
+		fputs("(dmesg, journalctl -k -o short-monotonic, /dev/kmsg)\n", stderr);
+		return;
+	}
+	fputs(" in the lines read (", stderr);
+	for (i = 0; i < FR_NR; i++) {
+		if (m->framings & (1u << i)) {
+			fprintf(stderr, "%s%s", sep, bg_framing_name[i]);
+			sep = ", ";
+		}
+	}
+	fputs("): boot with initcall_debug, ", stderr);
+	fputs("and ignore_loglevel (or loglevel=8) when the log is a console's, ", stderr);
+	fputs("for the calling/initcall/\"probe of\" lines\n", stderr);
 }
 
 int bg_run_model(const struct bg_common *c, char *const *files, int nfiles,
@@ -105,8 +148,7 @@ int bg_run_model(const struct bg_common *c, char *const *files, int nfiles,
 	}
 	if (!ret && !m.nshown && !m.initcalls.n) {
 		if (!bg_quiet)
-			fprintf(stderr, "%s:%lu: no probe or initcall events found\n",
-				m.last_file, m.last_line);
+			no_events(&m);
 		ret = 2;
 	}
 	bg_model_free(&m);

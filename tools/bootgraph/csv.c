@@ -16,8 +16,9 @@ static const char *const csv_usage[] = {
 	"  usage: bootgraph csv [options] [FILE...]",
 	"",
 	"  Columns: kind,name,driver,bus,state,attempt,park_us,queue_us,",
-	"  start_us,end_us,dur_us,ret,pid,cookie,deps,critical.  kind is probe,",
-	"  initcall or async; times in microseconds since boot; empty: unknown.",
+	"  start_us,end_us,dur_us,ret,pid,cookie,deps,critical,self_us.  kind is",
+	"  probe, initcall or async; times in microseconds since boot; empty:",
+	"  unknown.  self_us: dur_us less the probes nested in this one.",
 	"",
 	"  -p, --probes-only     no initcall and async rows",
 	BG_COMMON_HELP,
@@ -77,7 +78,8 @@ static void csv_attempt(FILE *f, const struct bg_dev *d, int i)
 	csv_num(f, a->pid < 0 ? BG_NOTIME : a->pid, ",");
 	csv_num(f, a->cookie < 0 ? BG_NOTIME : a->cookie, ",");
 	csv_deps(f, d);
-	fprintf(f, "%d\n", a->crit);
+	fprintf(f, "%d,", a->crit);
+	csv_num(f, done ? bg_att_self(a) : BG_NOTIME, "\n");
 }
 
 static void csv_calls(FILE *f, const char *kind, const struct bg_callset *cs)
@@ -100,7 +102,7 @@ static void csv_calls(FILE *f, const char *kind, const struct bg_callset *cs)
 		csv_num(f, done ? c->ret : BG_NOTIME, ",");
 		csv_num(f, c->pid < 0 ? BG_NOTIME : c->pid, ",");
 		csv_num(f, c->cookie < 0 ? BG_NOTIME : c->cookie, ",");
-		fputs("\"\",0\n", f);
+		fputs("\"\",0,\n", f);
 	}
 }
 
@@ -110,7 +112,7 @@ static int csv_out(FILE *f, struct bg_model *m, const void *p)
 	int i, j;
 
 	fprintf(f,
-		"kind,name,driver,bus,state,attempt,park_us,queue_us,start_us,end_us,dur_us,ret,pid,cookie,deps,critical\n");
+		"kind,name,driver,bus,state,attempt,park_us,queue_us,start_us,end_us,dur_us,ret,pid,cookie,deps,critical,self_us\n");
 	for (i = 0; i < m->nshown; i++) {
 		for (j = 0; j < m->shown[i]->natt; j++)
 			csv_attempt(f, m->shown[i], j);

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bootgraph.h"
@@ -26,6 +27,7 @@ const char *const bg_framing_name[FR_NR] = {
 	[FR_JOURNAL] = "journal",
 	[FR_FTRACE] = "ftrace",
 	[FR_TRACEDAT] = "trace.dat",
+	[FR_DMESG_X] = "dmesg-x",
 };
 
 struct reader {
@@ -131,8 +133,28 @@ bool bg_parse_ts(const char **pp, bg_time *ts)
 	return true;
 }
 
+/* "T1" (a task's pid) or "C0" (a CPU: *pid -1); NULL if neither. */
+static const char *caller_id(const char *q, int *pid)
+{
+	bool task = *q == 'T';
+	long n = 0;
+
+	if (*q != 'T' && *q != 'C')
+		return NULL;
+	q++;
+	if (!isdigit((unsigned char)*q))
+		return NULL;
+	while (isdigit((unsigned char)*q)) {
+		if (n < 1000000000)
+			n = n * 10 + (*q - '0');
+		q++;
+	}
+	*pid = task && n < 1000000000 ? (int)n : -1;
+	return q;
+}
+
 /* "[    T1]" or "[    C0]" caller id after the timestamp. */
-static const char *skip_caller(const char *p)
+static const char *skip_caller(const char *p, int *pid)
 {
 	const char *q = p + 1;
 
@@ -140,14 +162,12 @@ static const char *skip_caller(const char *p)
 		return NULL;
 	while (*q == ' ')
 		q++;
-	if (*q != 'T' && *q != 'C')
+	q = caller_id(q, pid);
+	if (!q || *q != ']') {
+		*pid = -1;
 		return NULL;
-	q++;
-	if (!isdigit((unsigned char)*q))
-		return NULL;
-	while (isdigit((unsigned char)*q))
-		q++;
-	return *q == ']' ? q + 1 : NULL;
+	}
+	return q + 1;
 }
 
 /* "host kernel: " of journalctl -k -o short-monotonic. */
@@ -162,14 +182,42 @@ static const char *skip_journal(const char *p)
 	return sp + 9;
 }
 
-/* A console, dmesg -r, caller-id or journal line; false if not one. */
+/* A word of lower-case letters and digits, spaces, a ':' and a space. */
+static const char *skip_field(const char *p)
+{
+	const char *q = p;
+
+	while (islower((unsigned char)*q) || isdigit((unsigned char)*q))
+		q++;
+	if (q == p)
+		return NULL;
+	while (*q == ' ')
+		q++;
+	if (*q++ != ':')
+		return NULL;
+	return *q == ' ' ? q + 1 : q;
+}
+
+/* "kern  :info  : " of dmesg -x (--decode): facility and level. */
+static const char *skip_decode(const char *p)
+{
+	p = skip_field(p);
+	return p ? skip_field(p) : NULL;
+}
+
+/* A console, dmesg -r, -x, caller-id or journal line; false if not one. */
 static bool frame_printk(const char *p, bg_time *ts, enum bg_framing *fr,
-			 const char **msg)
+			 int *pid, const char **msg)
 {
 	const char *q;
 
 	*fr = FR_PRINTK;
-	if (*p == '<') {
+	*pid = -1;
+	q = skip_decode(p);
+	if (q && *q == '[') {
+		p = q;
+		*fr = FR_DMESG_X;
+	} else if (*p == '<') {
 		for (q = p + 1; isdigit((unsigned char)*q); q++)
 			;
 		if (q == p + 1 || *q != '>')
@@ -179,7 +227,7 @@ static bool frame_printk(const char *p, bg_time *ts, enum bg_framing *fr,
 	}
 	if (*p++ != '[' || !bg_parse_ts(&p, ts) || *p++ != ']')
 		return false;
-	q = skip_caller(p);
+	q = skip_caller(p, pid);
 	if (q) {
 		p = q;
 		*fr = FR_CALLER;
@@ -196,10 +244,10 @@ static bool frame_printk(const char *p, bg_time *ts, enum bg_framing *fr,
 }
 
 /* "6,123,1234567,-;msg" or "6,123,1234567,-,caller=T1;msg". */
-static bool frame_kmsg(const char *p, bg_time *ts, const char **msg)
+static bool frame_kmsg(const char *p, bg_time *ts, int *pid, const char **msg)
 {
 	long long v[3] = { 0, 0, 0 };
-	const char *semi;
+	const char *semi, *caller;
 	int i;
 
 	for (i = 0; i < 3; i++) {
@@ -215,11 +263,13 @@ static bool frame_kmsg(const char *p, bg_time *ts, const char **msg)
 		return false;
 	*ts = v[2];
 	*msg = semi + 1;
+	caller = memmem(p, semi - p, ",caller=", 8);
+	if (caller)
+		caller_id(caller + 8, pid);
 	return true;
 }
 
-static void check_time(struct bg_model *m, struct bg_loc *loc, bg_time ts,
-		       bg_time *prev)
+static void check_time(struct bg_loc *loc, bg_time ts, bg_time *prev)
 {
 	if (*prev != BG_NOTIME && *prev >= EARLY_CLOCK &&
 	    ts + BACKWARDS_SLACK < *prev)
@@ -228,20 +278,149 @@ static void check_time(struct bg_model *m, struct bg_loc *loc, bg_time ts,
 			(long long)(ts / 1000000), (long long)(ts % 1000000),
 			(long long)(*prev / 1000000), (long long)(*prev % 1000000));
 	*prev = ts;
-	if (ts > m->last_ts)
-		m->last_ts = ts;
 }
+
+/* ------------------------------------------------------------------ */
+/*
+ * Records read twice, and several boots.
+ *
+ * The files describe one boot, but a console log and its /dev/kmsg dump
+ * (or one file given twice) hold the same records: when there are
+ * several files, a record (its time and message, or a whole trace line)
+ * already read from an earlier file is skipped.  Equal records inside
+ * one file are kept: they are different events.
+ *
+ * One capture may hold several boots.  A boot begins at a record of
+ * time 0 when the record before it in the same file had a later time,
+ * or at a "Linux version" record once the boot so far has had a printk
+ * time above 0.  (A record from a CPU whose clock is not synchronised
+ * yet can go back by seconds, but not to 0.)  Without --boot the model
+ * is reset when a boot begins, so the last one is what remains; with
+ * --boot N the records of the other boots are skipped.  A file's records
+ * belong to the boot that is current when they are read.
+ */
 
 struct file_state {
 	bg_time prev_ts;
 	bool kmsg;
+	bool dedup;			/* several files: skip records read before */
 };
+
+static uint64_t rec_hash(bg_time ts, const char *s)
+{
+	uint64_t h = 14695981039346656037ULL;	/* FNV-1a, 64 bit */
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		h ^= (uint64_t)ts >> (8 * i) & 0xff;
+		h *= 1099511628211ULL;
+	}
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h ? h : 1;
+}
+
+static void seen_grow(struct bg_seen *s)
+{
+	struct bg_seen old = *s;
+	size_t i, j;
+
+	s->cap = old.cap ? old.cap * 2 : 1024;
+	s->key = xcalloc(s->cap, sizeof(*s->key));
+	s->file = xcalloc(s->cap, sizeof(*s->file));
+	for (i = 0; i < old.cap; i++) {
+		if (!old.key[i])
+			continue;
+		for (j = old.key[i] & (s->cap - 1); s->key[j];
+		     j = (j + 1) & (s->cap - 1))
+			;
+		s->key[j] = old.key[i];
+		s->file[j] = old.file[i];
+	}
+	free(old.key);
+	free(old.file);
+}
+
+/* Was the record read from an earlier file?  Remember it if not. */
+static bool seen_before(struct bg_seen *s, uint64_t h, int file)
+{
+	size_t i;
+
+	if ((s->n + 1) * 4 > s->cap * 3)
+		seen_grow(s);
+	for (i = h & (s->cap - 1); s->key[i]; i = (i + 1) & (s->cap - 1))
+		if (s->key[i] == h)
+			return s->file[i] != file;
+	s->key[i] = h;
+	s->file[i] = file;
+	s->n++;
+	return false;
+}
+
+static bool read_before(struct bg_model *m, const struct file_state *fs,
+			bg_time ts, const char *msg)
+{
+	if (!fs->dedup ||
+	    !seen_before(&m->boots.seen, rec_hash(ts, msg), m->boots.file))
+		return false;
+	m->boots.dups++;
+	return true;
+}
+
+static bool boot_begins(const struct bg_model *m, const struct file_state *fs,
+			bg_time ts, const char *msg)
+{
+	if (!m->boots.n)
+		return true;
+	if (ts == 0 && fs->prev_ts != BG_NOTIME && fs->prev_ts > 0)
+		return true;
+	return m->boots.ts_max > 0 && !strncmp(msg, "Linux version ", 14);
+}
+
+static void new_boot(struct bg_model *m, const struct bg_loc *loc)
+{
+	struct bg_boots *b = &m->boots;
+
+	b->n++;
+	b->ts_max = BG_NOTIME;
+	if (b->want ? b->n != b->want : b->n == 1) {
+		if (b->n == 1) {
+			b->start_file = loc->file;
+			b->start_line = loc->line;
+		}
+		return;
+	}
+	if (!b->want)
+		bg_model_reset(m);
+	b->start_file = loc->file;
+	b->start_line = loc->line;
+}
+
+/* Is the current boot the one to read? */
+static bool boot_wanted(const struct bg_model *m)
+{
+	return !m->boots.want || m->boots.n == m->boots.want;
+}
+
+static void parse_trace_line(struct bg_model *m, struct bg_loc *loc,
+			     char *line, struct file_state *fs)
+{
+	if (read_before(m, fs, BG_NOTIME, line))
+		return;
+	if (!m->boots.n)
+		new_boot(m, loc);
+	if (boot_wanted(m) && bg_parse_ftrace(m, loc, line))
+		m->framings |= 1u << FR_FTRACE;
+}
 
 static void parse_line(struct bg_model *m, struct bg_loc *loc, char *line,
 		       size_t len, struct file_state *fs)
 {
 	enum bg_framing fr;
 	const char *msg;
+	int pid = -1;
 	bg_time ts;
 
 	if (memchr(line, '\0', len)) {
@@ -252,37 +431,57 @@ static void parse_line(struct bg_model *m, struct bg_loc *loc, char *line,
 		line[--len] = '\0';
 	if (fs->kmsg && line[0] == ' ')
 		return;			/* /dev/kmsg dictionary line */
-	if (frame_printk(line, &ts, &fr, &msg)) {
+	if (frame_printk(line, &ts, &fr, &pid, &msg)) {
 		fs->kmsg = false;
-	} else if (frame_kmsg(line, &ts, &msg)) {
+	} else if (frame_kmsg(line, &ts, &pid, &msg)) {
 		fr = FR_KMSG;
 		fs->kmsg = true;
 	} else {
-		if (bg_parse_ftrace(m, loc, line))
-			m->framings |= 1u << FR_FTRACE;
-		return;			/* ftrace, or noise without a timestamp */
+		/* ftrace, or noise without a timestamp */
+		return parse_trace_line(m, loc, line, fs);
 	}
 	m->framings |= 1u << fr;
-	check_time(m, loc, ts, &fs->prev_ts);
-	bg_parse_msg(m, loc, ts, fr, (char *)msg);
+	if (read_before(m, fs, ts, msg))
+		return;
+	if (boot_begins(m, fs, ts, msg)) {
+		new_boot(m, loc);
+		fs->prev_ts = BG_NOTIME;
+	}
+	check_time(loc, ts, &fs->prev_ts);
+	if (m->boots.ts_max == BG_NOTIME || ts > m->boots.ts_max)
+		m->boots.ts_max = ts;
+	if (!boot_wanted(m))
+		return;
+	if (ts > m->last_ts)
+		m->last_ts = ts;
+	bg_parse_msg(m, loc, ts, fr, pid, (char *)msg);
 }
 
 static int open_input(const char *path, struct bg_loc *loc)
 {
+	struct stat st;
 	int fd;
 
 	loc->file = strcmp(path, "-") ? path : "<stdin>";
 	if (!strcmp(path, "-"))
 		return 0;
 	fd = open(path, O_RDONLY);
-	if (fd < 0)
+	if (fd < 0) {
 		bg_err("cannot open %s: %s", path, strerror(errno));
+		return fd;
+	}
+	if (!fstat(fd, &st) && S_ISDIR(st.st_mode)) {
+		bg_err("cannot read %s: %s", path, strerror(EISDIR));
+		close(fd);
+		return -1;
+	}
 	return fd;
 }
 
-static int read_text(struct bg_model *m, struct reader *r, struct bg_loc *loc)
+static int read_text(struct bg_model *m, struct reader *r, struct bg_loc *loc,
+		     bool dedup)
 {
-	struct file_state fs = { .prev_ts = BG_NOTIME };
+	struct file_state fs = { .prev_ts = BG_NOTIME, .dedup = dedup };
 	size_t len;
 	char *line;
 
@@ -296,8 +495,9 @@ static int read_text(struct bg_model *m, struct reader *r, struct bg_loc *loc)
 	return 0;
 }
 
-static int load_file(struct bg_model *m, const char *path)
+static int load_file(struct bg_model *m, const char *path, bool dedup)
 {
+	long long dups = m->boots.dups;
 	struct bg_loc loc = { 0 };
 	struct reader r = { 0 };
 	int ret = 0;
@@ -312,9 +512,12 @@ static int load_file(struct bg_model *m, const char *path)
 		loc.line = 1;
 		ret = bg_tracedat_read(m, &loc, path);
 	} else {
-		ret = read_text(m, &r, &loc);
+		ret = read_text(m, &r, &loc, dedup);
 	}
 	bg_warn_flush(&loc);
+	if (m->boots.dups > dups && !bg_quiet)
+		fprintf(stderr, "%s: %lld records already read from an earlier file skipped\n",
+			loc.file, m->boots.dups - dups);
 	m->last_file = loc.file;
 	m->last_line = loc.line;
 	free(r.buf);
@@ -341,6 +544,26 @@ static void check_clock(struct bg_model *m, const struct bg_input_opts *o)
 			bg_prog, clk);
 }
 
+/* Say which boot is used when there are several; 1 if --boot is off. */
+static int check_boots(const struct bg_model *m)
+{
+	const struct bg_boots *b = &m->boots;
+	int n = b->n ? b->n : 1;
+
+	if (b->want > n) {
+		bg_err("--boot %d: the input holds %d boot%s", b->want, n,
+		       n > 1 ? "s" : "");
+		return 1;
+	}
+	if (n > 1 && !bg_quiet)
+		fprintf(stderr,
+			"%s: the input holds %d boots; using boot %d%s, which starts at %s:%lu (--boot N picks another)\n",
+			bg_prog, n, b->want ? b->want : n,
+			b->want ? "" : ", the last", b->start_file,
+			b->start_line);
+	return 0;
+}
+
 int bg_load(struct bg_model *m, char *const *files, int nfiles,
 	    const struct bg_input_opts *o)
 {
@@ -351,8 +574,12 @@ int bg_load(struct bg_model *m, char *const *files, int nfiles,
 		files = stdin_only;
 		nfiles = 1;
 	}
-	for (i = 0; i < nfiles; i++)
-		ret |= load_file(m, files[i]);
+	m->boots.want = o->boot;
+	for (i = 0; i < nfiles; i++) {
+		m->boots.file = i;
+		ret |= load_file(m, files[i], nfiles > 1);
+	}
 	check_clock(m, o);
+	ret |= check_boots(m);
 	return ret;
 }

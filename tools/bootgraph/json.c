@@ -129,6 +129,10 @@ static void json_input(struct jw *w, const struct bg_model *m)
 	jclose(w, ']');
 	jkey(w, "trace_clock_aligned");
 	fputs(m->trace_unaligned ? "false" : "true", w->f);
+	jint(w, "boots", m->boots.n ? m->boots.n : 1);
+	jint(w, "boot", m->boots.want ? m->boots.want :
+			m->boots.n ? m->boots.n : 1);
+	jint(w, "duplicates", m->boots.dups);
 	jclose(w, '}');
 }
 
@@ -166,6 +170,8 @@ static void json_attempt(struct jw *w, const struct bg_attempt *a)
 	jtime(w, "cookie", a->cookie < 0 ? BG_NOTIME : a->cookie);
 	jkey(w, "critical");
 	fputs(a->crit ? "true" : "false", w->f);
+	jtime(w, "self_us", a->end == BG_NOTIME ? BG_NOTIME : bg_att_self(a));
+	jstr(w, "parent", a->parent ? a->parent->dev->name : NULL);
 	jclose(w, '}');
 }
 
@@ -180,6 +186,7 @@ static void json_device(struct jw *w, const struct bg_dev *d)
 	jstr(w, "driver", d->drv);
 	jstr(w, "state", bg_state_name[d->state]);
 	jtime(w, "total_us", bg_dev_time(d));
+	jtime(w, "self_us", bg_dev_self(d));
 	jkey(w, "critical");
 	fputs(d->crit ? "true" : "false", w->f);
 	jopen(w, "deps", '[');
@@ -212,6 +219,8 @@ static void json_calls(struct jw *w, const char *key,
 		jtime(w, "end_us", c->end);
 		jtime(w, "dur_us", c->end == BG_NOTIME ? BG_NOTIME :
 		      c->end - c->start);
+		jstr(w, "dur_from", c->end == BG_NOTIME ? NULL :
+		     c->kernel_dur ? "kernel" : "timestamps");
 		jint(w, "ret", c->ret);
 		jtime(w, "pid", c->pid < 0 ? BG_NOTIME : c->pid);
 		jtime(w, "cookie", c->cookie < 0 ? BG_NOTIME : c->cookie);
@@ -235,6 +244,8 @@ static void json_chain(struct jw *w, const struct bg_model *m)
 		jtime(w, "start_us", a->start);
 		jtime(w, "end_us", a->end);
 		jtime(w, "dur_us", bg_att_len(a));
+		jstr(w, "why", i ? bg_why_name[m->chain[i]->why] : NULL);
+		jstr(w, "through", i && a->inside ? a->inside->dev->name : NULL);
 		jclose(w, '}');
 	}
 	jclose(w, ']');

@@ -56,6 +56,9 @@ void bg_model_free(struct bg_model *m)
 {
 	int i;
 
+	free(m->boots.seen.key);
+	free(m->boots.seen.file);
+
 	for (i = 0; i < m->ndevs; i++) {
 		free(m->devs[i]->att);
 		free(m->devs[i]->deps);
@@ -68,6 +71,22 @@ void bg_model_free(struct bg_model *m)
 	strmap_free(&m->devmap);
 	strmap_free(&m->strs);
 	arena_free(&m->arena);
+}
+
+/*
+ * Forget everything read so far but the framings and the state of the
+ * input (boots, records seen): a new boot begins.
+ */
+void bg_model_reset(struct bg_model *m)
+{
+	struct bg_boots boots = m->boots;
+	unsigned int framings = m->framings;
+
+	memset(&m->boots.seen, 0, sizeof(m->boots.seen));
+	bg_model_free(m);
+	bg_model_init(m);
+	m->boots = boots;
+	m->framings = framings;
 }
 
 const char *bg_intern(struct bg_model *m, const char *s, size_t len)
@@ -287,16 +306,36 @@ static void defer_event(struct bg_model *m, struct bg_loc *loc,
 		d->defer_ts = ev->ts;
 }
 
-static void hint_event(struct bg_model *m, const struct bg_ev *ev)
+static void hint_event(struct bg_model *m, struct bg_loc *loc,
+		       const struct bg_ev *ev)
 {
 	struct bg_dev *d = get_dev(m, ev->dev, false);
 
 	if (!d)
 		return;
+	if (ev->label && !strcmp(ev->label, "parent")) {
+		d->parent = intern(m, ev->deps);
+		return;
+	}
+	if (ev->label && !strcmp(ev->label, "added by")) {
+		d->added_by = intern(m, ev->deps);
+		d->added_ts = ev->ts;
+		return;
+	}
+	if (ev->label) {		/* the driver names the device */
+		d->hint_drv = intern(m, ev->drv);
+		return;
+	}
+	if (ev->deps) {			/* a device link */
+		add_deps(m, loc, d, ev->deps);
+		return;
+	}
 	if (!d->hint_first)
 		d->hint_first = intern(m, ev->drv);
 	if (!d->hint_last || strcmp(d->hint_last, ev->drv))
 		d->hint_last = intern(m, ev->drv);
+	if (strcmp(d->hint_first, d->hint_last))
+		d->hint_alt = d->hint_last;
 }
 
 /* ------------------------------------------------------------------ */
@@ -310,6 +349,7 @@ static struct bg_call *call_new(struct bg_model *m, struct bg_callset *cs,
 	cs->v = bg_grow(cs->v, &cs->cap, cs->n + 1, sizeof(*cs->v));
 	c = &cs->v[cs->n++];
 	c->func = intern(m, func);
+	c->kernel_dur = false;
 	c->queue = BG_NOTIME;
 	c->start = BG_NOTIME;
 	c->end = BG_NOTIME;
@@ -337,12 +377,27 @@ static struct bg_call *call_close(struct bg_callset *cs, const char *key)
 	return &cs->v[i - 1];
 }
 
-static void call_end(struct bg_call *c, const struct bg_ev *ev)
+/*
+ * The end of a call.  A console line's own duration ("after N usecs",
+ * taken with ktime_get() after the "calling" line was printed) is used
+ * unless that clock still counted jiffies (coarse): then the timestamps
+ * of the two lines are, which include the time the console took to
+ * print the first.  Trace events keep their timestamps, which nothing
+ * inflates.  Without a start the kernel's duration is all there is.
+ */
+static void call_end(struct bg_call *c, const struct bg_ev *ev, bool coarse)
 {
+	bool trace = ev->framing == FR_FTRACE || ev->framing == FR_TRACEDAT;
+
 	c->end = ev->ts;
 	c->ret = ev->ret;
-	if (c->start == BG_NOTIME)
-		c->start = ev->usecs >= 0 ? ev->ts - ev->usecs : ev->ts;
+	if (ev->usecs >= 0 &&
+	    (c->start == BG_NOTIME || (!coarse && !trace))) {
+		c->start = ev->ts - ev->usecs;
+		c->kernel_dur = true;
+	} else if (c->start == BG_NOTIME) {
+		c->start = ev->ts;
+	}
 	if (c->start > c->end)
 		c->start = c->end;
 }
@@ -371,7 +426,7 @@ static void initcall_event(struct bg_model *m, struct bg_loc *loc,
 				ev->func);
 		c = call_new(m, cs, ev->func, NULL, loc);
 	}
-	call_end(c, ev);
+	call_end(c, ev, m->clock_coarse);
 }
 
 static void async_event(struct bg_model *m, struct bg_loc *loc,
@@ -408,7 +463,7 @@ static void async_event(struct bg_model *m, struct bg_loc *loc,
 	c = call_close(cs, key);
 	if (!c)
 		c = call_new(m, cs, fn, NULL, loc);
-	call_end(c, ev);
+	call_end(c, ev, m->clock_coarse);
 }
 
 static void mark_event(struct bg_model *m, const struct bg_ev *ev)
@@ -442,10 +497,17 @@ void bg_model_event(struct bg_model *m, struct bg_loc *loc,
 		defer_event(m, loc, ev);
 		break;
 	case EV_HINT:
-		hint_event(m, ev);
+		hint_event(m, loc, ev);
 		break;
 	case EV_MARK:
 		mark_event(m, ev);
+		break;
+	case EV_BOOT:
+		m->clock_coarse = true;
+		break;
+	case EV_CLOCK:
+		m->clock_coarse = !strcmp(ev->label, "jiffies") ||
+				  !strcmp(ev->label, "refined-jiffies");
 		break;
 	default:
 		async_event(m, loc, ev);

@@ -315,20 +315,98 @@ static void parse_run(struct bg_model *m, struct bg_loc *loc,
 }
 
 /*
- * dev_printk: "drv DEV: msg".  Gives a driver (or bus) name for DEV, and
- * carries the driver core's "deferred probe pending: reason" warning.
+ * "clocksource: Switched to clocksource tsc": from here on ktime_get(),
+ * which times the initcalls, reads a fine-grained clock.
+ */
+static void parse_clocksource(struct bg_model *m, struct bg_loc *loc,
+			      struct bg_ev *ev, char *p)
+{
+	ev->type = EV_CLOCK;
+	ev->label = p;
+	bg_model_event(m, loc, ev);
+}
+
+/* The one word at p, without a trailing newline; NULL if more. */
+static char *one_word(char *p)
+{
+	p[strcspn(p, "\r\n")] = '\0';
+	return *p && !strchr(p, ' ') ? p : NULL;
+}
+
+/*
+ * dev_printk() lines that relate two devices:
+ *   "nvme nvme0: pci function 0000:04:00.0"   the driver of the function
+ *   "scsi host2: usb-storage 2-1:1.0"          the interface adding host2
+ *   "scsi host0: ahci"                         the driver adding host0
+ *   "xhci_hcd 0000:00:05.0: new USB bus registered, assigned bus number 1"
+ *                                              the controller of usb1
+ *   "DRV DEV: Linked as a consumer to SUP"     a device link (dyndbg)
+ *   "DRV DEV: supplier SUP not ready"          the same, at a deferral
+ */
+static void parse_relation(struct bg_model *m, struct bg_loc *loc,
+			   struct bg_ev *ev, char *rest)
+{
+	bool scsi_host = !strcmp(ev->drv, "scsi") &&
+			 !strncmp(ev->dev, "host", 4);
+	char *e, usb[32];
+	int bus;
+
+	if (eat(&rest, "new USB bus registered, assigned bus number ")) {
+		bus = atoi(rest);
+		snprintf(usb, sizeof(usb), "usb%d", bus);
+		ev->deps = ev->dev;	/* the host controller */
+		ev->dev = bus > 0 ? usb : NULL;
+		ev->label = "parent";
+	} else if (eat(&rest, "pci function ")) {
+		ev->dev = one_word(rest);
+		ev->label = "driver";
+	} else if (scsi_host && eat(&rest, "usb-storage ")) {
+		ev->deps = one_word(rest);
+		ev->label = "parent";
+	} else if (scsi_host) {
+		ev->deps = one_word(rest);
+		ev->label = "added by";	/* "scsi host0: ahci": its driver */
+	} else if (eat(&rest, "Linked as a consumer to ")) {
+		ev->deps = one_word(rest);
+	} else if (eat(&rest, "supplier ")) {
+		e = strstr(rest, " not ready");
+		if (e)
+			*e = '\0';
+		ev->deps = e ? one_word(rest) : NULL;
+	}
+	if (ev->dev && (ev->deps || (ev->label && !strcmp(ev->label, "driver"))))
+		bg_model_event(m, loc, ev);
+}
+
+/* The ':' that ends the word at p (before a space or the end), or NULL. */
+static char *word_colon(char *p)
+{
+	char *end = strchr(p, ' ');
+
+	end = end ? end - 1 : p + strlen(p) - 1;
+	return end > p && *end == ':' ? end : NULL;
+}
+
+/*
+ * dev_printk: "drv DEV: msg", and netdev_printk: "drv DEV IFNAME: msg".
+ * Gives a driver (or bus) name for DEV, and carries the driver core's
+ * "deferred probe pending: reason" warning.
  */
 static void parse_dev_msg(struct bg_model *m, struct bg_loc *loc,
 			  struct bg_ev *ev, char *p)
 {
-	char *sp = strchr(p, ' '), *colon, *rest;
+	char *sp = strchr(p, ' '), *colon, *rest, *sp2;
 
-	if (!sp || sp == p || memchr(p, ':', sp - p))
+	if (!sp || sp == p || memchr(p, ':', sp - p) || sp[1] == ' ')
 		return;
-	colon = strchr(sp + 1, ' ');
-	colon = colon ? colon - 1 : sp + strlen(sp) - 1;
-	if (*colon != ':' || colon == sp + 1)
-		return;
+	colon = word_colon(sp + 1);
+	if (!colon) {
+		sp2 = strchr(sp + 1, ' ');
+		if (!sp2 || sp2[1] == ' ' || !word_colon(sp2 + 1))
+			return;
+		colon = word_colon(sp2 + 1);
+		*sp2 = '\0';		/* drop the interface name */
+	}
 	*sp = '\0';
 	*colon = '\0';
 	ev->drv = p;
@@ -342,16 +420,19 @@ static void parse_dev_msg(struct bg_model *m, struct bg_loc *loc,
 		ev->type = EV_HINT;
 	}
 	bg_model_event(m, loc, ev);
+	if (ev->type == EV_HINT)
+		parse_relation(m, loc, ev, rest);
 }
 
 void bg_parse_msg(struct bg_model *m, struct bg_loc *loc, bg_time ts,
-		  enum bg_framing fr, char *msg)
+		  enum bg_framing fr, int pid, char *msg)
 {
 	struct bg_ev ev;
 	char *p = msg;
 
 	bg_ev_init(&ev, EV_HINT, ts);
 	ev.framing = fr;
+	ev.pid = pid;			/* the printk caller id, if any */
 	switch (*p) {
 	case 'a':
 		if (!strncmp(p, ASYNC_PROBE_LOG_TAG, TAG_LEN))
@@ -364,6 +445,8 @@ void bg_parse_msg(struct bg_model *m, struct bg_loc *loc, bg_time ts,
 	case 'c':
 		if (eat(&p, "calling "))
 			return parse_calling(m, loc, &ev, p);
+		if (eat(&p, "clocksource: Switched to clocksource "))
+			return parse_clocksource(m, loc, &ev, p);
 		break;
 	case 'i':
 		if (eat(&p, "initcall "))
@@ -376,6 +459,12 @@ void bg_parse_msg(struct bg_model *m, struct bg_loc *loc, bg_time ts,
 	case 'F':
 		if (eat(&p, "Freeing unused kernel "))
 			return parse_mark(m, loc, &ev, MARK_FREE_INIT, msg);
+		break;
+	case 'L':
+		if (eat(&p, "Linux version ")) {
+			ev.type = EV_BOOT;
+			return bg_model_event(m, loc, &ev);
+		}
 		break;
 	case 'R':
 		if (eat(&p, "Run "))

@@ -4,6 +4,7 @@
  */
 #include <getopt.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "bootgraph.h"
 
@@ -36,6 +37,132 @@ static void put_framings(FILE *f, unsigned int fr)
 		sep = ", ";
 	}
 	fprintf(f, "%s\n", *sep ? "" : "none");
+}
+
+/* Only when the input held several boots or records read twice. */
+static void put_boots(FILE *f, const struct bg_boots *b)
+{
+	if (b->n > 1)
+		fprintf(f, "%-20s%d of %d in the input (--boot N picks one)\n",
+			"Boot:", b->want ? b->want : b->n, b->n);
+	if (b->dups)
+		fprintf(f, "%-20s%lld records read twice, counted once\n",
+			"Duplicates:", b->dups);
+}
+
+/* ------------------------------------------------------------------ */
+/*
+ * What pid 1 waited for before /init: its initcalls and its waits for
+ * async work (async_synchronize_*()), the longest of them, and for a
+ * wait (or the wait inside the longest initcall) what finished last in
+ * it: what the wait was for.
+ */
+
+/* Put the probe or async function that finished last inside wait w. */
+static void put_waited_for(FILE *f, const struct bg_model *m,
+			   const struct bg_call *w)
+{
+	const struct bg_attempt *ba = bg_last_probe_in(m, w->start, w->end);
+	const struct bg_call *c, *bc = NULL;
+	int i;
+
+	for (i = 0; i < m->asyncs.n; i++) {
+		c = &m->asyncs.v[i];
+		if (bg_is_wait(c) || c->end == BG_NOTIME || c->end < w->start ||
+		    c->end > w->end)
+			continue;
+		if (!bc || c->end > bc->end)
+			bc = c;
+	}
+	fputs(", for ", f);
+	if (ba && (!bc || ba->end >= bc->end)) {
+		fputs("the probe of ", f);
+		bg_put_escaped(f, ba->dev->name, ESC_TEXT);
+	} else if (bc) {
+		bg_put_escaped(f, bc->func, ESC_TEXT);
+	} else {
+		fputs("nothing the log shows", f);
+	}
+	fputs(ba || bc ? " (the last to finish in it)" : "", f);
+}
+
+static void put_wait(FILE *f, const struct bg_model *m, const struct bg_call *w)
+{
+	bg_put_dur(f, bg_call_len(w));
+	fputs(" in ", f);
+	bg_put_escaped(f, w->func, ESC_TEXT);
+	fputs(" @", f);
+	bg_put_time(f, w->start);
+	fputc('s', f);
+	put_waited_for(f, m, w);
+}
+
+/* The longest probe that ran inside initcall c on pid 1 (or unknown). */
+static void put_probe_inside(FILE *f, const struct bg_model *m,
+			     const struct bg_call *c)
+{
+	const struct bg_attempt *best = bg_longest_probe_in(m, c);
+
+	if (!best)
+		return;
+	fputs(", of it the probe of ", f);
+	bg_put_escaped(f, best->dev->name, ESC_TEXT);
+	fputc(' ', f);
+	bg_put_dur(f, bg_att_len(best));
+}
+
+static void put_before_init(FILE *f, const struct bg_model *m)
+{
+	bg_time t = m->mark[MARK_INIT].ts, sum = 0, waits = 0;
+	const struct bg_call *c, *big, *w;
+	int i, n = 0;
+
+	if (t == BG_NOTIME)
+		return;
+	for (i = 0; i < m->initcalls.n; i++) {
+		c = &m->initcalls.v[i];
+		if (c->pid != 1 || bg_call_len(c) < 0 || c->end > t)
+			continue;
+		n++;
+		sum = bg_add(sum, bg_call_len(c));
+	}
+	for (i = 0; i < m->asyncs.n; i++) {
+		c = &m->asyncs.v[i];
+		if (c->pid == 1 && bg_is_wait(c) && bg_call_len(c) >= 0 && c->end <= t)
+			waits = bg_add(waits, bg_call_len(c));
+	}
+	fprintf(f, "%-20s/init ran at ", "Before /init:");
+	bg_put_time(f, t);
+	if (!n && !waits) {
+		fputs("s; no initcall_debug lines say what pid 1 did before\n", f);
+		return;
+	}
+	fprintf(f, "s; pid 1 ran %d initcall%s (", n, n == 1 ? "" : "s");
+	bg_put_dur(f, sum);
+	fputs(") and waited for async work for ", f);
+	bg_put_dur(f, waits);
+	fputc('\n', f);
+	c = bg_pid1_longest(m, t);
+	w = c && bg_is_wait(c) ? c : NULL;
+	if (c && !w) {
+		big = c;
+		fprintf(f, "%-20sinitcall ", "Pid 1 waited most:");
+		bg_put_escaped(f, big->func, ESC_TEXT);
+		fputc(' ', f);
+		bg_put_dur(f, bg_call_len(big));
+		w = bg_longest_wait(m, big->start, big->end);
+		if (w) {
+			fputs(", of it ", f);
+			put_wait(f, m, w);
+		} else {
+			put_probe_inside(f, m, big);
+		}
+		fputc('\n', f);
+	} else if (w) {
+		fprintf(f, "%-20s", "Pid 1 waited most:");
+		put_wait(f, m, w);
+		fputc('\n', f);
+	}
 }
 
 static void put_at(FILE *f, const char *what, bg_time t, const char *label)
@@ -116,6 +243,8 @@ static int summary_out(FILE *f, struct bg_model *m, const void *p)
 
 	fprintf(f, "%-20s", "Input:");
 	put_framings(f, m->framings);
+	put_boots(f, &m->boots);
+	put_before_init(f, m);
 	put_phase(f, &m->st);
 	put_chain(f, m);
 	put_counts(f, &m->st);
@@ -124,10 +253,10 @@ static int summary_out(FILE *f, struct bg_model *m, const void *p)
 	put_at(f, "Log ends:", m->st.log_end, NULL);
 	if (!m->nshown || !sp->slowest)
 		return 0;
-	fprintf(f, "\nSlowest probes:\n");
-	v = bg_blame_order(m);
+	fprintf(f, "\nSlowest probes (self time):\n");
+	v = bg_blame_order(m, false);
 	for (i = 0; i < m->nshown && i < sp->slowest; i++)
-		bg_blame_line(f, v[i]);
+		bg_blame_line(f, v[i], false);
 	free(v);
 	return 0;
 }

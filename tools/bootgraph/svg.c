@@ -84,6 +84,12 @@ static void put_text(struct svg *s, int x, int y, const char *cls, const char *s
 	fputs("</text>\n", s->f);
 }
 
+/* Does [a, b] show in the time window?  Bars outside it are left out. */
+static bool in_window(const struct svg *s, bg_time a, bg_time b)
+{
+	return b >= s->t0 && a <= s->t1;
+}
+
 /* Open a bar: rect from a to b on the current row, tooltip follows. */
 static void bar_open(struct svg *s, bg_time a, bg_time b, const char *cls,
 		     bool crit)
@@ -269,6 +275,8 @@ static void call_bar(struct svg *s, const struct bg_call *c, const char *cls)
 	bg_time end = c->end != BG_NOTIME ? c->end :
 		      s->m->last_ts > c->start ? s->m->last_ts : c->start;
 
+	if (!in_window(s, c->start, end))
+		return;
 	bar_open(s, c->start, end, c->end == BG_NOTIME ? "running" :
 		 c->ret ? "failed" : cls, false);
 	bg_put_escaped(s->f, c->func, ESC_XML);
@@ -307,7 +315,7 @@ static const char *att_class(const struct bg_attempt *a)
 		return a->start != BG_NOTIME ? "running" : "pending";
 	if (!a->ret)
 		return "bound";
-	return a->ret == -517 ? "deferred" : "failed";
+	return bg_ret_deferred(a->ret) ? "deferred" : "failed";
 }
 
 static void att_tooltip(FILE *f, const struct bg_attempt *a, bg_time end)
@@ -344,19 +352,23 @@ static void att_bars(struct svg *s, const struct bg_attempt *a)
 {
 	bg_time first = bg_first_ts(a), end = bg_vis_end(s->m, a);
 
+	if (!in_window(s, first, end))
+		return;
 	if (a->start == BG_NOTIME) {	/* queued, never started */
 		bar_open(s, first, end, att_class(a), false);
 		att_tooltip(s->f, a, end);
 		bar_close(s);
 		return;
 	}
-	if (first < a->start) {
+	if (first < a->start && in_window(s, first, a->start)) {
 		bar_open(s, first, a->start, "wait", false);
 		bg_put_escaped(s->f, a->dev->name, ESC_XML);
 		fputs(" waiting", s->f);
 		put_span(s->f, first, a->start);
 		bar_close(s);
 	}
+	if (!in_window(s, a->start, end))
+		return;
 	bar_open(s, a->start, end, att_class(a), a->crit);
 	att_tooltip(s->f, a, end);
 	bar_close(s);
@@ -370,7 +382,8 @@ static void dev_row(struct svg *s, struct bg_dev *d)
 	s->dev_y[d->order] = s->y + ROW_H / 2;
 	for (i = 0; i < d->natt; i++)
 		att_bars(s, &d->att[i]);
-	if (!d->natt && d->defer_ts != BG_NOTIME) {
+	if (!d->natt && d->defer_ts != BG_NOTIME &&
+	    in_window(s, d->defer_ts, d->defer_ts)) {
 		bar_open(s, d->defer_ts, d->defer_ts, "deferred", false);
 		bg_put_escaped(s->f, d->name, ESC_XML);
 		fputs(" deferred: ", s->f);
@@ -389,7 +402,8 @@ static void dep_arrow(struct svg *s, const struct bg_attempt *a,
 	double x1, x2;
 	int y1, y2;
 
-	if (!sa || sa->end == BG_NOTIME || !s->dev_y[sup->order])
+	if (!sa || sa->end == BG_NOTIME || !s->dev_y[sup->order] ||
+	    !in_window(s, sa->end, sa->end) || !in_window(s, a->start, a->start))
 		return;
 	x1 = svg_x(s, sa->end);
 	x2 = svg_x(s, a->start);
@@ -536,6 +550,7 @@ int cmd_svg(int argc, char **argv)
 	};
 	struct svg_params p = { .width = 1200, .from = BG_NOTIME,
 				.to = BG_NOTIME };
+	const char *from_arg = NULL, *to_arg = NULL;
 	int c;
 
 	while ((c = bg_getopt(argc, argv, BG_COMMON_SHORTOPTS "g:w:", opts)) != -1) {
@@ -546,11 +561,20 @@ int cmd_svg(int argc, char **argv)
 		else if (c == 'w')
 			p.width = bg_arg_num(optarg, "width");
 		else if (c == 0x200)
-			p.from = arg_sec(optarg);
+			from_arg = optarg;
 		else if (c == 0x201)
-			p.to = arg_sec(optarg);
+			to_arg = optarg;
 		else if (c == 0x202)
 			p.no_calls = true;
+	}
+	if (from_arg)
+		p.from = arg_sec(from_arg);
+	if (to_arg)
+		p.to = arg_sec(to_arg);
+	if (p.from != BG_NOTIME && p.to != BG_NOTIME && p.to <= p.from) {
+		bg_err("--to %s is not after --from %s: nothing to draw",
+		       to_arg, from_arg);
+		return 1;
 	}
 	if (p.width < 100 || p.width > 1000000)
 		p.width = p.width < 100 ? 100 : 1000000;

@@ -37,7 +37,7 @@
 	function cls(a) {
 		if (a.end_us == null)
 			return a.start_us == null ? 'pending' : 'running';
-		return a.ret === 0 ? 'bound' : a.ret === -517 ? 'deferred' : 'failed';
+		return a.ret === 0 ? 'bound' : Math.abs(a.ret) === 517 ? 'deferred' : 'failed';
 	}
 
 	/* Rows: initcall and async bands by pid, then devices by group. */

@@ -7,6 +7,7 @@
 #
 #   check.py same-events A.json B.json     devices and initcalls equal
 #   check.py same-devices A.json B.json    devices equal
+#   check.py same-events-caller A B        same, B has pids from caller ids
 #   check.py rows LOG JSON SVG             every probed device has a row
 #   check.py chain JSON CHAIN.txt          critical chain adds up
 #   check.py trace TRACE.json              Chrome trace-event format rules
@@ -16,6 +17,14 @@
 #   check.py schema JSON                   documented keys and types
 #   check.py diff-zero DIFF.txt            all deltas zero
 #   check.py diff-delta DIFF.txt DEV DELTA device changed by DELTA
+#   check.py nesting JSON [PARENT:CHILD...] every nested probe justified,
+#                                          self times add up; the pairs
+#                                          given are exactly the nested ones
+#   check.py chain-evidence JSON LOG...    each chain link has its evidence
+#   check.py svg-window SVG FROM TO         no bar outside the window
+#   check.py labels JSON WANT               "name bus driver" per device
+#   check.py initcall-durs LOG JSON        kernel's usecs once the clock is
+#                                          fine, timestamps before
 
 import json
 import re
@@ -42,6 +51,22 @@ def same_events(a, b):
                 if x != y:
                     fail('%s differs:\n  %s\n  %s' % (key, x, y))
             fail('%s differs in length' % key)
+
+
+def same_events_caller(a, b):
+    # B has printk caller ids: the pids that A lacks must come from them.
+    ja, jb = load(a), load(b)
+    gained = 0
+    for da, db in zip(ja['devices'], jb['devices']):
+        for x, y in zip(da['attempts'], db['attempts']):
+            if x['pid'] is None and y['pid'] is not None:
+                y['pid'] = None
+                gained += 1
+    if not gained:
+        fail('no pid from the caller ids')
+    for key in ('devices', 'initcalls', 'summary', 'critical_chain', 'markers'):
+        if ja[key] != jb[key]:
+            fail('%s differs' % key)
 
 
 def same_devices(a, b):
@@ -203,6 +228,15 @@ def csv_check(path, js):
         fail('%d rows, want %d' % (len(rows_) - 1, want))
     if any(len(r) != len(rows_[0]) for r in rows_):
         fail('ragged rows')
+    # self_us of each probe row is the json attempt's
+    col = rows_[0].index('self_us')
+    want_self = []
+    for d in j['devices']:
+        for a in d['attempts'] or [{'self_us': None}]:
+            want_self.append('' if a['self_us'] is None else str(a['self_us']))
+    got_self = [r[col] for r in rows_[1:] if r[0] == 'probe']
+    if got_self != want_self:
+        fail('self_us %s, want %s' % (got_self[:8], want_self[:8]))
 
 
 def schema(js):
@@ -213,10 +247,11 @@ def schema(js):
     for k, t in top.items():
         if not isinstance(j.get(k), t):
             fail('top-level %s missing or not %s' % (k, t.__name__))
-    dev_keys = {'name', 'bus', 'driver', 'state', 'total_us', 'critical', 'deps',
+    dev_keys = {'name', 'bus', 'driver', 'state', 'total_us', 'self_us',
+                'critical', 'deps',
                 'defer_reason', 'defer_us', 'attempts'}
     att_keys = {'park_us', 'queue_us', 'start_us', 'end_us', 'dur_us', 'ret',
-                'pid', 'cookie', 'critical'}
+                'pid', 'cookie', 'critical', 'self_us', 'parent'}
     for d in j['devices']:
         if set(d) != dev_keys:
             fail('device keys %s' % sorted(d))
@@ -254,10 +289,236 @@ def diff_delta(path, dev, delta):
     fail('%s not listed' % dev)
 
 
-CMDS = {'same-events': same_events, 'same-devices': same_devices, 'rows': rows,
+CALL_RE = re.compile(r'\[\s*(\d+\.\d+)\] calling  (\S+(?: \[\S+\])?) @')
+RET_RE = re.compile(r'\[\s*(\d+\.\d+)\] initcall (\S+(?: \[\S+\])?) returned (?:-?\d+ )?'
+                    r'after (\d+) usecs')
+CLOCK_RE = re.compile(r'clocksource: Switched to clocksource (\S+)')
+
+
+def usecs(ts):
+    sec, frac = ts.split('.')
+    return int(sec) * 1000000 + int((frac + '000000')[:6])
+
+
+def initcall_durs(log, js):
+    # What each initcall's duration must be, in the order of the json
+    # (that of the "calling" lines; a call without one where it ended).
+    want, start, coarse = [], {}, False
+    for line in open(log, encoding='utf-8', errors='replace'):
+        if '] Linux version ' in line:
+            coarse = True
+        m = CLOCK_RE.search(line)
+        if m:
+            coarse = m.group(1) in ('jiffies', 'refined-jiffies')
+        m = CALL_RE.match(line)
+        if m:
+            start[m.group(2)] = (usecs(m.group(1)), len(want))
+            want.append(None)
+        m = RET_RE.match(line)
+        if not m:
+            continue
+        func, end, n = m.group(2), usecs(m.group(1)), int(m.group(3))
+        if func not in start:
+            want.append((func, n, 'kernel'))
+        elif coarse:
+            want[start[func][1]] = (func, end - start[func][0], 'timestamps')
+        else:
+            want[start[func][1]] = (func, n, 'kernel')
+        start.pop(func, None)
+    want = [w for w in want if w]
+    got = [(c['func'], c['dur_us'], c['dur_from']) for c in load(js)['initcalls']
+           if c['end_us'] is not None]
+    strip = re.compile(r'\+0x[0-9a-f]+/0x[0-9a-f]+')
+    want = [(strip.sub('', f), d, k) for f, d, k in want]
+    if len(want) != len(got):
+        fail('%d initcalls in the log, %d in the json' % (len(want), len(got)))
+    kinds = set()
+    for w, g in zip(want, got):
+        if w != g:
+            fail('initcall %s: want %s, got %s' % (w[0], w[1:], g[1:]))
+        kinds.add(w[2])
+    print('# %d initcalls checked, sources %s' % (len(want), sorted(kinds)))
+
+
+def name_extends(child, parent):
+    return (child.startswith(parent) and len(child) > len(parent) and
+            child[len(parent)] in ':.')
+
+
+def nesting(js, *want):
+    named = {}    # parents the log names ("--log=FILE" first)
+    if want and want[0].startswith('--log='):
+        for line in open(want[0][6:], encoding='utf-8', errors='replace'):
+            m = USB_BUS_RE.search(line.rstrip())
+            if m:
+                named['usb' + m.group(2)] = m.group(1)
+        want = want[1:]
+    j = load(js)
+    att = {}
+    for d in j['devices']:
+        for a in d['attempts']:
+            att.setdefault(d['name'], []).append(a)
+    got, child_time = set(), {}
+    for d in j['devices']:
+        for a in d['attempts']:
+            if a['parent'] is None:
+                continue
+            p = [x for x in att[a['parent']] if x['start_us'] is not None and
+                 x['start_us'] <= a['start_us'] and a['end_us'] <= x['end_us']]
+            if not p:
+                fail('%s: parent %s does not contain it' % (d['name'], a['parent']))
+            same_task = a['pid'] is not None and a['pid'] == p[0]['pid']
+            unknown = a['pid'] is None or p[0]['pid'] is None
+            if not same_task and not (unknown and (
+                    name_extends(d['name'], a['parent']) or
+                    named.get(d['name']) == a['parent'])):
+                fail('%s in %s: no evidence' % (d['name'], a['parent']))
+            got.add('%s:%s' % (a['parent'], d['name']))
+            k = (a['parent'], p[0]['start_us'])
+            child_time[k] = child_time.get(k, 0) + a['dur_us']
+    for d in j['devices']:
+        for a in d['attempts']:
+            if a['dur_us'] is None:
+                continue
+            want_self = max(0, a['dur_us'] - child_time.get((d['name'],
+                                                            a['start_us']), 0))
+            if a['self_us'] != want_self:
+                fail('%s: self %s, want %s' % (d['name'], a['self_us'], want_self))
+        if d['self_us'] != sum(a['self_us'] or 0 for a in d['attempts']):
+            fail('%s: device self time is not the sum' % d['name'])
+    if want and set(want) != got:
+        fail('nested %s, want %s' % (sorted(got), sorted(want)))
+
+
+def labels(js, want):
+    got = ['%s %s %s' % (d['name'], d['bus'] or '-', d['driver'] or '-')
+           for d in load(js)['devices']]
+    exp = [l.strip() for l in open(want, encoding='utf-8') if l.strip()]
+    for g, w in zip(got, exp):
+        if g != w:
+            fail('got "%s", want "%s"' % (g, w))
+    if len(got) != len(exp):
+        fail('%d devices, want %d' % (len(got), len(exp)))
+
+
+def svg_window(path, t0, t1):
+    t0, t1 = float(t0), float(t1)
+    root = ET.parse(path).getroot()
+    ns = '{http://www.w3.org/2000/svg}'
+    mult = {'us': 1e-6, 'ms': 1e-3, 's': 1}
+    n = 0
+    for r in root.iter(ns + 'rect'):
+        t = r.find(ns + 'title')
+        if t is None:
+            continue
+        m = re.search(r'@(\d+\.\d+)s \+(\d+(?:\.\d+)?)(us|ms|s)', t.text or '')
+        if not m:
+            continue
+        a = float(m.group(1))
+        b = a + float(m.group(2)) * mult[m.group(3)]
+        if b < t0 - 1e-6 or a > t1 + 1e-6:
+            fail('bar outside %s..%s: %s' % (t0, t1, t.text.splitlines()[0]))
+        n += 1
+    if not n:
+        fail('no bars')
+    print('# %d bars, all in the window' % n)
+
+
+USB_STORAGE_RE = re.compile(r'scsi (host\d+): usb-storage (\S+)$')
+USB_BUS_RE = re.compile(r' (\S+): new USB bus registered, assigned bus number (\d+)$')
+HOST_DRV_RE = re.compile(r'\[\s*(\d+\.\d+)\] scsi (host\d+): (\S+)$')
+
+
+def parents(name, log_parent):
+    # The devices that may have added name, nearest first (bootgraph's
+    # topo_parent(), written again).
+    out, n = [], name
+    for _ in range(16):
+        p = None
+        if n in log_parent:
+            p = log_parent[n]
+        elif re.fullmatch(r'\d+:\d+:\d+:\d+', n):
+            p = 'host' + n.split(':')[0]
+        else:
+            for i in range(len(n) - 1, 0, -1):
+                if n[i] in ':.':
+                    p = n[:i]
+                    break
+            m = re.fullmatch(r'(\d+)-(\d+|0:\d+\.\d+)', n)
+            if m and (p is None or p not in known):
+                p = 'usb' + m.group(1)
+        if p is None:
+            break
+        out.append(p)
+        n = p
+    return out
+
+
+known = set()
+
+
+def chain_evidence(js, *logs):
+    j = load(js)
+    log_parent = {}
+    devs = {d['name']: d for d in j['devices']}
+    for log in logs:
+        for line in open(log, encoding='utf-8', errors='replace'):
+            m = USB_STORAGE_RE.search(line.rstrip())
+            if m:
+                log_parent[m.group(1)] = m.group(2)
+                continue
+            m = USB_BUS_RE.search(line.rstrip())
+            if m:
+                log_parent['usb' + m.group(2)] = m.group(1)
+                continue
+            # "scsi host0: ahci" while ahci probed the device that added it
+            m = HOST_DRV_RE.match(line.rstrip())
+            if not m:
+                continue
+            ts = usecs(m.group(1))
+            for d in j['devices']:
+                if d['driver'] == m.group(3) and any(
+                        a['start_us'] is not None and a['start_us'] <= ts and
+                        (a['end_us'] is None or ts <= a['end_us'])
+                        for a in d['attempts']):
+                    log_parent[m.group(2)] = d['name']
+                    break
+    known.update(devs)
+    c = j['critical_chain']
+    if c and c[0]['why'] is not None:
+        fail('the first link has a cause: %s' % c[0])
+    for lo, up in zip(c, c[1:]):
+        d, why = devs[up['device']], up['why']
+        if lo['end_us'] > up['start_us']:
+            fail('%s starts before %s ended' % (up['device'], lo['device']))
+        if up['through']:
+            t = devs[up['through']]
+            if not any(a['start_us'] <= up['start_us'] and up['end_us'] <= a['end_us']
+                       for a in t['attempts'] if a['end_us'] is not None):
+                fail('%s does not run inside %s' % (up['device'], up['through']))
+            d = t
+        if why == 'supplier':
+            ok = lo['device'] in d['deps']
+        elif why == 'parent':
+            ps = parents(d['name'], log_parent)
+            # the nearest probed parent, past the ones never probed
+            near = [p for p in ps if p in devs]
+            ok = bool(near) and near[0] == lo['device']
+        elif why == 'retry':
+            prev = [a for a in d['attempts'] if a['end_us'] is not None and
+                    a['end_us'] <= lo['end_us'] and abs(a['ret']) == 517]
+            ok = bool(prev) and devs[lo['device']]['attempts'][lo['attempt']]['ret'] == 0
+        else:
+            ok = False
+        if not ok:
+            fail('%s [%s %s]: no evidence' % (up['device'], why, lo['device']))
+    print('# %d links, each with its evidence' % max(len(c) - 1, 0))
+
+
+CMDS = {'chain-evidence': chain_evidence, 'svg-window': svg_window, 'labels': labels, 'nesting': nesting, 'same-events': same_events, 'same-events-caller': same_events_caller, 'same-devices': same_devices, 'rows': rows,
         'chain': chain, 'trace': trace, 'html': html, 'svg': svg,
         'csv': csv_check, 'schema': schema, 'diff-zero': diff_zero,
-        'diff-delta': diff_delta}
+        'diff-delta': diff_delta, 'initcall-durs': initcall_durs}
 
 if __name__ == '__main__':
     CMDS[sys.argv[1]](*sys.argv[2:])

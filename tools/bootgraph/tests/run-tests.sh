@@ -52,6 +52,21 @@ t_golden() {	# t_golden INPUT CMD
 	return "${PIPESTATUS[0]}"
 }
 
+t_expect() {	# t_expect WANT ARGS...: output of "bootgraph ARGS" is WANT
+	local want=$1 rc
+	shift
+	bg "$OUT/x.out" "$OUT/x.err" "$@"
+	rc=$?
+	[ $rc -le 2 ] || return 1
+	if [ -n "${UPDATE:-}" ]; then
+		cp "$OUT/x.out" "$want"
+		return 0
+	fi
+	[ -f "$want" ] || { echo "no golden file $want (make test UPDATE=1)"; return 1; }
+	diff -u "$want" "$OUT/x.out" | head -40
+	return "${PIPESTATUS[0]}"
+}
+
 t_golden_diff() {
 	local want=$S/qemu-async.diff
 	bg "$OUT/d.out" "$OUT/d.err" diff $S/qemu-async.log $S/qemu-async-b.log || return 1
@@ -62,7 +77,10 @@ t_golden_diff() {
 t_framing() {	# the same boot in another framing gives the same events
 	bg "$OUT/a.json" "$OUT/a.err" json $S/qemu-async.log || return 1
 	bg "$OUT/b.json" "$OUT/b.err" json "$1" || return 1
-	$CHECK same-events "$OUT/a.json" "$OUT/b.json"
+	case $1 in
+	*caller*) $CHECK same-events-caller "$OUT/a.json" "$OUT/b.json" ;;
+	*) $CHECK same-events "$OUT/a.json" "$OUT/b.json" ;;
+	esac
 }
 
 t_ftrace_formats() {
@@ -75,6 +93,64 @@ t_merge() {	# console log + trace of the same boot: no duplicate probes
 	bg "$OUT/a.json" "$OUT/a.err" json $S/qemu-async.log || return 1
 	bg "$OUT/b.json" "$OUT/b.err" json $S/qemu-async.log $S/qemu-async.trace || return 1
 	$CHECK same-devices "$OUT/a.json" "$OUT/b.json"
+}
+
+t_dedup() {	# one boot in several files, or one file twice: counted once
+	bg "$OUT/a.json" "$OUT/a.err" json $S/qemu-async.log || return 1
+	bg "$OUT/b.json" "$OUT/b.err" json "$@" || return 1
+	$CHECK same-events "$OUT/a.json" "$OUT/b.json" || return 1
+	grep -q "records already read from an earlier file skipped" "$OUT/b.err" ||
+		{ echo "no message about the records skipped"; return 1; }
+	! grep -q "the input holds" "$OUT/b.err" || { echo "several boots seen"; return 1; }
+	bg "$OUT/b.txt" "$OUT/b.err" summary "$@" || return 1
+	grep -q "^Duplicates: *[1-9][0-9]* records read twice" "$OUT/b.txt"
+}
+
+t_dedup_wrapped() {	# a kmsg dump whose ring buffer lost the boot's start
+	tail -n +40 $S/qemu-async.kmsg >"$OUT/wrapped.kmsg"
+	t_dedup $S/qemu-async.log "$OUT/wrapped.kmsg"
+}
+
+# Three boots in one file: the generated boot of stock-initcall.log; that
+# of qemu-async.log without its "Linux version" line (its timestamps
+# restart at 0); that of qemu-async-b.log with a record from a CPU whose
+# clock went back 2.6 s (not to 0: no new boot).
+make_boots() {
+	local outlier='[    0.095958] calibrate_delay_direct() dropping max bogoMips estimate 1 = 3121300'
+	{ cat $S/stock-initcall.log
+	  grep -v "Linux version" $S/qemu-async.log
+	  sed "/^\[    0.6/{p;s/.*/$outlier/;q}" $S/qemu-async-b.log
+	  sed '1,/^\[    0.6/d' $S/qemu-async-b.log; } >"$OUT/boots.log"
+	sed "/^\[    0.6/{p;s/.*/$outlier/;q}" $S/qemu-async-b.log >"$OUT/b3.log"
+	sed '1,/^\[    0.6/d' $S/qemu-async-b.log >>"$OUT/b3.log"
+	grep -v "Linux version" $S/qemu-async.log >"$OUT/b2.log"
+}
+
+t_boots() {	# t_boots N WANT: --boot N (0: none) is the boot of file WANT
+	local opt=
+	make_boots
+	[ "$1" -gt 0 ] && opt="--boot $1"
+	bg "$OUT/a.json" "$OUT/a.err" json "$2" || return 1
+	bg "$OUT/b.json" "$OUT/b.err" json $opt "$OUT/boots.log" || return 1
+	$CHECK same-events "$OUT/a.json" "$OUT/b.json" || return 1
+	[ "$(grep -c "the input holds" "$OUT/b.err")" = 1 ] || { echo "want one line about boots"; cat "$OUT/b.err"; return 1; }
+	grep -q "the input holds 3 boots; using boot ${1/#0/3}" "$OUT/b.err" ||
+		{ cat "$OUT/b.err"; return 1; }
+}
+
+t_boots_errors() {
+	make_boots
+	"$BG" --boot 4 "$OUT/boots.log" >/dev/null 2>"$OUT/e.txt"
+	[ $? -eq 1 ] && grep -q -- "--boot 4: the input holds 3 boots" "$OUT/e.txt" ||
+		{ echo "--boot 4 of 3"; cat "$OUT/e.txt"; return 1; }
+	"$BG" --boot 0 "$OUT/boots.log" >/dev/null 2>&1
+	[ $? -eq 1 ] || { echo "--boot 0 accepted"; return 1; }
+	# Two files of two kernels are two boots; -q says nothing.
+	bg "$OUT/o.txt" "$OUT/e.txt" $S/stock-initcall.log $S/qemu-async.log || return 1
+	grep -q "holds 2 boots; using boot 2" "$OUT/e.txt" || { cat "$OUT/e.txt"; return 1; }
+	bg "$OUT/o.txt" "$OUT/e.txt" -q --boot 2 "$OUT/boots.log" || return 1
+	grep -q "^Boot: *2 of 3 in the input" "$OUT/o.txt" || { echo "no Boot: line"; return 1; }
+	[ ! -s "$OUT/e.txt" ] || { echo "-q"; cat "$OUT/e.txt"; return 1; }
 }
 
 t_stdin() {
@@ -99,6 +175,36 @@ t_chain() {
 	bg "$OUT/c.json" "$OUT/c.err" json "$1" || return 1
 	bg "$OUT/c.txt" "$OUT/c.err" critical-chain "$1" || return 1
 	$CHECK chain "$OUT/c.json" "$OUT/c.txt"
+}
+
+t_initcall_durs() {	# kernel's "after N usecs" once its clock is fine
+	bg "$OUT/i.json" "$OUT/i.err" json "$1" || return 1
+	$CHECK initcall-durs "$1" "$OUT/i.json"
+}
+
+t_nesting() {	# t_nesting INPUT [PARENT:CHILD...]
+	local in=$1
+	shift
+	bg "$OUT/n.json" "$OUT/n.err" json "$in" || return 1
+	$CHECK nesting "$OUT/n.json" "$@"
+}
+
+t_labels() {	# bus and driver of each device of $S/names.log
+	bg "$OUT/l.json" "$OUT/l.err" json $S/names.log || return 1
+	$CHECK labels "$OUT/l.json" $S/names.log.labels
+}
+
+t_chain_evidence() {	# each link of the critical chain has its evidence
+	bg "$OUT/c.json" "$OUT/c.err" json "$1" || return 1
+	$CHECK chain-evidence "$OUT/c.json" "$1"
+}
+
+t_chain_target_errors() {
+	"$BG" critical-chain -t no-such-dev $S/chain.log >/dev/null 2>"$OUT/e.txt"
+	[ $? -eq 1 ] && grep -q "no finished probe or initcall 'no-such-dev'" "$OUT/e.txt" || return 1
+	printf '[    1.000000] Run /init as init process\n' >"$OUT/init-only.log"
+	"$BG" critical-chain -t /init "$OUT/init-only.log" >/dev/null 2>"$OUT/e.txt"
+	[ $? -eq 1 ] && grep -q "no /init, or nothing pid 1 did before it" "$OUT/e.txt"
 }
 
 t_check() {	# t_check KIND CMD INPUT: validate CMD's output with check.py
@@ -181,9 +287,37 @@ t_bad() {	# bad input: no crash, output for what was read, file:line message
 	[ -s "$OUT/bad.out" ] || { echo "no output"; return 1; }
 }
 
-t_noprobes_exit() {
-	"$BG" bad/noprobes.log >/dev/null 2>&1
+t_noprobes_exit() {	# exit 2, and say what was seen and what to boot with
+	"$BG" bad/noprobes.log >/dev/null 2>"$OUT/e.txt"
 	[ $? -eq 2 ] || { echo "want exit 2"; return 1; }
+	grep -q "no probe or initcall events found in the lines read (printk): boot with initcall_debug, and ignore_loglevel" "$OUT/e.txt" ||
+		{ cat "$OUT/e.txt"; return 1; }
+	printf 'SeaBIOS\nno timestamps here\n' >"$OUT/plain.log"
+	"$BG" "$OUT/plain.log" >/dev/null 2>"$OUT/e.txt"
+	[ $? -eq 2 ] || { echo "want exit 2"; return 1; }
+	grep -q "no line with a kernel timestamp: boot with printk.time=1" "$OUT/e.txt" ||
+		{ cat "$OUT/e.txt"; return 1; }
+}
+
+t_window() {	# svg --from/--to: no bar entirely outside the window
+	bg "$OUT/w.svg" "$OUT/w.err" svg --from 0.5 --to 0.6 $S/qemu-async.log || return 1
+	$CHECK svg-window "$OUT/w.svg" 0.5 0.6
+}
+
+t_window_backwards() {
+	"$BG" svg --from 5 --to 1 $S/qemu-async.log >/dev/null 2>"$OUT/e.txt"
+	[ $? -eq 1 ] || { echo "want exit 1"; return 1; }
+	grep -q -- "--to 1 is not after --from 5" "$OUT/e.txt" || { cat "$OUT/e.txt"; return 1; }
+	"$BG" svg --from 0.5 --to 0.5 $S/qemu-async.log >/dev/null 2>&1
+	[ $? -eq 1 ] || { echo "an empty window: want exit 1"; return 1; }
+}
+
+t_directory() {	# a directory as input: exit 1, as documented
+	"$BG" json $S $S/qemu-async.log >"$OUT/d.json" 2>"$OUT/e.txt"
+	[ $? -eq 1 ] || { echo "want exit 1"; return 1; }
+	grep -q "cannot read $S: Is a directory" "$OUT/e.txt" || { cat "$OUT/e.txt"; return 1; }
+	bg "$OUT/a.json" "$OUT/a.err" json $S/qemu-async.log || return 1
+	cmp "$OUT/a.json" "$OUT/d.json"	# the other files still count
 }
 
 t_huge_line() {	# a 2 MiB line is cut, the lines around it still count
@@ -238,18 +372,51 @@ for in in $GOLDEN_INPUTS; do
 done
 add "golden diff|t_golden_diff"
 for f in $S/qemu-async.dmesg-r.log $S/qemu-async.caller.log $S/qemu-async.kmsg \
-	 $S/qemu-async.journal.log; do
+	 $S/qemu-async.journal.log $S/qemu-async.dmesg-x.log; do
 	add "framing $f parses to the same events|t_framing $f"
 done
+for f in $S/initcall-usecs.log $S/stock-initcall.log $S/real/*.log; do
+	add "initcall durations of $f: kernel's once the clock is fine|t_initcall_durs $f"
+done
+add "initcall durations: blame -i|t_expect $S/initcall-usecs.log.blame-i blame -i $S/initcall-usecs.log"
+add "nested probes on one task (printk caller ids)|t_nesting $S/nested.log 1-1:1-1:1.0 1-1:1-1:1.1 1-1:1.0:0003:0627:0001.0001"
+add "nested probes by name when the task is unknown|t_nesting $S/nested-names.log 00:03:00:03:0 00:03:00:03:0.0 1-1:1-1.2"
+for f in nested nested-names; do
+	add "blame of $f.log by self time|t_expect $S/$f.log.blame blame $S/$f.log"
+	add "blame -I of $f.log by inclusive time|t_expect $S/$f.log.blame-I blame -I $S/$f.log"
+done
+add "bus from the name's shape, driver from its own lines, never a bus|t_labels"
+add "csv of nested.log: self_us beside dur_us|t_csv $S/nested.log"
+add "critical chain of chain.log: every link has its evidence|t_chain_evidence $S/chain.log"
+add "nested by the parent the log names: usb2 in its controller's probe|t_nesting $S/chain.log --log=$S/chain.log 0000:00:05.0:usb2"
+add "critical chain: USB disk <- interface <- device, psmouse not on it|t_expect $S/chain.log.critical-chain critical-chain $S/chain.log"
+for t in panel sensor serio1; do
+	add "critical-chain -t $t|t_expect $S/chain.log.critical-chain-$t critical-chain -t $t $S/chain.log"
+done
+add "critical-chain -t of a device without a finished probe: exit 1|t_chain_target_errors"
+add "summary says first what pid 1 waited for before /init, and on what|t_expect $S/init-wait.log.summary summary $S/init-wait.log"
+add "critical-chain -t /init: through pid 1's longest wait|t_expect $S/init-wait.log.critical-chain-init critical-chain -t /init $S/init-wait.log"
+add "critical-chain -t INITCALL|t_expect $S/init-wait.log.critical-chain-cmos_init critical-chain -t cmos_init $S/init-wait.log"
+add "critical-chain -t /init of the real stock log|t_expect $S/real/stock-lean-initcall-debug.log.critical-chain-init critical-chain -t /init $S/real/stock-lean-initcall-debug.log"
 add "ftrace and trace-cmd report give the same events|t_ftrace_formats"
 add "console log + trace: probes merged, not doubled|t_merge"
 add "stdin input|t_stdin"
+add "one file twice: records counted once|t_dedup $S/qemu-async.log $S/qemu-async.log"
+add "console log + its kmsg dump: counted once|t_dedup $S/qemu-async.log $S/qemu-async.kmsg"
+add "console log + a kmsg dump without the boot's start: counted once|t_dedup_wrapped"
+add "kmsg + journal + dmesg -r of one boot: counted once|t_dedup $S/qemu-async.kmsg $S/qemu-async.journal.log $S/qemu-async.dmesg-r.log"
+add "three boots in one file: the last is used, said once|t_boots 0 $OUT/b3.log"
+add "three boots in one file: --boot 1|t_boots 1 $S/stock-initcall.log"
+add "three boots in one file: --boot 2 (restarts at 0, no banner)|t_boots 2 $OUT/b2.log"
+add "--boot out of range, two kernels in two files, -q|t_boots_errors"
 for in in $GOLDEN_INPUTS; do
 	add "every probed device of $in has a row|t_rows $in"
 	add "critical chain of $in adds up|t_chain $in"
 	add "trace-event JSON of $in follows the format|t_check trace trace $in"
 	add "csv of $in has one row per attempt|t_csv $in"
 	add "json of $in follows the schema|t_check schema json $in"
+	add "nested probes of $in justified, self times add up|t_nesting $in"
+	add "critical chain of $in: every link has its evidence|t_chain_evidence $in"
 done
 add "svg is well-formed XML with styled bars|t_check svg svg $S/qemu-async.log"
 add "svg grouped by driver, zoomed range|t_group_driver"
@@ -264,7 +431,12 @@ add "summary is the default command|t_default_cmd"
 for f in bad/*; do
 	add "bad input $f|t_bad $f"
 done
-add "no probes: exit 2|t_noprobes_exit"
+add "no probes: exit 2, the framing seen and what to boot with|t_noprobes_exit"
+add "svg --from/--to leaves out bars outside the window|t_window"
+add "svg --from 5 --to 1 is rejected|t_window_backwards"
+add "a directory as input: exit 1|t_directory"
+add "positive returned R (6.12): 517 deferred, others failed|t_expect $S/ret.log.blame blame $S/ret.log"
+add "summary without initcall lines says so before /init|t_expect $S/ret.log.summary summary $S/ret.log"
 add "line over 1 MiB is cut|t_huge_line"
 add "corrupt trace.dat: message, no crash|t_tracedat_garbage"
 add "unaligned trace clock is reported|t_trace_clock"
