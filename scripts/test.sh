@@ -100,7 +100,7 @@ boot() {
 			KSRC=$KSRC python3 "$TOP/scripts/results.py" kunit "$run/console.log" "kunit" ;;
 		esac
 		case ",$steps," in *,kselftest,*)
-			python3 "$TOP/scripts/results.py" ktap "$run/guest/kselftest.tap" "kselftest" ;;
+			python3 "$TOP/scripts/results.py" ktap "$run/guest/kselftest.tap" "kselftest.$name" ;;
 		esac
 	} | collect
 }
