@@ -912,8 +912,8 @@ void async_synchronize_cookie_domain(async_cookie_t cookie,
 	unsigned long flags;
 	bool wait, self_too;
 
-	self_too = self && async_wait_may_include(self, domain,
-						  cookie ? cookie - 1 : 0);
+	self_too = IS_ENABLED(CONFIG_LOCKDEP) && self &&
+		   async_wait_may_include(self, domain, cookie ? cookie - 1 : 0);
 	async_lockdep_wait(self, self_too);
 
 	pending = domain ? &domain->pending : &async_global_pending;
@@ -997,9 +997,9 @@ int async_synchronize_one(async_cookie_t cookie)
 	}
 	entry = async_lookup(cookie);
 	if (entry) {
-		/* Only a later entry can wait for this one. */
-		self_too = self && cookie >= self->cookie &&
-			   async_depends_on(entry, self);
+		/* Only a later entry can wait for this one (for lockdep). */
+		self_too = IS_ENABLED(CONFIG_LOCKDEP) && self &&
+			   cookie >= self->cookie && async_depends_on(entry, self);
 		init_completion(&w.done);
 		list_add_tail(&w.node, &entry->waiters);
 		wait = true;

@@ -322,6 +322,19 @@ static bool ap_claim_if_in_flight(struct device *dev,
 	return busy;
 }
 
+/*
+ * The claim of a node given back to the driver core (ap_hand_back())
+ * declines: the driver core probes the device itself.  Returns false, the
+ * claim's answer.
+ */
+static bool ap_take_back(struct ap_node *node)
+{
+	lockdep_assert_held(&ap_lock);
+	node->handback = false;
+	ap_node_put(node);
+	return false;
+}
+
 /**
  * async_probe_claim() - take a probe the driver core would run asynchronously
  * @dev: the device, registered
@@ -388,9 +401,7 @@ bool async_probe_claim(struct device *dev, const struct device_driver *drv)
 	}
 	if (node->handback) {
 		/* Given back (ap_hand_back()): the driver core probes it. */
-		node->handback = false;
-		ap_node_put(node);
-		ret = false;
+		ret = ap_take_back(node);
 		goto out;
 	}
 	ap_hold_device(dev);
@@ -405,11 +416,8 @@ bool async_probe_claim(struct device *dev, const struct device_driver *drv)
 	node->claiming = true;
 	ap_evaluate(node);
 	node->claiming = false;
-	if (node->handback) {
-		node->handback = false;
-		ap_node_put(node);
-		ret = false;
-	}
+	if (node->handback)
+		ret = ap_take_back(node);
 out:
 	mutex_unlock(&ap_lock);
 	kfree(spare);

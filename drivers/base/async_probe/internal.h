@@ -16,11 +16,14 @@
  *   framework's own (ap_my_probe()), which needs no more of them.
  *
  *   Order: the device lock (and a parent's) comes before ap_lock; ap_lock
- *   comes before async_lock (kernel/async.c) and the device links SRCU
- *   read side, and before what a bus's match() takes (its dynamic-ID
- *   lock): async_probe_wait_earlier() asks it under ap_lock whether a
- *   driver matches a device.  No device lock is ever taken under ap_lock,
- *   and no probe runs under it: the hooks schedule work and return.
+ *   comes before async_lock (kernel/async.c), the device links SRCU read
+ *   side, the driver core's deferred_probe_mutex (ap_hand_back() puts a
+ *   device on the deferred-probe list), and what a bus's match() takes
+ *   (its dynamic-ID lock): async_probe_wait_earlier() asks it under
+ *   ap_lock whether a driver matches a device.  No device lock is ever
+ *   taken under ap_lock, and no probe runs under it: the hooks schedule
+ *   work and return.  The hung-probe and ancestor watchdogs are delayed
+ *   work that takes ap_lock; nothing cancels them under it.
  *
  * A node holds a reference to its device while it is parked, queued or
  * running; an idle node (one that only anchors parked consumers or
