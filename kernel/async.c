@@ -62,6 +62,8 @@
  *    and completion cost O(1) amortized plus O(dependencies): pending
  *    lists are in cookie order by construction, and pending cookies are
  *    looked up in a chained hash table that doubles when it fills up.
+ *    Its entries move to the doubled table a few chains per call, so
+ *    that no call holds async_lock (with interrupts off) for a rehash.
  *
  * Locking:
  *
@@ -199,11 +201,18 @@ static async_cookie_t next_cookie = 1;			/* async_lock */
 static unsigned int entry_count;			/* async_lock */
 /* Entries waiting for dependencies: not counted against MAX_WORK. */
 static unsigned int parked_count;			/* async_lock */
-/* Pending entries by cookie: 2^async_hash_bits chains (async_lock). */
+/*
+ * Pending entries by cookie: 2^async_hash_bits chains (async_lock).
+ * After a doubling, async_hash_old holds the entries not moved yet: its
+ * chains from async_hash_moved on.
+ */
 #define ASYNC_HASH_MIN_BITS	8
+#define ASYNC_HASH_MOVE		4	/* chains moved per call */
 static struct hlist_head async_hash_min[1 << ASYNC_HASH_MIN_BITS];
 static struct hlist_head *async_hash = async_hash_min;
 static unsigned int async_hash_bits = ASYNC_HASH_MIN_BITS;
+static struct hlist_head *async_hash_old;
+static unsigned int async_hash_old_bits, async_hash_moved;
 static LIST_HEAD(async_global_pending);			/* async_lock */
 static LIST_HEAD(async_global_waiters);			/* async_lock */
 static ASYNC_DOMAIN(async_dfl_domain);
@@ -266,41 +275,85 @@ static struct async_entry *async_lookup(async_cookie_t cookie)
 	hlist_for_each_entry(entry, async_chain(cookie), hash)
 		if (entry->cookie == cookie)
 			return entry;
+	if (!async_hash_old)
+		return NULL;
+	hlist_for_each_entry(entry,
+			     &async_hash_old[hash_64(cookie, async_hash_old_bits)],
+			     hash)
+		if (entry->cookie == cookie)
+			return entry;
 	return NULL;
 }
 
-/*
- * Resize the hash to 2^@bits chains.  Allocation failure is fine: the
- * chains just get longer.  Each entry is moved once per doubling, so
- * this is O(1) amortized per entry.
- */
-static void async_hash_resize(unsigned int bits)
+static void async_hash_free(struct hlist_head *table)
 {
-	struct hlist_head *old = async_hash, *new = async_hash_min;
-	unsigned int i, old_bits = async_hash_bits;
+	if (table != async_hash_min)
+		kfree(table);
+}
+
+/*
+ * Move up to @chains chains of the table being emptied into the current
+ * one, and free it once it is empty.
+ */
+static void async_hash_move(unsigned int chains)
+{
 	struct async_entry *entry;
 	struct hlist_node *tmp;
 
 	lockdep_assert_held(&async_lock);
 
-	if (bits > ASYNC_HASH_MIN_BITS) {
-		new = kmalloc_array(1U << bits, sizeof(*new),
-				    GFP_ATOMIC | __GFP_NOWARN);
-		if (!new)
-			return;
-	}
-	for (i = 0; i < 1U << bits; i++)
-		INIT_HLIST_HEAD(&new[i]);
-	async_hash = new;
-	async_hash_bits = bits;
-	for (i = 0; i < 1U << old_bits; i++) {
-		hlist_for_each_entry_safe(entry, tmp, &old[i], hash) {
+	while (async_hash_old && chains--) {
+		hlist_for_each_entry_safe(entry, tmp,
+					  &async_hash_old[async_hash_moved], hash) {
 			hlist_del(&entry->hash);
 			hlist_add_head(&entry->hash, async_chain(entry->cookie));
 		}
+		if (++async_hash_moved == 1U << async_hash_old_bits) {
+			async_hash_free(async_hash_old);
+			async_hash_old = NULL;
+		}
 	}
-	if (old != async_hash_min)
-		kfree(old);
+}
+
+/*
+ * Double the hash.  Its entries move over ASYNC_HASH_MOVE chains per
+ * later call, which ends long before the next doubling is due (that takes
+ * as many new entries as the table has chains), so a doubling never waits
+ * for the last one.  Allocation failure is fine: the chains just get
+ * longer.
+ */
+static void async_hash_grow(void)
+{
+	unsigned int i, bits = async_hash_bits + 1;
+	struct hlist_head *new;
+
+	lockdep_assert_held(&async_lock);
+
+	if (async_hash_old)
+		return;
+	new = kmalloc_array(1U << bits, sizeof(*new), GFP_ATOMIC | __GFP_NOWARN);
+	if (!new)
+		return;
+	for (i = 0; i < 1U << bits; i++)
+		INIT_HLIST_HEAD(&new[i]);
+	async_hash_old = async_hash;
+	async_hash_old_bits = async_hash_bits;
+	async_hash_moved = 0;
+	async_hash = new;
+	async_hash_bits = bits;
+}
+
+/* With no entry pending, go back to the static table. */
+static void async_hash_reset(void)
+{
+	lockdep_assert_held(&async_lock);
+
+	if (async_hash_old)
+		async_hash_free(async_hash_old);
+	async_hash_old = NULL;
+	async_hash_free(async_hash);
+	async_hash = async_hash_min;
+	async_hash_bits = ASYNC_HASH_MIN_BITS;
 }
 
 /* Earliest pending cookie on a pending list, or ASYNC_COOKIE_MAX. */
@@ -422,8 +475,10 @@ static void async_retire(struct async_entry *entry, struct list_head *run,
 	}
 	hlist_del(&entry->hash);
 	entry_count--;
-	if (!entry_count && async_hash_bits > ASYNC_HASH_MIN_BITS)
-		async_hash_resize(ASYNC_HASH_MIN_BITS);
+	if (!entry_count && async_hash != async_hash_min)
+		async_hash_reset();
+	else
+		async_hash_move(ASYNC_HASH_MOVE);
 	if (entry->active)
 		domain->active--;
 
@@ -569,8 +624,9 @@ static int async_publish(struct async_entry *entry, const async_cookie_t *deps)
 	}
 	entry->cookie = next_cookie++;
 	hlist_add_head(&entry->hash, async_chain(entry->cookie));
+	async_hash_move(ASYNC_HASH_MOVE);
 	if (++entry_count > 2U << async_hash_bits)
-		async_hash_resize(async_hash_bits + 1);
+		async_hash_grow();
 
 	for (i = 0; i < entry->ndeps; i++) {
 		struct async_entry *dep = async_lookup(deps[i]);
@@ -629,7 +685,12 @@ static bool async_schedule_now(async_func_t func, void *data, int node,
 		trace_async_queue(cookie, func, NULL, 0, 0, false);
 		async_ready(entry, &run);
 	} else if (!nocall) {
-		/* Run in the caller, under a cookie of its own. */
+		/*
+		 * Run in the caller, under a cookie of its own, as upstream
+		 * always did: a barrier in another task does not wait for
+		 * this call (its cookie is not pending), the caller does.
+		 * The probe framework never comes here (nocall).
+		 */
 		cookie = next_cookie++;
 		trace_async_queue(cookie, func, NULL, 0, 0, true);
 	}

@@ -38,6 +38,7 @@ struct call {
 	async_cookie_t current_cookie;
 	struct task_struct *task;
 	struct completion *release;	/* wait for this before returning */
+	unsigned long release_timeout;	/* jiffies; 0: BLOCK_TIMEOUT */
 	struct async_domain *wait_in;	/* limited_fn: then wait for earlier */
 	unsigned long sleep_us;
 	unsigned int ndeps;
@@ -56,7 +57,8 @@ static void call_fn(void *data, async_cookie_t cookie)
 	if (c->sleep_us)
 		usleep_range(c->sleep_us, c->sleep_us + 10);
 	if (c->release)
-		wait_for_completion_timeout(c->release, BLOCK_TIMEOUT);
+		wait_for_completion_timeout(c->release,
+					    c->release_timeout ?: BLOCK_TIMEOUT);
 	c->end = atomic_inc_return(&seq);
 }
 
@@ -297,8 +299,10 @@ static void limited_fn(void *data, async_cookie_t cookie)
 		max = atomic_read(&max_running);
 	} while (now > max && atomic_cmpxchg(&max_running, max, now) != max);
 	call_fn(data, cookie);
-	if (c->wait_in)
+	if (c->wait_in) {
 		async_synchronize_cookie_domain(cookie, c->wait_in);
+		WRITE_ONCE(c->visible, atomic_inc_return(&seq));
+	}
 	atomic_dec(&running);
 }
 
@@ -324,7 +328,10 @@ static void async_test_domain_limit(struct kunit *test)
 
 /*
  * With a limit of one, a later call that holds the slot and waits for an
- * earlier call which becomes ready only then must lend its slot out.
+ * earlier call which becomes ready only then must lend its slot out: the
+ * wait returns (c[2].visible), after the earlier call ran.  Without the
+ * loan it would not return; the limit is lifted after a bounded wait so
+ * that a failure does not hang the boot.
  */
 static void async_test_domain_limit_lends_slot(struct kunit *test)
 {
@@ -332,6 +339,7 @@ static void async_test_domain_limit_lends_slot(struct kunit *test)
 	struct call *c = calls_alloc(test, 3);
 	unsigned long timeout = jiffies + BLOCK_TIMEOUT;
 	async_cookie_t dep;
+	int waited;
 
 	async_domain_set_max_active(&test_limited, 1);
 	c[0].release = &release;			/* unlimited domain */
@@ -341,16 +349,25 @@ static void async_test_domain_limit_lends_slot(struct kunit *test)
 							  &dep, 1, &c[1].cookie), 0);
 	c[2].wait_in = &test_limited;			/* then waits for c[1] */
 	c[2].cookie = async_schedule_domain(limited_fn, &c[2], &test_limited);
-	/* c[2] holds the only slot before c[1] is ready to run. */
+	/* c[2] takes the only slot and waits for c[1], not ready yet. */
 	while (!READ_ONCE(c[2].end) && time_before(jiffies, timeout))
 		usleep_range(1000, 2000);
 	KUNIT_EXPECT_NE(test, READ_ONCE(c[2].end), 0);
+	msleep(20);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(c[1].start), 0);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(c[2].visible), 0);
+	/* c[1] becomes ready while c[2] waits in the slot. */
 	complete(&release);
-	async_synchronize_full_domain(&test_limited);
+	timeout = jiffies + BLOCK_TIMEOUT;
+	while (!READ_ONCE(c[2].visible) && time_before(jiffies, timeout))
+		usleep_range(1000, 2000);
+	waited = READ_ONCE(c[2].visible);
 	async_domain_set_max_active(&test_limited, 0);
+	async_synchronize_full_domain(&test_limited);
 	async_synchronize_full_domain(&test_exclusive);
+	KUNIT_EXPECT_NE_MSG(test, waited, 0, "the waiting call did not lend its slot");
 	KUNIT_EXPECT_GT(test, c[1].start, c[0].end);
-	KUNIT_EXPECT_NE(test, c[2].end, 0);
+	KUNIT_EXPECT_LT(test, c[1].end, c[2].visible);
 }
 
 static void async_test_current_is_async(struct kunit *test)
@@ -547,13 +564,19 @@ static void async_test_parked_hold_no_worker(struct kunit *test)
 	struct call *c = kvcalloc(MANY + 2, sizeof(*c), GFP_KERNEL);
 	async_cookie_t dep;
 	unsigned int i, bad = 0;
+	ktime_t t0;
 
 	KUNIT_ASSERT_NOT_NULL(test, c);
+	/* Scheduling them takes seconds on a debug kernel. */
 	c[0].release = &release;
+	c[0].release_timeout = 300 * HZ;
 	c[0].cookie = async_schedule(call_fn, &c[0]);
 	dep = c[0].cookie;
+	t0 = ktime_get();
 	for (i = 1; i <= MANY; i++)
 		bad += async_schedule_after(call_fn, &c[i], &dep, 1, &c[i].cookie) != 0;
+	kunit_info(test, "%u calls parked in %lld ms\n", MANY,
+		   ktime_ms_delta(ktime_get(), t0));
 	KUNIT_EXPECT_EQ(test, bad, 0);
 	KUNIT_EXPECT_EQ(test, c[1].start, 0);
 
@@ -569,6 +592,39 @@ static void async_test_parked_hold_no_worker(struct kunit *test)
 	async_synchronize_full();
 	for (i = 1; i <= MANY; i++)
 		bad += !c[i].end || c[i].start < c[0].end;
+	KUNIT_EXPECT_EQ(test, bad, 0);
+	kvfree(c);
+}
+
+/*
+ * Every pending call stays findable by its cookie while the cookie hash
+ * doubles several times and moves its entries over (a call lost from the
+ * hash would read as finished), and all run.
+ */
+#define HASHED	3000
+
+static void async_test_hash_growth_keeps_calls(struct kunit *test)
+{
+	struct call *c = kvcalloc(HASHED, sizeof(*c), GFP_KERNEL);
+	DECLARE_COMPLETION_ONSTACK(release);
+	int i, lost = 0, bad = 0;
+	async_cookie_t dep;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	c[0].release = &release;
+	c[0].cookie = async_schedule_domain(call_fn, &c[0], &test_exclusive);
+	dep = c[0].cookie;
+	for (i = 1; i < HASHED; i++)
+		if (async_schedule_after_domain(call_fn, &c[i], &test_exclusive,
+						&dep, 1, &c[i].cookie))
+			bad++;
+	for (i = 0; i < HASHED; i++)
+		lost += async_cookie_done(c[i].cookie);
+	complete(&release);
+	async_synchronize_full_domain(&test_exclusive);
+	for (i = 1; i < HASHED; i++)
+		bad += !c[i].end || c[i].start < c[0].end;
+	KUNIT_EXPECT_EQ(test, lost, 0);
 	KUNIT_EXPECT_EQ(test, bad, 0);
 	kvfree(c);
 }
@@ -606,6 +662,7 @@ static struct kunit_case async_test_cases[] = {
 	KUNIT_CASE(async_test_bad_arguments),
 	KUNIT_CASE(async_test_allocation_failure),
 	KUNIT_CASE_SLOW(async_test_parked_hold_no_worker),
+	KUNIT_CASE(async_test_hash_growth_keeps_calls),
 	KUNIT_CASE_SLOW(async_test_stress),
 	{}
 };

@@ -2,7 +2,8 @@
 /*
  * async_probe.h - dependency-aware parallel device probing
  *
- * Drivers opt in with PROBE_PREFER_ASYNCHRONOUS (struct device_driver's
+ * Drivers opt in with PROBE_PREFER_ASYNCHRONOUS, or PROBE_ASYNC_WITH_FRAMEWORK
+ * to stay synchronous where the framework is off (struct device_driver's
  * probe_type); their probes then run in parallel, each one as soon as the
  * devices it depends on (parent, device links, and the dependencies
  * declared here) have finished probing.  See

@@ -802,13 +802,24 @@ static bool ap_locks_parent(struct device *dev)
 	return dev->parent && dev->type && dev->type->need_parent_lock;
 }
 
+/* Whether @dev is below @ancestor in the device tree. */
+static bool ap_is_descendant(struct device *dev, struct device *ancestor)
+{
+	for (dev = dev->parent; dev; dev = dev->parent)
+		if (dev == ancestor)
+			return true;
+	return false;
+}
+
 /*
  * Whether @n is a probe async_probe_wait_earlier() waits for on behalf of
  * @self, whose probe with @drv runs: one with the same driver, queued
  * before it (a lower cookie).  A probe from the device_add() path has no
- * driver until it runs: it counts if @drv matches its device.  A sibling
- * whose probe, like @self's, holds the parent's lock does not count: it
- * could not start before @self's probe returns.
+ * driver until it runs: it counts if @drv matches its device.  Probes that
+ * could not start before @self's returns do not count: a sibling whose
+ * probe, like @self's, holds the parent's lock, and a descendant of @self
+ * (its probe may hold @self's lock, and it may wait for @self's probe by
+ * the ancestor rule).
  */
 static bool ap_earlier_probe(struct ap_node *n, struct ap_node *self,
 			     const struct device_driver *drv)
@@ -822,6 +833,8 @@ static bool ap_earlier_probe(struct ap_node *n, struct ap_node *self,
 		return false;
 	if (ap_locks_parent(dev) && ap_locks_parent(n->dev) &&
 	    n->dev->parent == dev->parent)
+		return false;
+	if (ap_is_descendant(n->dev, dev))
 		return false;
 	if (n->drv)
 		return n->drv == drv;
@@ -840,7 +853,9 @@ static bool ap_earlier_probe(struct ap_node *n, struct ap_node *self,
  * devices get names in the order in which they were queued while the slow
  * part still runs in parallel.  Probes of other drivers are not waited for.
  * Does nothing when @dev's probe does not run from the framework.  The
- * caller must not hold a lock that the driver's other probes take.
+ * caller must not hold a lock that the driver's other probes take.  Each
+ * waiting probe keeps its worker: a driver with more devices than the
+ * async workqueue has workers (256) should not call it.
  *
  * Context: Process context, from @dev's probe; sleeps.
  */

@@ -205,6 +205,8 @@ extern struct ap_stats ap_stats;
 extern unsigned int ap_hung_timeout;
 extern unsigned int ap_ancestor_wait_ms;
 bool ap_framework_active(void);
+int ap_driver_policy(enum async_probe_mode mode,
+		     const struct device_driver *drv, bool excluded);
 unsigned int ap_max_active_param(void);
 
 /* core.c */

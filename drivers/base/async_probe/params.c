@@ -18,8 +18,11 @@
  *   2. async_probe=sync: no driver.
  *   3. async_probe=all: every driver, except those driver_async_probe=*,...
  *      names (with "*", the names listed are the exceptions).
- *   4. Otherwise upstream's rules: PROBE_PREFER_ASYNCHRONOUS,
- *      driver_async_probe=, <module>.async_probe.
+ *   4. async_probe=on: PROBE_ASYNC_WITH_FRAMEWORK drivers.
+ *   5. Otherwise upstream's rules: PROBE_PREFER_ASYNCHRONOUS,
+ *      driver_async_probe=, <module>.async_probe; PROBE_ASYNC_WITH_FRAMEWORK
+ *      is the default strategy there, so in stock and sync (and without
+ *      CONFIG_ASYNC_PROBE) such drivers probe and name devices as upstream.
  * Drivers that probe asynchronously go through the framework in the
  * modes on and all, and through upstream's async helpers in stock.
  */
@@ -89,27 +92,47 @@ bool ap_framework_active(void)
 }
 
 /**
- * async_probe_driver_policy() - the mode's say on a driver's probe type
+ * ap_driver_policy() - a mode's say on a driver's probe type
+ * @mode: the mode
  * @drv: the driver
  * @excluded: driver_async_probe= has "*" and names @drv
  *
  * Context: Any context.
  * Return: 0 for synchronous, 1 for asynchronous, -1 to apply upstream's
  * rules (PROBE_PREFER_ASYNCHRONOUS, driver_async_probe=,
- * <module>.async_probe).
+ * <module>.async_probe; %PROBE_ASYNC_WITH_FRAMEWORK is the default
+ * strategy there).
  */
-int async_probe_driver_policy(const struct device_driver *drv, bool excluded)
+int ap_driver_policy(enum async_probe_mode mode,
+		     const struct device_driver *drv, bool excluded)
 {
 	if (drv->probe_type == PROBE_FORCE_SYNCHRONOUS)
 		return 0;
-	switch (ap_mode) {
+	switch (mode) {
 	case ASYNC_PROBE_SYNC:
 		return 0;
 	case ASYNC_PROBE_ALL:
 		return !excluded;
+	case ASYNC_PROBE_ON:
+		if (drv->probe_type == PROBE_ASYNC_WITH_FRAMEWORK)
+			return 1;
+		return -1;
 	default:
 		return -1;
 	}
+}
+
+/**
+ * async_probe_driver_policy() - the mode's say on a driver's probe type
+ * @drv: the driver
+ * @excluded: driver_async_probe= has "*" and names @drv
+ *
+ * Context: Any context.
+ * Return: as ap_driver_policy() for the mode async_probe= picked.
+ */
+int async_probe_driver_policy(const struct device_driver *drv, bool excluded)
+{
+	return ap_driver_policy(ap_mode, drv, excluded);
 }
 
 /**

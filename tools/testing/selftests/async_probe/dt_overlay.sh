@@ -5,6 +5,14 @@
 # async_probe_sim_dt module applies an overlay of seven devices whose
 # "-supply" phandles fw_devlink turns into device links (one of them
 # names a device that appears later), and the probes must follow them.
+# The driver core enforces the order by itself (a link defers a consumer
+# whose supplier is not bound); the framework's part is to start no probe
+# the driver core must defer.  From the framework's tracepoints: every
+# deferral must be fw_devlink's "wait for supplier" (the supplier has no
+# device yet: the overlay's devices are created consumers first), or a
+# link to a supplier that was not in flight when the consumer was queued,
+# or one whose probe the consumer was queued after (and which then did
+# not bind).  Each device binds in one attempt that is not a deferral.
 
 DIR="$(dirname "$(readlink -f "$0")")"
 source "$DIR"/../kselftest/ktap_helpers.sh
@@ -16,15 +24,75 @@ if ! have_module "$MOD"; then
 	ktap_skip_all "$MOD not built (CONFIG_OF_OVERLAY?)"
 	exit "$KSFT_SKIP"
 fi
-ktap_set_plan 3
+ktap_set_plan 4
 
+T=/sys/kernel/tracing
+EVS="async_probe_queue async_probe_end async_probe_defer"
+traced=0
+if [ -w "$T/events/async_probe/async_probe_defer/enable" ]; then
+	echo 0 >"$T/tracing_on"
+	: >"$T/trace"
+	for e in $EVS; do echo 1 >"$T/events/async_probe/$e/enable"; done
+	echo 1 >"$T/tracing_on"
+	traced=1
+fi
 claimed0=$(ap_stat claimed)
+att0=$(ap_stat attempts_all)
+def0=$(ap_stat defers_all)
 modprobe "$MOD"
+att=$(($(ap_stat attempts_all) - att0))
+def=$(($(ap_stat defers_all) - def0))
+if [ $traced = 1 ]; then
+	echo 0 >"$T/tracing_on"
+	for e in $EVS; do echo 0 >"$T/events/async_probe/$e/enable"; done
+	grep -e 'async_probe_queue:' -e 'async_probe_end:' -e 'async_probe_defer:' \
+		"$T/trace" >/tmp/dt_overlay.trace
+fi
 line=$(dmesg | grep 'async_probe_sim_dt: done' | tail -n 1)
 ktap_print_msg "$line"
+ktap_print_msg "driver-core attempts $att, deferrals $def for 7 devices"
 
 all_bound_in_order() {
-	[[ "$line" == *"n=7 bound=7 suppliers=6 violations=0"* ]]
+	[[ "$line" == *"n=7 bound=7 suppliers=6 violations=0"* ]] &&
+		[ $((att - def)) = 7 ]
+}
+
+# Replay the events: which devices were in flight when each was queued,
+# and after which devices' probes it was queued (deps=).
+only_unavoidable_deferrals() {
+	awk '
+	function field(k,   i) {
+		for (i = 1; i <= NF; i++)
+			if (index($i, k "=") == 1)
+				return substr($i, length(k) + 2)
+		return ""
+	}
+	/async_probe_queue:/ {
+		d = field("dev")
+		deps[d] = "," field("deps") ","
+		snap[d] = " "
+		for (x in busy)
+			if (busy[x])
+				snap[d] = snap[d] x " "
+		busy[d] = 1
+	}
+	/async_probe_end:/ { busy[field("dev")] = 0 }
+	/async_probe_defer:/ {
+		d = field("dev"); r = field("reason")
+		if (r ~ /_wait_for_supplier_/)
+			next
+		if (match(r, /_supplier_.*_not_ready$/)) {
+			x = substr(r, RSTART + 10, RLENGTH - 20)
+			if (index(snap[d], " " x " ") && !index(deps[d], "," x ",")) {
+				print "# " d " deferred on " x ", in flight when it was queued"
+				bad++
+			}
+		} else {
+			print "# " d " deferred: " r
+			bad++
+		}
+	}
+	END { exit bad > 0 }' /tmp/dt_overlay.trace
 }
 
 # fw_devlink made a device link for each of the six phandles: every
@@ -47,6 +115,11 @@ taken_by_framework() {
 }
 
 ktap_test_result "dt_overlay_devices_bound_in_dependency_order" all_bound_in_order
+if [ $traced = 1 ]; then
+	ktap_test_result "dt_overlay_no_avoidable_deferral" only_unavoidable_deferrals
+else
+	ktap_test_skip "dt_overlay_no_avoidable_deferral (no tracefs)"
+fi
 ktap_test_result "fw_devlink_links_from_phandles" links_from_phandles
 ktap_test_result "dt_overlay_devices_probed_by_the_framework" taken_by_framework
 rmmod "$MOD"
