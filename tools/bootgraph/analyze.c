@@ -275,6 +275,53 @@ static void initcall_stats(struct bg_model *m)
 	}
 }
 
+static bg_time later(bg_time a, bg_time b)
+{
+	return a == BG_NOTIME || (b != BG_NOTIME && b > a) ? b : a;
+}
+
+static bg_time calls_end(const struct bg_model *m, const struct bg_callset *cs,
+			 bg_time t)
+{
+	const struct bg_call *c;
+	int i;
+
+	for (i = 0; i < cs->n; i++) {
+		c = &cs->v[i];
+		if (c->start == BG_NOTIME)
+			continue;
+		t = later(t, c->end != BG_NOTIME ? c->end :
+			  later(c->start, m->last_ts));
+	}
+	return t;
+}
+
+/*
+ * The last moment a picture draws something: the end of the last bar
+ * (a probe or call still running is drawn to the end of the log), of a
+ * deferral tick, or a phase marker.  The log may go on for seconds past
+ * it, with nothing in it to draw.
+ */
+static void view_end(struct bg_model *m)
+{
+	const struct bg_dev *d;
+	bg_time t = BG_NOTIME;
+	int i, j;
+
+	for (i = 0; i < m->nshown; i++) {
+		d = m->shown[i];
+		for (j = 0; j < d->natt; j++)
+			t = later(t, bg_vis_end(m, &d->att[j]));
+		if (!d->natt)
+			t = later(t, d->defer_ts);
+	}
+	t = calls_end(m, &m->initcalls, t);
+	t = calls_end(m, &m->asyncs, t);
+	for (i = 0; i < MARK_NR; i++)
+		t = later(t, m->mark[i].ts);
+	m->st.view_end = t != BG_NOTIME ? t : m->last_ts;
+}
+
 /* ------------------------------------------------------------------ */
 
 static int cmp_att_end(const void *pa, const void *pb)
@@ -847,6 +894,7 @@ void bg_analyze(struct bg_model *m)
 	pick_shown(m);
 	probe_stats(m);
 	initcall_stats(m);
+	view_end(m);
 	nested_probes(m);
 	bg_critical_chain(m, NULL);
 	report_unfinished(m);

@@ -256,6 +256,7 @@ extern const char *const bg_framing_name[FR_NR];
 struct bg_stats {
 	bg_time probe_start, probe_end;	/* first start, last end */
 	bg_time log_end;		/* last timestamp read */
+	bg_time view_end;		/* end of the last thing drawn */
 	bg_time serial;			/* sum of probe durations */
 	bg_time crit_busy;		/* sum of durations on the chain */
 	bg_time crit_start;		/* start of the first chain link */

@@ -22,6 +22,9 @@
 #                                          given are exactly the nested ones
 #   check.py chain-evidence JSON LOG...    each chain link has its evidence
 #   check.py svg-window SVG FROM TO         no bar outside the window
+#   check.py svg-axis SVG                   the axis ends at the last thing
+#                                          drawn, less than 5% after it
+#   check.py view-end JSON                  view_end_us: the last thing drawn
 #   check.py labels JSON WANT               "name bus driver" per device
 #   check.py initcall-durs LOG JSON        kernel's usecs once the clock is
 #                                          fine, timestamps before
@@ -262,7 +265,7 @@ def schema(js):
                 fail('attempt keys %s' % sorted(a))
     for k in ('probe_start_us', 'probe_end_us', 'serial_us', 'parallelism',
               'critical_path_us', 'devices', 'bound', 'failed', 'deferred',
-              'running', 'pending', 'initcalls', 'log_end_us'):
+              'running', 'pending', 'initcalls', 'log_end_us', 'view_end_us'):
         if k not in j['summary']:
             fail('summary without %s' % k)
 
@@ -424,6 +427,53 @@ def svg_window(path, t0, t1):
     print('# %d bars, all in the window' % n)
 
 
+def svg_axis(path):
+    root = ET.parse(path).getroot()
+    ns = '{http://www.w3.org/2000/svg}'
+    right = float(root.get('width')) - 160   # svg.c's RIGHT
+    left, last = None, None
+    for r in root.iter(ns + 'rect'):
+        if r.find(ns + 'title') is None:
+            continue
+        x = float(r.get('x'))
+        left = x if left is None else min(left, x)
+        last = max(last or 0, x + float(r.get('width')))
+    for ln in root.iter(ns + 'line'):
+        if ln.get('class') == 'marker':
+            last = max(last or 0, float(ln.get('x1')))
+    ticks = [float(ln.get('x1')) for ln in root.iter(ns + 'line')
+             if ln.get('class') == 'tick']
+    if last is None or not ticks:
+        fail('no bars or no ticks')
+    if max(ticks) > right + 0.5:
+        fail('a tick at %.1f, past the axis end %.1f' % (max(ticks), right))
+    if right - last > 0.05 * (right - left):
+        fail('axis %.1f..%.1f, last thing drawn at %.1f: %.0f%% empty' %
+             (left, right, last, 100 * (right - last) / (right - left)))
+    print('# last thing drawn at %.1f of %.1f..%.1f' % (last, left, right))
+
+
+def view_end(js):
+    j = load(js)
+    log_end = j['summary']['log_end_us']
+    ends = [m['ts_us'] for m in j['markers']]
+    for d in j['devices']:
+        for a in d['attempts']:
+            s = next(a[k] for k in ('start_us', 'queue_us', 'park_us', 'end_us')
+                     if a[k] is not None)
+            ends.append(a['end_us'] if a['end_us'] is not None else max(s, log_end))
+        if not d['attempts'] and d['defer_us'] is not None:
+            ends.append(d['defer_us'])
+    for c in j['initcalls'] + j['async']:
+        if c['start_us'] is not None:
+            ends.append(c['end_us'] if c['end_us'] is not None
+                        else max(c['start_us'], log_end))
+    want = max(ends) if ends else log_end
+    if j['summary'].get('view_end_us') != want:
+        fail('view_end_us %s, want %s (log ends %s)' %
+             (j['summary'].get('view_end_us'), want, log_end))
+
+
 USB_STORAGE_RE = re.compile(r'scsi (host\d+): usb-storage (\S+)$')
 USB_BUS_RE = re.compile(r' (\S+): new USB bus registered, assigned bus number (\d+)$')
 HOST_DRV_RE = re.compile(r'\[\s*(\d+\.\d+)\] scsi (host\d+): (\S+)$')
@@ -515,7 +565,7 @@ def chain_evidence(js, *logs):
     print('# %d links, each with its evidence' % max(len(c) - 1, 0))
 
 
-CMDS = {'chain-evidence': chain_evidence, 'svg-window': svg_window, 'labels': labels, 'nesting': nesting, 'same-events': same_events, 'same-events-caller': same_events_caller, 'same-devices': same_devices, 'rows': rows,
+CMDS = {'svg-axis': svg_axis, 'view-end': view_end, 'chain-evidence': chain_evidence, 'svg-window': svg_window, 'labels': labels, 'nesting': nesting, 'same-events': same_events, 'same-events-caller': same_events_caller, 'same-devices': same_devices, 'rows': rows,
         'chain': chain, 'trace': trace, 'html': html, 'svg': svg,
         'csv': csv_check, 'schema': schema, 'diff-zero': diff_zero,
         'diff-delta': diff_delta, 'initcall-durs': initcall_durs}

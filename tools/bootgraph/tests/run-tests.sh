@@ -5,6 +5,7 @@
 #
 #   run-tests.sh BOOTGRAPH      BOOTGRAPH: the binary to test (sanitizers on)
 #   UPDATE=1 run-tests.sh ...   rewrite the golden files instead of comparing
+#   ONLY=REGEX run-tests.sh ... only the tests whose name matches REGEX
 #
 # Golden files: tests/samples/NAME.CMD is the output of "bootgraph CMD" on
 # tests/samples/NAME (and the same for tests/samples/real/).  Everything
@@ -304,6 +305,19 @@ t_window() {	# svg --from/--to: no bar entirely outside the window
 	$CHECK svg-window "$OUT/w.svg" 0.5 0.6
 }
 
+t_axis_end() {	# t_axis_end INPUT: the axis ends at the last thing drawn
+	bg "$OUT/v.json" "$OUT/v.err" json "$1" || return 1
+	$CHECK view-end "$OUT/v.json" || return 1
+	bg "$OUT/v.svg" "$OUT/v.err" svg "$1" || return 1
+	$CHECK svg-axis "$OUT/v.svg"
+}
+
+t_axis_tail() {	# a log that goes on for seconds after the last event
+	{ cat $S/stock-initcall.log
+	  echo '[    4.100000] EXT4-fs (vda): re-mounted. Quota mode: none.'; } >"$OUT/tail.log"
+	t_axis_end "$OUT/tail.log"
+}
+
 t_window_backwards() {
 	"$BG" svg --from 5 --to 1 $S/qemu-async.log >/dev/null 2>"$OUT/e.txt"
 	[ $? -eq 1 ] || { echo "want exit 1"; return 1; }
@@ -357,7 +371,10 @@ t_fuzz() {
 # --- the plan ----------------------------------------------------------
 
 TESTS=()
-add() { TESTS+=("$*"); }
+add() {
+	[ -z "${ONLY:-}" ] || [[ ${1%%|*} =~ $ONLY ]] || return 0
+	TESTS+=("$*")
+}
 
 GOLDEN_INPUTS=$(ls $S/qemu-async.log $S/qemu-async-b.log $S/qemu-async.trace \
 		 $S/stock-initcall.log $S/real/*.log $S/real/*.ftrace 2>/dev/null)
@@ -416,6 +433,7 @@ for in in $GOLDEN_INPUTS; do
 	add "csv of $in has one row per attempt|t_csv $in"
 	add "json of $in follows the schema|t_check schema json $in"
 	add "nested probes of $in justified, self times add up|t_nesting $in"
+	add "axis of $in ends at the last thing drawn|t_axis_end $in"
 	add "critical chain of $in: every link has its evidence|t_chain_evidence $in"
 done
 add "svg is well-formed XML with styled bars|t_check svg svg $S/qemu-async.log"
@@ -433,6 +451,7 @@ for f in bad/*; do
 done
 add "no probes: exit 2, the framing seen and what to boot with|t_noprobes_exit"
 add "svg --from/--to leaves out bars outside the window|t_window"
+add "axis of a log going on after the boot: ends at the last thing drawn|t_axis_tail"
 add "svg --from 5 --to 1 is rejected|t_window_backwards"
 add "a directory as input: exit 1|t_directory"
 add "positive returned R (6.12): 517 deferred, others failed|t_expect $S/ret.log.blame blame $S/ret.log"

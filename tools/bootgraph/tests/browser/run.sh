@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # run.sh BOOTGRAPH: the html page of a sample boot in headless Chromium,
-# driven by playwright-core (tests/browser/node_modules, from
+# and of a log with a long tail, driven by playwright-core (tests/browser/node_modules, from
 # package-lock.json).  Prints TAP; skips when chromium or node is missing.
 # The screenshot goes to $SHOT (default <repo>/out/bootgraph-html.png).
 
@@ -30,4 +30,8 @@ fi
 command -v fc-cache >/dev/null && fc-cache >/dev/null 2>&1
 mkdir -p ../out
 "$BG" html -q -o ../out/browser.html ../samples/qemu-async.log || exit 1
-node html-test.js ../out/browser.html "$SHOT"
+# A log that goes on for seconds after its last probe and initcall.
+{ cat ../samples/stock-initcall.log
+  echo '[    4.100000] EXT4-fs (vda): re-mounted. Quota mode: none.'; } >../out/tail.log
+"$BG" html -q -o ../out/browser-tail.html ../out/tail.log || exit 1
+node html-test.js ../out/browser.html "$SHOT" ../out/browser-tail.html
