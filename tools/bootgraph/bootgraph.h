@@ -443,6 +443,13 @@ int cmd_csv(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 
+/* stats.c: over several boots */
+void bg_sort_doubles(double *v, int n);
+double bg_quantile(const double *v, int n, double q);	/* v sorted */
+double bg_mann_whitney(const double *a, int m, const double *b, int n,
+		       bool *exact);
+double bg_mw_min_p(int m, int n);	/* smallest two-sided p; 0: unknown */
+
 /* blame.c, shared with summary */
 struct bg_dev **bg_blame_order(const struct bg_model *m, bool inclusive);
 void bg_blame_line(FILE *f, const struct bg_dev *d, bool inclusive);

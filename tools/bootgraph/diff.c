@@ -1,9 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * bootgraph diff: compare two sets of boots.  Each FILE is one boot; side
- * A and side B are split by "--" (or by -n N, or one file each).  Per
- * device and for the boot as a whole it prints the mean and standard
- * deviation on each side and the change of the means.
+ * bootgraph diff: compare two groups of boots.  Each FILE is one boot;
+ * side A and side B are split by "--" (or by -n N, or one file each).
+ *
+ * For the boot totals, each device's probe time and each initcall's
+ * duration it gathers one sample per boot and side, and prints per side
+ * the median and the interquartile range, the change of the medians and
+ * the p-value of the Mann-Whitney U test (stats.c).  With at least two
+ * boots a side it lists only the changes that are larger than their
+ * noise: p below ALPHA and a change of the medians larger than either
+ * side's interquartile range.  With one boot a side nothing tells noise
+ * from change, so it lists every change above the threshold and says so.
+ *
+ * Things present on one side only are counted and listed apart.  Two
+ * devices of one driver whose names swapped between the sides (two HID
+ * devices enumerated in the other order) would be two large changes that
+ * cancel: within each driver, when pairing the devices by the order of
+ * their probe times halves the total change that pairing by name gives,
+ * the devices are paired so and the swap is reported as such.
  */
 #include <getopt.h>
 #include <math.h>
@@ -11,6 +25,8 @@
 #include <string.h>
 
 #include "bootgraph.h"
+
+#define ALPHA		0.05
 
 struct diff_params {
 	struct bg_common c;
@@ -25,14 +41,17 @@ static const char *const diff_usage[] = {
 	"         bootgraph diff [options] A1 A2 ... -- B1 B2 ...",
 	"         bootgraph diff [options] -n N A1 ... AN B1 ...",
 	"",
-	"  Each file is one boot.  Compares the probe time of every device and",
-	"  the boot totals: mean +-standard deviation per side, change of the",
-	"  means.  Options come before the files.",
+	"  Each file is one boot.  Compares the boot totals, the probe time of",
+	"  every device and the duration of every initcall: median ~interquartile",
+	"  range per side, change of the medians, Mann-Whitney U test.  With two",
+	"  boots or more a side only changes larger than their noise are listed",
+	"  (p < 0.05 and beyond either side's interquartile range).  Options",
+	"  come before the files.",
 	"",
 	"  -n, --left N          the first N files are side A",
-	"  -t, --threshold USECS list devices whose mean changed by more than",
-	"                        USECS (default 0: any change)",
-	"  -a, --all             list every device",
+	"  -t, --threshold USECS list only changes of the medians larger than",
+	"                        USECS (default 0)",
+	"  -a, --all             list every device and initcall",
 	BG_COMMON_HELP,
 	NULL,
 };
@@ -52,83 +71,98 @@ static const char *const metric_name[M_NR] = {
 	"critical path", "run /init", "devices bound",
 };
 
-struct acc {
-	double sum[2], sq[2];
-	int n[2];
+/* The samples of one thing, a device, an initcall or a boot total. */
+struct item {
+	const char *name, *drv;
+	double *v[2];			/* one per boot (sorted once loaded) */
+	int n[2], cap[2];
+	int boot[2];			/* the boot of the last sample */
+};
+
+struct itemset {
+	struct strmap map;		/* name -> index + 1 */
+	struct item *v;
+	int n, cap;
 };
 
 struct diff {
-	struct strmap names;		/* device name -> index + 1 */
 	struct arena arena;
-	struct acc *dev;
-	const char **dev_name;
-	int ndev, cap;
-	struct acc metric[M_NR];
+	struct itemset dev, call, metric;
 	int boots[2];
+	bool multi;			/* two boots or more on each side */
 };
 
-static void acc_add(struct acc *a, int side, double v)
-{
-	a->sum[side] += v;
-	a->sq[side] += v * v;
-	a->n[side]++;
-}
+/* One line of the comparison: a's samples on side A, b's on side B. */
+struct row {
+	const struct item *a, *b;
+	double med[2], iqr[2], delta, p;
+	bool listed;
+};
 
-static double acc_mean(const struct acc *a, int side)
+static struct item *get_item(struct diff *df, struct itemset *s,
+			     const char *name)
 {
-	return a->n[side] ? a->sum[side] / a->n[side] : 0;
-}
-
-static double acc_sd(const struct acc *a, int side)
-{
-	double mean = acc_mean(a, side), var;
-
-	if (a->n[side] < 2)
-		return 0;
-	var = (a->sq[side] - a->n[side] * mean * mean) / (a->n[side] - 1);
-	return var > 0 ? sqrt(var) : 0;
-}
-
-static struct acc *dev_acc(struct diff *df, const char *name)
-{
-	void **v = strmap_get(&df->names, name, strlen(name), &df->arena,
-			      NULL);
+	void **v = strmap_get(&s->map, name, strlen(name), &df->arena, NULL);
 
 	if (!*v) {
-		df->dev = bg_grow(df->dev, &df->cap, df->ndev + 1, sizeof(*df->dev));
-		df->dev_name = xrealloc(df->dev_name, df->cap,
-					sizeof(*df->dev_name));
-		memset(&df->dev[df->ndev], 0, sizeof(*df->dev));
-		df->dev_name[df->ndev] = arena_strndup(&df->arena, name,
-						       strlen(name));
-		df->ndev++;
-		*v = (void *)(intptr_t)df->ndev;
+		s->v = bg_grow(s->v, &s->cap, s->n + 1, sizeof(*s->v));
+		memset(&s->v[s->n], 0, sizeof(*s->v));
+		s->v[s->n].name = arena_strndup(&df->arena, name, strlen(name));
+		s->n++;
+		*v = (void *)(intptr_t)s->n;
 	}
-	return &df->dev[(intptr_t)*v - 1];
+	return &s->v[(intptr_t)*v - 1];
+}
+
+/* A sample of boot number boot; a second one of the same boot adds up. */
+static void add_sample(struct item *it, int side, int boot, double v)
+{
+	if (it->n[side] && it->boot[side] == boot) {
+		it->v[side][it->n[side] - 1] += v;
+		return;
+	}
+	it->v[side] = bg_grow(it->v[side], &it->cap[side], it->n[side] + 1,
+			      sizeof(double));
+	it->v[side][it->n[side]++] = v;
+	it->boot[side] = boot;
 }
 
 static void metric_add(struct diff *df, int side, enum metric k, bg_time t)
 {
 	if (t != BG_NOTIME)
-		acc_add(&df->metric[k], side, (double)t);
+		add_sample(get_item(df, &df->metric, metric_name[k]), side,
+			   df->boots[side], (double)t);
 }
 
 static void add_boot(struct diff *df, int side, const struct bg_model *m)
 {
 	const struct bg_stats *st = &m->st;
-	int i;
+	const struct bg_call *c;
+	struct item *it;
+	int i, boot = ++df->boots[side];
 
-	df->boots[side]++;
-	for (i = 0; i < m->nshown; i++)
-		acc_add(dev_acc(df, m->shown[i]->name), side,
-			(double)bg_dev_time(m->shown[i]));
+	for (i = 0; i < M_NR; i++)	/* the totals in their order */
+		get_item(df, &df->metric, metric_name[i]);
 	metric_add(df, side, M_PROBE_END, st->probe_end);
 	if (st->probe_end != BG_NOTIME)
 		metric_add(df, side, M_PHASE, st->probe_end - st->probe_start);
 	metric_add(df, side, M_SERIAL, st->serial);
 	metric_add(df, side, M_CRIT, st->crit_busy);
 	metric_add(df, side, M_INIT, m->mark[MARK_INIT].ts);
-	acc_add(&df->metric[M_BOUND], side, st->nstate[ST_BOUND]);
+	metric_add(df, side, M_BOUND, st->nstate[ST_BOUND]);
+	for (i = 0; i < m->nshown; i++) {
+		it = get_item(df, &df->dev, m->shown[i]->name);
+		if (!it->drv && m->shown[i]->drv)
+			it->drv = arena_strndup(&df->arena, m->shown[i]->drv,
+						strlen(m->shown[i]->drv));
+		add_sample(it, side, boot, (double)bg_dev_time(m->shown[i]));
+	}
+	for (i = 0; i < m->initcalls.n; i++) {
+		c = &m->initcalls.v[i];
+		if (bg_call_len(c) >= 0)
+			add_sample(get_item(df, &df->call, c->func), side, boot,
+				   (double)bg_call_len(c));
+	}
 }
 
 /* Load one boot; returns 1 if unreadable, 2 if it had nothing in it. */
@@ -149,109 +183,436 @@ static int load_boot(struct diff *df, int side, char *file,
 }
 
 /* ------------------------------------------------------------------ */
+/* Comparing */
 
-static void put_mean(FILE *f, const struct acc *a, int side, bool count)
+static void sort_samples(struct itemset *s)
 {
-	char m[48], sd[48], buf[112];
+	int i;
 
-	if (!a->n[side]) {
-		fprintf(f, "  %-24s", "-");
-		return;
+	for (i = 0; i < s->n; i++) {
+		bg_sort_doubles(s->v[i].v[0], s->v[i].n[0]);
+		bg_sort_doubles(s->v[i].v[1], s->v[i].n[1]);
 	}
-	if (count) {
-		snprintf(buf, sizeof(buf), "%.1f +-%.1f", acc_mean(a, side),
-			 acc_sd(a, side));
-	} else {
-		bg_fmt_dur(m, sizeof(m), llround(acc_mean(a, side)));
-		bg_fmt_dur(sd, sizeof(sd), llround(acc_sd(a, side)));
-		snprintf(buf, sizeof(buf), "%s +-%s", m, sd);
-	}
-	fprintf(f, "  %-24s", buf);
 }
 
-static double acc_delta(const struct acc *a)
+static double median(const struct item *it, int side)
 {
-	return acc_mean(a, 1) - acc_mean(a, 0);
+	return bg_quantile(it->v[side], it->n[side], 0.5);
 }
 
-static void put_delta(FILE *f, const struct acc *a, bool count)
+static double iqr(const struct item *it, int side)
 {
-	double d = acc_delta(a), base = acc_mean(a, 0);
-	char buf[48];
+	return bg_quantile(it->v[side], it->n[side], 0.75) -
+	       bg_quantile(it->v[side], it->n[side], 0.25);
+}
 
-	if (!a->n[0] || !a->n[1]) {
-		fputs("  -\n", f);
-		return;
+static void compare(struct row *r, const struct diff *df,
+		    const struct diff_params *p)
+{
+	const struct item *it[2] = { r->a, r->b };
+	bool exact;
+	int s;
+
+	for (s = 0; s < 2; s++) {
+		r->med[s] = median(it[s], s);
+		r->iqr[s] = iqr(it[s], s);
 	}
+	r->delta = r->med[1] - r->med[0];
+	r->p = bg_mann_whitney(r->a->v[0], r->a->n[0], r->b->v[1], r->b->n[1],
+			       &exact);
+	r->listed = fabs(r->delta) > (double)p->threshold;
+	if (df->multi)
+		r->listed = r->listed && r->p < ALPHA &&
+			    fabs(r->delta) > fmax(r->iqr[0], r->iqr[1]);
+	r->listed = r->listed || p->all;
+}
+
+static const char *sort_key(const struct item *it)
+{
+	return it->drv ? it->drv : "";
+}
+
+static int cmp_drv(const void *pa, const void *pb)
+{
+	const struct item *a = *(struct item *const *)pa;
+	const struct item *b = *(struct item *const *)pb;
+	int c = strcmp(sort_key(a), sort_key(b));
+
+	return c ? c : strcmp(a->name, b->name);
+}
+
+static int sort_side;
+
+static int cmp_median(const void *pa, const void *pb)
+{
+	const struct item *a = *(struct item *const *)pa;
+	const struct item *b = *(struct item *const *)pb;
+	double ma = median(a, sort_side), mb = median(b, sort_side);
+
+	if (ma != mb)
+		return ma < mb ? -1 : 1;
+	return strcmp(a->name, b->name);
+}
+
+/*
+ * Pair the n devices g[] of one driver by the order of their medians
+ * when that halves the change that pairing by name gives: b[i] is the
+ * device of side B compared with g[i].  Returns the number of swaps.
+ */
+static int match_group(struct item **g, int n, const struct item **b)
+{
+	struct item **oa = xcalloc(n, sizeof(*oa)), **ob;
+	double by_name = 0, by_rank = 0;
+	int i, j, swaps = 0;
+
+	ob = xcalloc(n, sizeof(*ob));
+	memcpy(oa, g, n * sizeof(*oa));
+	memcpy(ob, g, n * sizeof(*ob));
+	sort_side = 0;
+	qsort(oa, n, sizeof(*oa), cmp_median);
+	sort_side = 1;
+	qsort(ob, n, sizeof(*ob), cmp_median);
+	for (i = 0; i < n; i++) {
+		by_name += fabs(median(g[i], 1) - median(g[i], 0));
+		by_rank += fabs(median(ob[i], 1) - median(oa[i], 0));
+	}
+	for (i = 0; i < n; i++)
+		b[i] = g[i];
+	if (2 * by_rank < by_name) {
+		for (i = 0; i < n; i++) {
+			for (j = 0; g[j] != oa[i]; j++)
+				;
+			b[j] = ob[i];
+			swaps += ob[i] != oa[i];
+		}
+	}
+	free(oa);
+	free(ob);
+	return swaps;
+}
+
+/*
+ * The rows of the devices on both sides, swaps paired (see the top of
+ * the file); *nswaps counts the devices compared with another's name.
+ */
+static struct row *device_rows(struct diff *df, int *nrows, int *nswaps)
+{
+	struct item **g = xcalloc(df->dev.n + 1, sizeof(*g));
+	const struct item **b = xcalloc(df->dev.n + 1, sizeof(*b));
+	struct row *rows = xcalloc(df->dev.n + 1, sizeof(*rows));
+	int i, j, n = 0;
+
+	for (i = 0; i < df->dev.n; i++)
+		if (df->dev.v[i].n[0] && df->dev.v[i].n[1])
+			g[n++] = &df->dev.v[i];
+	qsort(g, n, sizeof(*g), cmp_drv);
+	*nswaps = 0;
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && g[i]->drv && g[j]->drv &&
+		     !strcmp(g[i]->drv, g[j]->drv); j++)
+			;
+		if (j - i > 1)
+			*nswaps += match_group(g + i, j - i, b + i);
+		else
+			b[i] = g[i];
+	}
+	for (i = 0; i < n; i++)
+		rows[i] = (struct row){ .a = g[i], .b = b[i] };
+	free(g);
+	free(b);
+	*nrows = n;
+	return rows;
+}
+
+static struct row *call_rows(struct itemset *s, int *nrows)
+{
+	struct row *rows = xcalloc(s->n + 1, sizeof(*rows));
+	int i, n = 0;
+
+	for (i = 0; i < s->n; i++)
+		if (s->v[i].n[0] && s->v[i].n[1])
+			rows[n++] = (struct row){ .a = &s->v[i], .b = &s->v[i] };
+	*nrows = n;
+	return rows;
+}
+
+static int cmp_row(const void *pa, const void *pb)
+{
+	const struct row *a = pa, *b = pb;
+
+	if (fabs(a->delta) != fabs(b->delta))
+		return fabs(a->delta) > fabs(b->delta) ? -1 : 1;
+	return strcmp(a->a->name, b->a->name);
+}
+
+/* ------------------------------------------------------------------ */
+/* Output */
+
+#define NAME_W	30
+#define DRV_W	14
+#define SIDE_W	20
+
+static void fmt_val(char *buf, size_t sz, double v, bool count)
+{
 	if (count)
-		fprintf(f, "  %+.1f", d);
+		snprintf(buf, sz, "%.1f", v);
 	else
-		fprintf(f, "  %s%s", d >= 0 ? "+" : "",
-			bg_fmt_dur(buf, sizeof(buf), llround(d)));
-	if (base > 0)
-		fprintf(f, " (%+.1f%%)", 100 * d / base);
-	fputc('\n', f);
+		bg_fmt_dur(buf, sz, llround(v));
 }
 
-static void put_row(FILE *f, const char *name, const struct acc *a, bool count)
+static void put_side(FILE *f, const struct row *r, int s, bool count)
+{
+	char m[48], q[48], buf[112];
+
+	fmt_val(m, sizeof(m), r->med[s], count);
+	if ((s ? r->b : r->a)->n[s] < 2) {
+		fprintf(f, "  %-*s", SIDE_W, m);
+		return;
+	}
+	fmt_val(q, sizeof(q), r->iqr[s], count);
+	snprintf(buf, sizeof(buf), "%s ~%s", m, q);
+	fprintf(f, "  %-*s", SIDE_W, buf);
+}
+
+static void put_name(FILE *f, const char *name, int w)
+{
+	int len = strlen(name);
+
+	bg_put_escaped(f, name, ESC_TEXT);
+	fprintf(f, "%*s", len < w ? w - len : 1, "");
+}
+
+static void put_change(FILE *f, const struct row *r, bool count)
+{
+	char buf[48], d[64];
+
+	if (count)
+		snprintf(buf, sizeof(buf), "%+.1f", r->delta);
+	else
+		snprintf(buf, sizeof(buf), "%s%s", r->delta >= 0 ? "+" : "",
+			 bg_fmt_dur(d, sizeof(d), llround(r->delta)));
+	if (r->med[0] > 0) {
+		snprintf(d, sizeof(d), " (%+.1f%%)", 100 * r->delta / r->med[0]);
+		strncat(buf, d, sizeof(buf) - strlen(buf) - 1);
+	}
+	fprintf(f, "  %-20s", buf);
+}
+
+static void put_p(FILE *f, const struct row *r, const struct diff *df)
+{
+	if (!df->multi)
+		fputs("  -\n", f);
+	else
+		fprintf(f, "  %.3f\n", r->p);
+}
+
+/* drv: NULL for no driver column. */
+static void put_row(FILE *f, const struct row *r, const struct diff *df,
+		    const char *drv, bool count)
 {
 	fputs("  ", f);
-	bg_put_escaped(f, name, ESC_TEXT);
-	fprintf(f, "%*s", (int)(strlen(name) < 30 ? 30 - strlen(name) : 1), "");
-	put_mean(f, a, 0, count);
-	put_mean(f, a, 1, count);
-	put_delta(f, a, count);
-}
-
-static const struct diff *sort_df;
-
-static int cmp_delta(const void *pa, const void *pb)
-{
-	int a = *(const int *)pa, b = *(const int *)pb;
-	double da = fabs(acc_delta(&sort_df->dev[a]));
-	double db = fabs(acc_delta(&sort_df->dev[b]));
-
-	if (da != db)
-		return da > db ? -1 : 1;
-	return strcmp(sort_df->dev_name[a], sort_df->dev_name[b]);
-}
-
-static void put_devices(FILE *f, const struct diff *df,
-			const struct diff_params *p)
-{
-	int *idx = xcalloc(df->ndev, sizeof(int)), i, n = 0;
-	const struct acc *a;
-
-	for (i = 0; i < df->ndev; i++) {
-		a = &df->dev[i];
-		if (p->all || !a->n[0] || !a->n[1] ||
-		    fabs(acc_delta(a)) > (double)p->threshold)
-			idx[n++] = i;
+	put_name(f, r->a->name, NAME_W);
+	if (drv) {
+		fputs("  ", f);
+		put_name(f, drv, DRV_W);
 	}
-	sort_df = df;
-	qsort(idx, n, sizeof(int), cmp_delta);
-	fprintf(f, "\nDevices (probe time, all attempts):\n");
-	if (!n)
-		fprintf(f, "  no device changed by more than %lldus\n",
-			p->threshold);
-	for (i = 0; i < n; i++)
-		put_row(f, df->dev_name[idx[i]], &df->dev[idx[i]], false);
-	free(idx);
+	put_side(f, r, 0, count);
+	put_side(f, r, 1, count);
+	put_change(f, r, count);
+	put_p(f, r, df);
 }
 
-static void put_diff(FILE *f, const struct diff *df, const struct diff_params *p)
+static void put_head(FILE *f, const char *what, const struct diff *df,
+		     bool drv)
 {
 	char a[32], b[32];
-	int k;
 
 	snprintf(a, sizeof(a), "A (%d boot%s)", df->boots[0],
 		 df->boots[0] == 1 ? "" : "s");
 	snprintf(b, sizeof(b), "B (%d boot%s)", df->boots[1],
 		 df->boots[1] == 1 ? "" : "s");
-	fprintf(f, "  %-30s  %-24s  %-24s  %s\n", "", a, b, "B - A");
-	for (k = 0; k < M_NR; k++)
-		put_row(f, metric_name[k], &df->metric[k], k == M_BOUND);
+	fprintf(f, "  %-*s", NAME_W, what);
+	if (drv)
+		fprintf(f, "  %-*s", DRV_W, "driver");
+	fprintf(f, "  %-*s  %-*s  %-20s  %s\n", SIDE_W, a, SIDE_W, b, "B - A",
+		"p");
+}
+
+/*
+ * The things of set s present on side `side` only: returns their count,
+ * and lists them under "what" when f is given.
+ */
+static int put_one_side(FILE *f, const struct itemset *s, int side,
+			const char *what, bool drv)
+{
+	const struct item *it;
+	char m[48];
+	int i, n = 0;
+
+	for (i = 0; i < s->n; i++)
+		n += s->v[i].n[side] && !s->v[i].n[!side];
+	if (!n || !f)
+		return n;
+	fprintf(f, "  only in %c (%d %s%s):\n", side ? 'B' : 'A', n, what,
+		n == 1 ? "" : "s");
+	for (i = 0; i < s->n; i++) {
+		it = &s->v[i];
+		if (!it->n[side] || it->n[!side])
+			continue;
+		fputs("    ", f);
+		put_name(f, it->name, NAME_W);
+		if (drv) {
+			fputs("  ", f);
+			put_name(f, it->drv ? it->drv : "-", DRV_W);
+		}
+		bg_fmt_dur(m, sizeof(m), llround(median(it, side)));
+		fprintf(f, "  %s\n", m);
+	}
+	return n;
+}
+
+/* Rows of one section, sorted by the size of the change; returns listed. */
+static int put_rows(FILE *f, struct row *rows, int n, const struct diff *df,
+		    const struct diff_params *p, bool devices)
+{
+	int i, listed = 0;
+
+	for (i = 0; i < n; i++)
+		compare(&rows[i], df, p);
+	qsort(rows, n, sizeof(*rows), cmp_row);
+	for (i = 0; i < n; i++) {
+		if (!rows[i].listed)
+			continue;
+		listed++;
+		put_row(f, &rows[i], df, devices ? (rows[i].a->drv ?
+			rows[i].a->drv : "-") : NULL, false);
+	}
+	return listed;
+}
+
+static void put_unlisted(FILE *f, int n, int listed, const char *what,
+			 const struct diff *df, const struct diff_params *p)
+{
+	const char *s = n - listed == 1 ? "" : "s";
+
+	if (n == listed)
+		return;
+	if (df->multi)
+		fprintf(f, "  %d %s%s%s changed less than their noise (-a lists them)\n",
+			n - listed, listed ? "more " : "", what, s);
+	else if (!p->threshold)
+		fprintf(f, "  %d %s%s%s unchanged (-a lists them)\n",
+			n - listed, listed ? "more " : "", what, s);
+	else
+		fprintf(f, "  %d %s%s%s changed by %lldus or less (-a lists them)\n",
+			n - listed, listed ? "more " : "", what, s, p->threshold);
+}
+
+static void put_swaps(FILE *f, const struct row *rows, int n, int nswaps)
+{
+	int i;
+
+	if (!nswaps)
+		return;
+	fprintf(f, "  names swapped (same driver; the rows above pair them by probe time):\n");
+	for (i = 0; i < n; i++) {
+		if (rows[i].a == rows[i].b)
+			continue;
+		fputs("    ", f);
+		bg_put_escaped(f, rows[i].a->name, ESC_TEXT);
+		fputs(" of A is ", f);
+		bg_put_escaped(f, rows[i].b->name, ESC_TEXT);
+		fputs(" of B (", f);
+		bg_put_escaped(f, rows[i].a->drv, ESC_TEXT);
+		fputs(")\n", f);
+	}
+}
+
+static void put_devices(FILE *f, struct diff *df, const struct diff_params *p)
+{
+	int n, nswaps, listed, only[2];
+	struct row *rows = device_rows(df, &n, &nswaps);
+
+	only[0] = put_one_side(NULL, &df->dev, 0, NULL, true);
+	only[1] = put_one_side(NULL, &df->dev, 1, NULL, true);
+	fprintf(f, "\nDevices (probe time, all attempts): %d on both sides, ", n);
+	fprintf(f, "%d only in A, %d only in B\n", only[0], only[1]);
+	put_head(f, "", df, true);
+	listed = put_rows(f, rows, n, df, p, true);
+	if (!listed && !df->multi)
+		fprintf(f, "  no device changed by more than %lldus\n",
+			p->threshold);
+	else if (!listed)
+		fprintf(f, "  no device changed by more than its noise\n");
+	put_unlisted(f, n, listed, "device", df, p);
+	put_swaps(f, rows, n, nswaps);
+	put_one_side(f, &df->dev, 0, "device", true);
+	put_one_side(f, &df->dev, 1, "device", true);
+	free(rows);
+}
+
+static void put_initcalls(FILE *f, struct diff *df,
+			  const struct diff_params *p)
+{
+	int n, listed, only[2];
+	struct row *rows = call_rows(&df->call, &n);
+
+	only[0] = put_one_side(NULL, &df->call, 0, NULL, false);
+	only[1] = put_one_side(NULL, &df->call, 1, NULL, false);
+	fprintf(f, "\nInitcalls (duration): %d on both sides, %d only in A, %d only in B\n",
+		n, only[0], only[1]);
+	put_head(f, "", df, false);
+	listed = put_rows(f, rows, n, df, p, false);
+	if (!listed)
+		fprintf(f, "  no initcall changed by more than %s\n",
+			df->multi ? "its noise" : "the threshold");
+	put_unlisted(f, n, listed, "initcall", df, p);
+	put_one_side(f, &df->call, 0, "initcall", false);
+	put_one_side(f, &df->call, 1, "initcall", false);
+	free(rows);
+}
+
+/* How the comparison was made, and what it can tell. */
+static void put_method(FILE *f, const struct diff *df)
+{
+	double minp = bg_mw_min_p(df->boots[0], df->boots[1]);
+
+	if (!df->multi) {
+		fputs("One boot on a side: nothing tells a change from the noise ", f);
+		fputs("between boots;\nevery change over the threshold is listed.  ", f);
+		fputs("Boot each side 4 times or more\nand give them all ", f);
+		fputs("(A1 A2 A3 A4 -- B1 B2 B3 B4) to list only real changes.\n\n", f);
+		return;
+	}
+	fprintf(f, "Medians ~interquartile range; p: two-sided Mann-Whitney U test.  Listed:\n"
+		"changes with p < %.2f and larger than the interquartile range of either side.\n",
+		ALPHA);
+	if (minp >= ALPHA)
+		fprintf(f, "With %d and %d boots the smallest p the test can give is %.3f: no\n"
+			"change can be told from the noise; boot each side 4 times or more.\n",
+			df->boots[0], df->boots[1], minp);
+	fputc('\n', f);
+}
+
+static void put_diff(FILE *f, struct diff *df, const struct diff_params *p)
+{
+	struct row *rows;
+	int i, n;
+
+	sort_samples(&df->metric);
+	sort_samples(&df->dev);
+	sort_samples(&df->call);
+	put_method(f, df);
+	put_head(f, "Boot", df, false);
+	rows = call_rows(&df->metric, &n);
+	for (i = 0; i < n; i++) {
+		compare(&rows[i], df, p);
+		put_row(f, &rows[i], df, NULL, rows[i].a->name ==
+			df->metric.v[M_BOUND].name);
+	}
+	free(rows);
 	put_devices(f, df, p);
+	put_initcalls(f, df, p);
 }
 
 /* ------------------------------------------------------------------ */
@@ -276,6 +637,18 @@ static int split_sides(struct diff_params *p, int argc, char **argv,
 	return 0;
 }
 
+static void free_set(struct itemset *s)
+{
+	int i;
+
+	for (i = 0; i < s->n; i++) {
+		free(s->v[i].v[0]);
+		free(s->v[i].v[1]);
+	}
+	free(s->v);
+	strmap_free(&s->map);
+}
+
 static int run_diff(struct diff_params *p, int argc, char **argv)
 {
 	struct diff df = { 0 };
@@ -293,6 +666,7 @@ static int run_diff(struct diff_params *p, int argc, char **argv)
 		side = i >= nleft;
 		ret |= load_boot(&df, side, argv[i], &p->c.in);
 	}
+	df.multi = df.boots[0] >= 2 && df.boots[1] >= 2;
 	f = bg_open_output(p->c.output);
 	if (f) {
 		put_diff(f, &df, p);
@@ -300,9 +674,9 @@ static int run_diff(struct diff_params *p, int argc, char **argv)
 	} else {
 		ret = 1;
 	}
-	free(df.dev);
-	free(df.dev_name);
-	strmap_free(&df.names);
+	free_set(&df.dev);
+	free_set(&df.call);
+	free_set(&df.metric);
 	arena_free(&df.arena);
 	return ret & 1 ? 1 : ret;
 }

@@ -17,6 +17,10 @@
 #   check.py schema JSON                   documented keys and types
 #   check.py diff-zero DIFF.txt            all deltas zero
 #   check.py diff-delta DIFF.txt DEV DELTA device changed by DELTA
+#   check.py diff-mw DIFF.txt [-a] A.log... -- B.log...
+#                                          medians, exact Mann-Whitney p
+#                                          and the rows listed, recomputed
+#                                          from the "after N usecs" lines
 #   check.py nesting JSON [PARENT:CHILD...] every nested probe justified,
 #                                          self times add up; the pairs
 #                                          given are exactly the nested ones
@@ -270,16 +274,84 @@ def schema(js):
             fail('summary without %s' % k)
 
 
+DELTA_RE = re.compile(r'\s([+-][0-9.]+(?:us|ms|s)?)(?:\s|$)')
+
+
 def diff_zero(path):
     text = open(path, encoding='utf-8').read()
     if 'no device changed' not in text:
         fail('devices changed')
-    for line in text.splitlines()[1:]:
-        if not line.strip() or line.startswith('Devices'):
+    lines = text.splitlines()
+    start = next(i for i, ln in enumerate(lines) if ln.lstrip().startswith('Boot '))
+    for line in lines[start + 1:]:
+        if not line.strip():
             break
-        delta = line.split()[-2 if line.rstrip().endswith(')') else -1]
-        if not re.fullmatch(r'[+-]?0(\.0+)?(us)?|-', delta):
+        m = DELTA_RE.search(line)
+        if not m or not re.fullmatch(r'[+-]?0(\.0+)?(us)?', m.group(1)):
             fail('non-zero delta: %s' % line)
+
+
+def log_samples(logs):
+    """name -> [usecs per boot] of probes and initcalls, summed per boot."""
+    out = {}
+    probe = re.compile(r'\] probe of (\S+) returned -?\d+ after (\d+) usecs')
+    init = re.compile(r'\] initcall (\w+)\+\S+ returned -?\d+ after (\d+) usecs')
+    for i, log in enumerate(logs):
+        for line in open(log, encoding='utf-8'):
+            m = probe.search(line) or init.search(line)
+            if m:
+                v = out.setdefault(m.group(1), {})
+                v[i] = v.get(i, 0) + int(m.group(2))
+    return {k: list(v.values()) for k, v in out.items()}
+
+
+def exact_mw_p(a, b):
+    """Two-sided exact p of U by enumerating every split (no ties)."""
+    from itertools import combinations
+    pool = sorted(a + b)
+    rank = {v: i + 1 for i, v in enumerate(pool)}
+    m, n = len(a), len(b)
+    u = sum(rank[v] for v in a) - m * (m + 1) / 2
+    lo = min(u, m * n - u)
+    us = [sum(c) - m * (m + 1) / 2 for c in combinations(range(1, m + n + 1), m)]
+    return min(1.0, 2 * sum(x <= lo for x in us) / len(us))
+
+
+def diff_mw(path, *logs):
+    import statistics
+    every = logs[0] == '-a'         # diff -a: every row listed
+    logs = logs[every:]
+    sep = logs.index('--')
+    a, b = log_samples(logs[:sep]), log_samples(logs[sep + 1:])
+    listed = set()
+    section = None
+    for line in open(path, encoding='utf-8'):
+        if line.startswith(('Devices', 'Initcalls')):
+            section = line
+            continue
+        f = line.split()
+        if not section or len(f) < 5 or not re.fullmatch(r'[01]\.\d{3}', f[-1]):
+            continue
+        name = f[0]
+        if name not in a or name not in b:
+            fail('%s: not on both sides of the logs' % name)
+        if len(set(a[name] + b[name])) != len(a[name] + b[name]):
+            continue        # ties: the normal approximation, not checked here
+        p = exact_mw_p(a[name], b[name])
+        if abs(p - float(f[-1])) > 0.0005:
+            fail('%s: p %s, want %.4f' % (name, f[-1], p))
+        listed.add(name)
+    want = set()
+    for name in set(a) & set(b):
+        qa = statistics.quantiles(a[name], n=4, method='inclusive')
+        qb = statistics.quantiles(b[name], n=4, method='inclusive')
+        d = statistics.median(b[name]) - statistics.median(a[name])
+        if exact_mw_p(a[name], b[name]) < 0.05 and \
+           abs(d) > max(qa[2] - qa[0], qb[2] - qb[0]):
+            want.add(name)
+    if not every and listed != want:
+        fail('listed %s, want %s' % (sorted(listed), sorted(want)))
+    print('# %d rows listed, p and the listing rule recomputed' % len(listed))
 
 
 def diff_delta(path, dev, delta):
@@ -568,7 +640,7 @@ def chain_evidence(js, *logs):
 CMDS = {'svg-axis': svg_axis, 'view-end': view_end, 'chain-evidence': chain_evidence, 'svg-window': svg_window, 'labels': labels, 'nesting': nesting, 'same-events': same_events, 'same-events-caller': same_events_caller, 'same-devices': same_devices, 'rows': rows,
         'chain': chain, 'trace': trace, 'html': html, 'svg': svg,
         'csv': csv_check, 'schema': schema, 'diff-zero': diff_zero,
-        'diff-delta': diff_delta, 'initcall-durs': initcall_durs}
+        'diff-delta': diff_delta, 'diff-mw': diff_mw, 'initcall-durs': initcall_durs}
 
 if __name__ == '__main__':
     CMDS[sys.argv[1]](*sys.argv[2:])
