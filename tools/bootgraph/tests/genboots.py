@@ -7,6 +7,7 @@
 # one dev_printk() line naming its driver) or init:FUNC:USECS (an
 # initcall); every duration is drawn uniformly within +-NOISE percent of
 # USECS by a generator seeded with SEED, so a boot is reproducible.
+# USECS may be a list U0/U1/...: boot SEED takes U(SEED % count), as it is.
 
 import random
 import sys
@@ -24,7 +25,11 @@ line('Linux version 6.12.0 (genboots) #1 SMP')
 line('clocksource: Switched to clocksource tsc')
 for spec in sys.argv[3:]:
     name, what, usecs = spec.rsplit(':', 2)
-    d = max(1, round(int(usecs) * (1 + rnd.uniform(-noise, noise))))
+    if '/' in usecs:
+        vals = usecs.split('/')
+        d = int(vals[seed % len(vals)])
+    else:
+        d = max(1, round(int(usecs) * (1 + rnd.uniform(-noise, noise))))
     if name == 'init':
         t += 100
         line('calling  %s+0x0/0x40 @ 1' % what)
