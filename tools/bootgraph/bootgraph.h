@@ -450,6 +450,46 @@ double bg_mann_whitney(const double *a, int m, const double *b, int n,
 		       bool *exact);
 double bg_mw_min_p(int m, int n);	/* smallest two-sided p; 0: unknown */
 
+/* boots.c: one sample per boot, for diff and summary over several */
+enum bg_metric {
+	BM_PROBE_END,
+	BM_PHASE,
+	BM_SERIAL,
+	BM_CRIT,
+	BM_INIT,
+	BM_BOUND,			/* a count, not a time */
+	BM_NR,
+};
+
+extern const char *const bg_metric_name[BM_NR];
+
+/* The samples of one thing: a device, an initcall or a boot total. */
+struct bg_item {
+	const char *name, *drv;
+	double *v[2];			/* per side, one per boot */
+	int n[2], cap[2];
+	int boot[2];			/* the boot of the last sample */
+};
+
+struct bg_itemset {
+	struct strmap map;		/* name -> index + 1 */
+	struct bg_item *v;
+	int n, cap;
+};
+
+struct bg_sampled {
+	struct arena arena;
+	struct bg_itemset dev, call, metric;	/* metric: by enum bg_metric */
+	int boots[2];
+};
+
+int bg_sampled_load(struct bg_sampled *b, int side, char *file,
+		    const struct bg_input_opts *in);
+void bg_sampled_sort(struct bg_sampled *b);
+void bg_sampled_free(struct bg_sampled *b);
+double bg_item_median(const struct bg_item *it, int side);	/* sorted */
+double bg_item_iqr(const struct bg_item *it, int side);
+
 /* blame.c, shared with summary */
 struct bg_dev **bg_blame_order(const struct bg_model *m, bool inclusive);
 void bg_blame_line(FILE *f, const struct bg_dev *d, bool inclusive);

@@ -28,6 +28,11 @@
 
 #define ALPHA		0.05
 
+struct diff {
+	struct bg_sampled s;
+	bool multi;			/* two boots or more on each side */
+};
+
 struct diff_params {
 	struct bg_common c;
 	long long nleft;		/* -n: files on side A; 0: unset */
@@ -56,166 +61,26 @@ static const char *const diff_usage[] = {
 	NULL,
 };
 
-enum metric {
-	M_PROBE_END,
-	M_PHASE,
-	M_SERIAL,
-	M_CRIT,
-	M_INIT,
-	M_BOUND,
-	M_NR,
-};
-
-static const char *const metric_name[M_NR] = {
-	"probing ended", "probe phase", "serial probe time",
-	"critical path", "run /init", "devices bound",
-};
-
-/* The samples of one thing, a device, an initcall or a boot total. */
-struct item {
-	const char *name, *drv;
-	double *v[2];			/* one per boot (sorted once loaded) */
-	int n[2], cap[2];
-	int boot[2];			/* the boot of the last sample */
-};
-
-struct itemset {
-	struct strmap map;		/* name -> index + 1 */
-	struct item *v;
-	int n, cap;
-};
-
-struct diff {
-	struct arena arena;
-	struct itemset dev, call, metric;
-	int boots[2];
-	bool multi;			/* two boots or more on each side */
-};
-
 /* One line of the comparison: a's samples on side A, b's on side B. */
 struct row {
-	const struct item *a, *b;
+	const struct bg_item *a, *b;
 	double med[2], iqr[2], delta, p;
 	bool listed;
 };
 
-static struct item *get_item(struct diff *df, struct itemset *s,
-			     const char *name)
-{
-	void **v = strmap_get(&s->map, name, strlen(name), &df->arena, NULL);
-
-	if (!*v) {
-		s->v = bg_grow(s->v, &s->cap, s->n + 1, sizeof(*s->v));
-		memset(&s->v[s->n], 0, sizeof(*s->v));
-		s->v[s->n].name = arena_strndup(&df->arena, name, strlen(name));
-		s->n++;
-		*v = (void *)(intptr_t)s->n;
-	}
-	return &s->v[(intptr_t)*v - 1];
-}
-
-/* A sample of boot number boot; a second one of the same boot adds up. */
-static void add_sample(struct item *it, int side, int boot, double v)
-{
-	if (it->n[side] && it->boot[side] == boot) {
-		it->v[side][it->n[side] - 1] += v;
-		return;
-	}
-	it->v[side] = bg_grow(it->v[side], &it->cap[side], it->n[side] + 1,
-			      sizeof(double));
-	it->v[side][it->n[side]++] = v;
-	it->boot[side] = boot;
-}
-
-static void metric_add(struct diff *df, int side, enum metric k, bg_time t)
-{
-	if (t != BG_NOTIME)
-		add_sample(get_item(df, &df->metric, metric_name[k]), side,
-			   df->boots[side], (double)t);
-}
-
-static void add_boot(struct diff *df, int side, const struct bg_model *m)
-{
-	const struct bg_stats *st = &m->st;
-	const struct bg_call *c;
-	struct item *it;
-	int i, boot = ++df->boots[side];
-
-	for (i = 0; i < M_NR; i++)	/* the totals in their order */
-		get_item(df, &df->metric, metric_name[i]);
-	metric_add(df, side, M_PROBE_END, st->probe_end);
-	if (st->probe_end != BG_NOTIME)
-		metric_add(df, side, M_PHASE, st->probe_end - st->probe_start);
-	metric_add(df, side, M_SERIAL, st->serial);
-	metric_add(df, side, M_CRIT, st->crit_busy);
-	metric_add(df, side, M_INIT, m->mark[MARK_INIT].ts);
-	metric_add(df, side, M_BOUND, st->nstate[ST_BOUND]);
-	for (i = 0; i < m->nshown; i++) {
-		it = get_item(df, &df->dev, m->shown[i]->name);
-		if (!it->drv && m->shown[i]->drv)
-			it->drv = arena_strndup(&df->arena, m->shown[i]->drv,
-						strlen(m->shown[i]->drv));
-		add_sample(it, side, boot, (double)bg_dev_time(m->shown[i]));
-	}
-	for (i = 0; i < m->initcalls.n; i++) {
-		c = &m->initcalls.v[i];
-		if (bg_call_len(c) >= 0)
-			add_sample(get_item(df, &df->call, c->func), side, boot,
-				   (double)bg_call_len(c));
-	}
-}
-
-/* Load one boot; returns 1 if unreadable, 2 if it had nothing in it. */
-static int load_boot(struct diff *df, int side, char *file,
-		     const struct bg_input_opts *in)
-{
-	struct bg_model m;
-	int ret;
-
-	bg_model_init(&m);
-	ret = bg_load(&m, &file, 1, in);
-	bg_analyze(&m);
-	if (!ret && !m.nshown && !m.initcalls.n)
-		ret = 2;
-	add_boot(df, side, &m);
-	bg_model_free(&m);
-	return ret;
-}
-
 /* ------------------------------------------------------------------ */
 /* Comparing */
-
-static void sort_samples(struct itemset *s)
-{
-	int i;
-
-	for (i = 0; i < s->n; i++) {
-		bg_sort_doubles(s->v[i].v[0], s->v[i].n[0]);
-		bg_sort_doubles(s->v[i].v[1], s->v[i].n[1]);
-	}
-}
-
-static double median(const struct item *it, int side)
-{
-	return bg_quantile(it->v[side], it->n[side], 0.5);
-}
-
-static double iqr(const struct item *it, int side)
-{
-	return bg_quantile(it->v[side], it->n[side], 0.75) -
-	       bg_quantile(it->v[side], it->n[side], 0.25);
-}
 
 static void compare(struct row *r, const struct diff *df,
 		    const struct diff_params *p)
 {
-	const struct item *it[2] = { r->a, r->b };
+	const struct bg_item *it[2] = { r->a, r->b };
 	bool exact;
 	int s;
 
 	for (s = 0; s < 2; s++) {
-		r->med[s] = median(it[s], s);
-		r->iqr[s] = iqr(it[s], s);
+		r->med[s] = bg_item_median(it[s], s);
+		r->iqr[s] = bg_item_iqr(it[s], s);
 	}
 	r->delta = r->med[1] - r->med[0];
 	r->p = bg_mann_whitney(r->a->v[0], r->a->n[0], r->b->v[1], r->b->n[1],
@@ -227,15 +92,15 @@ static void compare(struct row *r, const struct diff *df,
 	r->listed = r->listed || p->all;
 }
 
-static const char *sort_key(const struct item *it)
+static const char *sort_key(const struct bg_item *it)
 {
 	return it->drv ? it->drv : "";
 }
 
 static int cmp_drv(const void *pa, const void *pb)
 {
-	const struct item *a = *(struct item *const *)pa;
-	const struct item *b = *(struct item *const *)pb;
+	const struct bg_item *a = *(struct bg_item *const *)pa;
+	const struct bg_item *b = *(struct bg_item *const *)pb;
 	int c = strcmp(sort_key(a), sort_key(b));
 
 	return c ? c : strcmp(a->name, b->name);
@@ -245,9 +110,9 @@ static int sort_side;
 
 static int cmp_median(const void *pa, const void *pb)
 {
-	const struct item *a = *(struct item *const *)pa;
-	const struct item *b = *(struct item *const *)pb;
-	double ma = median(a, sort_side), mb = median(b, sort_side);
+	const struct bg_item *a = *(struct bg_item *const *)pa;
+	const struct bg_item *b = *(struct bg_item *const *)pb;
+	double ma = bg_item_median(a, sort_side), mb = bg_item_median(b, sort_side);
 
 	if (ma != mb)
 		return ma < mb ? -1 : 1;
@@ -259,9 +124,9 @@ static int cmp_median(const void *pa, const void *pb)
  * when that halves the change that pairing by name gives: b[i] is the
  * device of side B compared with g[i].  Returns the number of swaps.
  */
-static int match_group(struct item **g, int n, const struct item **b)
+static int match_group(struct bg_item **g, int n, const struct bg_item **b)
 {
-	struct item **oa = xcalloc(n, sizeof(*oa)), **ob;
+	struct bg_item **oa = xcalloc(n, sizeof(*oa)), **ob;
 	double by_name = 0, by_rank = 0;
 	int i, j, swaps = 0;
 
@@ -273,8 +138,8 @@ static int match_group(struct item **g, int n, const struct item **b)
 	sort_side = 1;
 	qsort(ob, n, sizeof(*ob), cmp_median);
 	for (i = 0; i < n; i++) {
-		by_name += fabs(median(g[i], 1) - median(g[i], 0));
-		by_rank += fabs(median(ob[i], 1) - median(oa[i], 0));
+		by_name += fabs(bg_item_median(g[i], 1) - bg_item_median(g[i], 0));
+		by_rank += fabs(bg_item_median(ob[i], 1) - bg_item_median(oa[i], 0));
 	}
 	for (i = 0; i < n; i++)
 		b[i] = g[i];
@@ -297,14 +162,14 @@ static int match_group(struct item **g, int n, const struct item **b)
  */
 static struct row *device_rows(struct diff *df, int *nrows, int *nswaps)
 {
-	struct item **g = xcalloc(df->dev.n + 1, sizeof(*g));
-	const struct item **b = xcalloc(df->dev.n + 1, sizeof(*b));
-	struct row *rows = xcalloc(df->dev.n + 1, sizeof(*rows));
+	struct bg_item **g = xcalloc(df->s.dev.n + 1, sizeof(*g));
+	const struct bg_item **b = xcalloc(df->s.dev.n + 1, sizeof(*b));
+	struct row *rows = xcalloc(df->s.dev.n + 1, sizeof(*rows));
 	int i, j, n = 0;
 
-	for (i = 0; i < df->dev.n; i++)
-		if (df->dev.v[i].n[0] && df->dev.v[i].n[1])
-			g[n++] = &df->dev.v[i];
+	for (i = 0; i < df->s.dev.n; i++)
+		if (df->s.dev.v[i].n[0] && df->s.dev.v[i].n[1])
+			g[n++] = &df->s.dev.v[i];
 	qsort(g, n, sizeof(*g), cmp_drv);
 	*nswaps = 0;
 	for (i = 0; i < n; i = j) {
@@ -324,7 +189,7 @@ static struct row *device_rows(struct diff *df, int *nrows, int *nswaps)
 	return rows;
 }
 
-static struct row *call_rows(struct itemset *s, int *nrows)
+static struct row *call_rows(struct bg_itemset *s, int *nrows)
 {
 	struct row *rows = xcalloc(s->n + 1, sizeof(*rows));
 	int i, n = 0;
@@ -427,10 +292,10 @@ static void put_head(FILE *f, const char *what, const struct diff *df,
 {
 	char a[32], b[32];
 
-	snprintf(a, sizeof(a), "A (%d boot%s)", df->boots[0],
-		 df->boots[0] == 1 ? "" : "s");
-	snprintf(b, sizeof(b), "B (%d boot%s)", df->boots[1],
-		 df->boots[1] == 1 ? "" : "s");
+	snprintf(a, sizeof(a), "A (%d boot%s)", df->s.boots[0],
+		 df->s.boots[0] == 1 ? "" : "s");
+	snprintf(b, sizeof(b), "B (%d boot%s)", df->s.boots[1],
+		 df->s.boots[1] == 1 ? "" : "s");
 	fprintf(f, "  %-*s", NAME_W, what);
 	if (drv)
 		fprintf(f, "  %-*s", DRV_W, "driver");
@@ -442,10 +307,10 @@ static void put_head(FILE *f, const char *what, const struct diff *df,
  * The things of set s present on side `side` only: returns their count,
  * and lists them under "what" when f is given.
  */
-static int put_one_side(FILE *f, const struct itemset *s, int side,
+static int put_one_side(FILE *f, const struct bg_itemset *s, int side,
 			const char *what, bool drv)
 {
-	const struct item *it;
+	const struct bg_item *it;
 	char m[48];
 	int i, n = 0;
 
@@ -465,7 +330,7 @@ static int put_one_side(FILE *f, const struct itemset *s, int side,
 			fputs("  ", f);
 			put_name(f, it->drv ? it->drv : "-", DRV_W);
 		}
-		bg_fmt_dur(m, sizeof(m), llround(median(it, side)));
+		bg_fmt_dur(m, sizeof(m), llround(bg_item_median(it, side)));
 		fprintf(f, "  %s\n", m);
 	}
 	return n;
@@ -533,8 +398,8 @@ static void put_devices(FILE *f, struct diff *df, const struct diff_params *p)
 	int n, nswaps, listed, only[2];
 	struct row *rows = device_rows(df, &n, &nswaps);
 
-	only[0] = put_one_side(NULL, &df->dev, 0, NULL, true);
-	only[1] = put_one_side(NULL, &df->dev, 1, NULL, true);
+	only[0] = put_one_side(NULL, &df->s.dev, 0, NULL, true);
+	only[1] = put_one_side(NULL, &df->s.dev, 1, NULL, true);
 	fprintf(f, "\nDevices (probe time, all attempts): %d on both sides, ", n);
 	fprintf(f, "%d only in A, %d only in B\n", only[0], only[1]);
 	put_head(f, "", df, true);
@@ -546,8 +411,8 @@ static void put_devices(FILE *f, struct diff *df, const struct diff_params *p)
 		fprintf(f, "  no device changed by more than its noise\n");
 	put_unlisted(f, n, listed, "device", df, p);
 	put_swaps(f, rows, n, nswaps);
-	put_one_side(f, &df->dev, 0, "device", true);
-	put_one_side(f, &df->dev, 1, "device", true);
+	put_one_side(f, &df->s.dev, 0, "device", true);
+	put_one_side(f, &df->s.dev, 1, "device", true);
 	free(rows);
 }
 
@@ -555,10 +420,10 @@ static void put_initcalls(FILE *f, struct diff *df,
 			  const struct diff_params *p)
 {
 	int n, listed, only[2];
-	struct row *rows = call_rows(&df->call, &n);
+	struct row *rows = call_rows(&df->s.call, &n);
 
-	only[0] = put_one_side(NULL, &df->call, 0, NULL, false);
-	only[1] = put_one_side(NULL, &df->call, 1, NULL, false);
+	only[0] = put_one_side(NULL, &df->s.call, 0, NULL, false);
+	only[1] = put_one_side(NULL, &df->s.call, 1, NULL, false);
 	fprintf(f, "\nInitcalls (duration): %d on both sides, %d only in A, %d only in B\n",
 		n, only[0], only[1]);
 	put_head(f, "", df, false);
@@ -567,15 +432,15 @@ static void put_initcalls(FILE *f, struct diff *df,
 		fprintf(f, "  no initcall changed by more than %s\n",
 			df->multi ? "its noise" : "the threshold");
 	put_unlisted(f, n, listed, "initcall", df, p);
-	put_one_side(f, &df->call, 0, "initcall", false);
-	put_one_side(f, &df->call, 1, "initcall", false);
+	put_one_side(f, &df->s.call, 0, "initcall", false);
+	put_one_side(f, &df->s.call, 1, "initcall", false);
 	free(rows);
 }
 
 /* How the comparison was made, and what it can tell. */
 static void put_method(FILE *f, const struct diff *df)
 {
-	double minp = bg_mw_min_p(df->boots[0], df->boots[1]);
+	double minp = bg_mw_min_p(df->s.boots[0], df->s.boots[1]);
 
 	if (!df->multi) {
 		fputs("One boot on a side: nothing tells a change from the noise ", f);
@@ -590,7 +455,7 @@ static void put_method(FILE *f, const struct diff *df)
 	if (minp >= ALPHA)
 		fprintf(f, "With %d and %d boots the smallest p the test can give is %.3f: no\n"
 			"change can be told from the noise; boot each side 4 times or more.\n",
-			df->boots[0], df->boots[1], minp);
+			df->s.boots[0], df->s.boots[1], minp);
 	fputc('\n', f);
 }
 
@@ -599,16 +464,14 @@ static void put_diff(FILE *f, struct diff *df, const struct diff_params *p)
 	struct row *rows;
 	int i, n;
 
-	sort_samples(&df->metric);
-	sort_samples(&df->dev);
-	sort_samples(&df->call);
+	bg_sampled_sort(&df->s);
 	put_method(f, df);
 	put_head(f, "Boot", df, false);
-	rows = call_rows(&df->metric, &n);
+	rows = call_rows(&df->s.metric, &n);
 	for (i = 0; i < n; i++) {
 		compare(&rows[i], df, p);
 		put_row(f, &rows[i], df, NULL, rows[i].a->name ==
-			df->metric.v[M_BOUND].name);
+			df->s.metric.v[BM_BOUND].name);
 	}
 	free(rows);
 	put_devices(f, df, p);
@@ -637,18 +500,6 @@ static int split_sides(struct diff_params *p, int argc, char **argv,
 	return 0;
 }
 
-static void free_set(struct itemset *s)
-{
-	int i;
-
-	for (i = 0; i < s->n; i++) {
-		free(s->v[i].v[0]);
-		free(s->v[i].v[1]);
-	}
-	free(s->v);
-	strmap_free(&s->map);
-}
-
 static int run_diff(struct diff_params *p, int argc, char **argv)
 {
 	struct diff df = { 0 };
@@ -664,9 +515,9 @@ static int run_diff(struct diff_params *p, int argc, char **argv)
 		if (skip && i == nleft)
 			continue;
 		side = i >= nleft;
-		ret |= load_boot(&df, side, argv[i], &p->c.in);
+		ret |= bg_sampled_load(&df.s, side, argv[i], &p->c.in);
 	}
-	df.multi = df.boots[0] >= 2 && df.boots[1] >= 2;
+	df.multi = df.s.boots[0] >= 2 && df.s.boots[1] >= 2;
 	f = bg_open_output(p->c.output);
 	if (f) {
 		put_diff(f, &df, p);
@@ -674,10 +525,7 @@ static int run_diff(struct diff_params *p, int argc, char **argv)
 	} else {
 		ret = 1;
 	}
-	free_set(&df.dev);
-	free_set(&df.call);
-	free_set(&df.metric);
-	arena_free(&df.arena);
+	bg_sampled_free(&df.s);
 	return ret & 1 ? 1 : ret;
 }
 
