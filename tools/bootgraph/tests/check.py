@@ -17,6 +17,9 @@
 #   check.py schema JSON                   documented keys and types
 #   check.py diff-zero DIFF.txt            all deltas zero
 #   check.py diff-delta DIFF.txt DEV DELTA device changed by DELTA
+#   check.py summary-many SUMMARY LOG...   median (min .. max) of each
+#                                          device and initcall listed,
+#                                          recomputed from the logs
 #   check.py diff-mw DIFF.txt [-a] A.log... -- B.log...
 #                                          medians, exact Mann-Whitney p
 #                                          and the rows listed, recomputed
@@ -315,6 +318,41 @@ def exact_mw_p(a, b):
     lo = min(u, m * n - u)
     us = [sum(c) - m * (m + 1) / 2 for c in combinations(range(1, m + n + 1), m)]
     return min(1.0, 2 * sum(x <= lo for x in us) / len(us))
+
+
+def fmt_dur(us):
+    """bg_fmt_dur() of llround(us): halves away from zero"""
+    us = int(us + 0.5) if us >= 0 else -int(-us + 0.5)
+    if abs(us) >= 1000000:
+        ms = (abs(us) + 500) // 1000
+        return '%s%d.%03ds' % ('-' if us < 0 else '', ms // 1000, ms % 1000)
+    if abs(us) >= 1000:
+        return '%s%d.%03dms' % ('-' if us < 0 else '', abs(us) // 1000, abs(us) % 1000)
+    return '%dus' % us
+
+
+def summary_many(path, *logs):
+    import statistics
+    samples = log_samples(logs)
+    n = 0
+    for line in open(path, encoding='utf-8'):
+        m = re.match(r'  (\S+)\s.*?(\S+)\s+\((\S+) \.\. (\S+)\)(?:\s+in (\d+) of (\d+) boots)?$',
+                     line)
+        if not m:
+            continue
+        v = samples.get(m.group(1))
+        if v is None:
+            fail('%s: not in the logs' % m.group(1))
+        want = (fmt_dur(statistics.median(v)), fmt_dur(min(v)), fmt_dur(max(v)))
+        if m.group(2, 3, 4) != want:
+            fail('%s: %s, want %s' % (m.group(1), m.group(2, 3, 4), want))
+        seen = int(m.group(5)) if m.group(5) else len(logs)
+        if seen != len(v) or (m.group(6) and int(m.group(6)) != len(logs)):
+            fail('%s: in %s boots, want %d of %d' % (m.group(1), seen, len(v), len(logs)))
+        n += 1
+    if not n:
+        fail('no device or initcall rows')
+    print('# %d rows: median and range as the logs say' % n)
 
 
 def diff_mw(path, *logs):
@@ -640,7 +678,7 @@ def chain_evidence(js, *logs):
 CMDS = {'svg-axis': svg_axis, 'view-end': view_end, 'chain-evidence': chain_evidence, 'svg-window': svg_window, 'labels': labels, 'nesting': nesting, 'same-events': same_events, 'same-events-caller': same_events_caller, 'same-devices': same_devices, 'rows': rows,
         'chain': chain, 'trace': trace, 'html': html, 'svg': svg,
         'csv': csv_check, 'schema': schema, 'diff-zero': diff_zero,
-        'diff-delta': diff_delta, 'diff-mw': diff_mw, 'initcall-durs': initcall_durs}
+        'diff-delta': diff_delta, 'diff-mw': diff_mw, 'summary-many': summary_many, 'initcall-durs': initcall_durs}
 
 if __name__ == '__main__':
     CMDS[sys.argv[1]](*sys.argv[2:])

@@ -268,6 +268,17 @@ t_diff_many() {	# 5 vs 5: only the changes beyond their noise, p exact
 	$CHECK diff-mw "$OUT/d.txt" -a "$OUT"/many-a*.log -- "$OUT"/many-b*.log
 }
 
+t_summary_many() {	# summary -m: median and range per device and initcall
+	make_many 5
+	python3 genboots.py 1 0 0003:0627:0001.0001:hid-generic:100000 \
+		virtio0:virtio_blk:15000 >"$OUT/many-a6.log"
+	bg "$OUT/s.txt" "$OUT/s.err" summary -m -n 100 "$OUT"/many-a*.log || return 1
+	grep -q "^Boots: *6, one per file" "$OUT/s.txt" &&
+	grep -q "^Devices bound: *4 *(2 .. 4)$" "$OUT/s.txt" ||
+		{ cat "$OUT/s.txt"; return 1; }
+	$CHECK summary-many "$OUT/s.txt" "$OUT"/many-a*.log
+}
+
 t_diff_few() {	# 3 vs 3: no p below 0.05 can be had, and diff says so
 	make_many 3
 	bg "$OUT/d.txt" "$OUT/d.err" diff "$OUT"/many-a*.log -- "$OUT"/many-b*.log || return 1
@@ -497,6 +508,7 @@ add "html is self-contained, its data parses|t_check html html $S/qemu-async.log
 add "diff of a log with itself is zero|t_diff_self"
 add "diff A A -- B B: median and spread|t_diff_multi"
 add "diff of 5 vs 5 boots: only changes beyond their noise, exact p|t_diff_many"
+add "summary -m: median and range of each device and initcall over boots|t_summary_many"
 add "diff of 3 vs 3 boots: says no p below 0.05 can be had|t_diff_few"
 add "diff: swapped HID names paired, devices and initcalls on one side|t_diff_swap"
 add "diff -n 1 equals diff A -- B|t_diff_n"
