@@ -207,23 +207,27 @@ static void guess_names(struct bg_dev *d)
 
 /* ------------------------------------------------------------------ */
 
+/* A device and its first timestamp, computed once for the sort. */
+struct dev_first {
+	bg_time t;
+	struct bg_dev *d;
+};
+
 static int cmp_dev_first(const void *pa, const void *pb)
 {
-	const struct bg_dev *a = *(struct bg_dev *const *)pa;
-	const struct bg_dev *b = *(struct bg_dev *const *)pb;
-	bg_time ta = dev_first_ts(a), tb = dev_first_ts(b);
+	const struct dev_first *a = pa, *b = pb;
 
-	if (ta != tb)
-		return ta < tb ? -1 : 1;
-	return a->order - b->order;
+	if (a->t != b->t)
+		return a->t < b->t ? -1 : 1;
+	return a->d->order - b->d->order;
 }
 
 static void pick_shown(struct bg_model *m)
 {
+	struct dev_first *k = xcalloc(m->ndevs + 1, sizeof(*k));
 	struct bg_dev *d;
-	int i;
+	int i, n = 0;
 
-	m->shown = xcalloc(m->ndevs, sizeof(*m->shown));
 	for (i = 0; i < m->ndevs; i++) {
 		d = m->devs[i];
 		if (!d->probed)
@@ -231,9 +235,14 @@ static void pick_shown(struct bg_model *m)
 		guess_names(d);
 		d->state = dev_state(d);
 		m->st.nstate[d->state]++;
-		m->shown[m->nshown++] = d;
+		k[n++] = (struct dev_first){ dev_first_ts(d), d };
 	}
-	qsort(m->shown, m->nshown, sizeof(*m->shown), cmp_dev_first);
+	qsort(k, n, sizeof(*k), cmp_dev_first);
+	m->shown = xcalloc(m->ndevs, sizeof(*m->shown));
+	for (i = 0; i < n; i++)
+		m->shown[i] = k[i].d;
+	m->nshown = n;
+	free(k);
 	m->st.ndev = m->nshown;
 }
 

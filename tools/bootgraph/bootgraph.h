@@ -287,6 +287,7 @@ struct bg_boots {
 struct bg_model {
 	struct arena arena;
 	struct strmap devmap;		/* name -> struct bg_dev * */
+	struct bg_dev *last_dev;	/* get_dev()'s last answer */
 	struct strmap strs;		/* interned strings */
 	struct bg_dev **devs;		/* every device, creation order */
 	int ndevs, devs_cap, nhints;
