@@ -8,6 +8,10 @@
 #
 # "cmd:pkg" installs pkg only when no command cmd is on the PATH (a
 # machine may carry its own Node.js, which Debian's npm would conflict with).
+#
+# Another apt or dpkg (unattended-upgrades, a person) may hold the dpkg
+# lock: apt waits for it up to APT_LOCK_WAIT seconds (default 900), then
+# deps.sh fails; it never goes on without the packages.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -40,10 +44,12 @@ done
 [ "$(id -u)" -eq 0 ] || die "missing packages: ${want[*]} (run as root, or install them)"
 say "installing ${want[*]}"
 export DEBIAN_FRONTEND=noninteractive
+lock=(-o "DPkg::Lock::Timeout=${APT_LOCK_WAIT:-900}")
 stamp=$BUILD/.apt-updated
 if [ ! -f "$stamp" ] || [ -n "$(find "$stamp" -mmin +1440)" ]; then
-	apt-get update -qq
+	apt-get "${lock[@]}" update -qq
 	mkdir -p "$BUILD" && touch "$stamp"
 fi
-apt-get install -y -qq --no-install-recommends "${want[@]}" >"$BUILD/apt.log" 2>&1 ||
+apt-get "${lock[@]}" install -y -qq --no-install-recommends "${want[@]}" \
+	>"$BUILD/apt.log" 2>&1 ||
 	{ tail -20 "$BUILD/apt.log"; die "apt-get install failed (log: build/apt.log)"; }

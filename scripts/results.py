@@ -50,6 +50,7 @@ def kunit(path, prefix):
 
 RESULT = re.compile(r'^(not ok|ok) +(\d+)(?: +-)? *([^#]*?)\s*(?:#\s*(\S+).*)?$')
 PLAN = re.compile(r'^1\.\.(\d+)')
+SKIP_PLAN = re.compile(r'#\s*SKIP\b', re.I)
 
 
 def ktap(path, prefix):
@@ -60,7 +61,7 @@ def ktap(path, prefix):
     except OSError as e:
         print('FAIL', f'{prefix}.(no output: {e.strerror})')
         return
-    nested, nested_plan = [], None
+    nested, nested_plan, nested_skip = [], None, False
     top_plan, top_seen = None, 0
 
     def verdict(res, directive):
@@ -78,6 +79,8 @@ def ktap(path, prefix):
                 nested.append(m)
             elif PLAN.match(body):
                 nested_plan = int(PLAN.match(body).group(1))
+                # "1..0 # SKIP reason": the script skipped as a whole
+                nested_skip = nested_plan == 0 and bool(SKIP_PLAN.search(body))
             continue
         m = PLAN.match(line)
         if m:
@@ -92,11 +95,17 @@ def ktap(path, prefix):
             print(verdict(n.group(1), n.group(4)), f'{prefix}.{script}.{n.group(3) or n.group(2)}')
         if nested_plan is not None and len(nested) < nested_plan:
             print('FAIL', f'{prefix}.{script}.(ran {len(nested)} of {nested_plan} cases)')
+        # A script is a skip when it says so itself (its own plan is
+        # "1..0 # SKIP") or the runner does and it reported no case: its
+        # cases' results stand for it, whatever its exit status made the
+        # runner print (kselftest's exit status 4 is "# SKIP").
         top = verdict(m.group(1), m.group(4))
+        if nested_skip and top == 'PASS':
+            top = 'SKIP'
         if not nested or top == 'FAIL' and all(verdict(n.group(1), n.group(4)) != 'FAIL'
                                                for n in nested):
             print(top, f'{prefix}.{script}' + ('' if not nested else '.(script exit status)'))
-        nested, nested_plan = [], None
+        nested, nested_plan, nested_skip = [], None, False
     if top_plan is None:
         print('FAIL', f'{prefix}.(no TAP plan in {path})')
     elif top_seen < top_plan:

@@ -125,6 +125,36 @@ class Ktap(unittest.TestCase):
     def test_no_plan_fails(self):
         self.assertEqual(ktap_lines(''), ['FAIL k.(no TAP plan in /tmp/ktap-%d.txt)' % os.getpid()])
 
+    def test_top_skip_with_passed_cases_is_no_skip(self):
+        # kselftest prints "# SKIP" for exit status 4; the cases ran.
+        out = ktap_lines('TAP version 13\n1..1\n# selftests: ap: torture.sh\n'
+                         '# TAP version 13\n# 1..2\n# ok 1 ran_to_the_end\n'
+                         '# ok 2 no_invariant_violated\n'
+                         'ok 1 selftests: ap: torture.sh # SKIP\n')
+        self.assertEqual(out, ['PASS k.torture.sh.ran_to_the_end',
+                               'PASS k.torture.sh.no_invariant_violated'])
+
+    def test_script_skipped_whole(self):
+        # As the main boot's console shows boot_trace.sh and torture.sh.
+        out = ktap_lines('TAP version 13\n1..2\n# timeout set to 45\n'
+                         '# selftests: async_probe: boot_trace.sh\n# TAP version 13\n'
+                         '# 1..0 # SKIP boot without trace_event=async_probe:*\n'
+                         'ok 1 selftests: async_probe: boot_trace.sh # SKIP\n'
+                         '# selftests: async_probe: modes.sh\n# TAP version 13\n'
+                         '# 1..1\n# ok 1 on_graph_correct\n'
+                         'ok 2 selftests: async_probe: modes.sh\n')
+        self.assertEqual(out, ['SKIP k.boot_trace.sh', 'PASS k.modes.sh.on_graph_correct'])
+
+    def test_script_skipped_whole_exit_0(self):
+        # Its own plan says it skipped: no pass, whatever its exit status.
+        out = ktap_lines('TAP version 13\n1..1\n# TAP version 13\n'
+                         '# 1..0 # SKIP no aptorture_s= on the command line\n'
+                         'ok 1 selftests: ap: torture.sh\n')
+        self.assertEqual(out, ['SKIP k.torture.sh'])
+        out = ktap_lines('TAP version 13\n1..1\n# TAP version 13\n# 1..0 # SKIP x\n'
+                         'not ok 1 selftests: ap: torture.sh # exit=1\n')
+        self.assertEqual(out, ['FAIL k.torture.sh'])
+
     def test_flat_tap(self):
         out = ktap_lines('TAP version 13\n1..2\nok 1 - parse\nok 2 - fuzz # SKIP no clang\n')
         self.assertEqual(out, ['PASS k.parse', 'SKIP k.fuzz'])

@@ -207,23 +207,27 @@ static void guess_names(struct bg_dev *d)
 
 /* ------------------------------------------------------------------ */
 
+/* A device and its first timestamp, computed once for the sort. */
+struct dev_first {
+	bg_time t;
+	struct bg_dev *d;
+};
+
 static int cmp_dev_first(const void *pa, const void *pb)
 {
-	const struct bg_dev *a = *(struct bg_dev *const *)pa;
-	const struct bg_dev *b = *(struct bg_dev *const *)pb;
-	bg_time ta = dev_first_ts(a), tb = dev_first_ts(b);
+	const struct dev_first *a = pa, *b = pb;
 
-	if (ta != tb)
-		return ta < tb ? -1 : 1;
-	return a->order - b->order;
+	if (a->t != b->t)
+		return a->t < b->t ? -1 : 1;
+	return a->d->order - b->d->order;
 }
 
 static void pick_shown(struct bg_model *m)
 {
+	struct dev_first *k = xcalloc(m->ndevs + 1, sizeof(*k));
 	struct bg_dev *d;
-	int i;
+	int i, n = 0;
 
-	m->shown = xcalloc(m->ndevs, sizeof(*m->shown));
 	for (i = 0; i < m->ndevs; i++) {
 		d = m->devs[i];
 		if (!d->probed)
@@ -231,9 +235,14 @@ static void pick_shown(struct bg_model *m)
 		guess_names(d);
 		d->state = dev_state(d);
 		m->st.nstate[d->state]++;
-		m->shown[m->nshown++] = d;
+		k[n++] = (struct dev_first){ dev_first_ts(d), d };
 	}
-	qsort(m->shown, m->nshown, sizeof(*m->shown), cmp_dev_first);
+	qsort(k, n, sizeof(*k), cmp_dev_first);
+	m->shown = xcalloc(m->ndevs, sizeof(*m->shown));
+	for (i = 0; i < n; i++)
+		m->shown[i] = k[i].d;
+	m->nshown = n;
+	free(k);
 	m->st.ndev = m->nshown;
 }
 
@@ -273,6 +282,53 @@ static void initcall_stats(struct bg_model *m)
 		if (c->end != BG_NOTIME)
 			m->st.init_sum = bg_add(m->st.init_sum, c->end - c->start);
 	}
+}
+
+static bg_time later(bg_time a, bg_time b)
+{
+	return a == BG_NOTIME || (b != BG_NOTIME && b > a) ? b : a;
+}
+
+static bg_time calls_end(const struct bg_model *m, const struct bg_callset *cs,
+			 bg_time t)
+{
+	const struct bg_call *c;
+	int i;
+
+	for (i = 0; i < cs->n; i++) {
+		c = &cs->v[i];
+		if (c->start == BG_NOTIME)
+			continue;
+		t = later(t, c->end != BG_NOTIME ? c->end :
+			  later(c->start, m->last_ts));
+	}
+	return t;
+}
+
+/*
+ * The last moment a picture draws something: the end of the last bar
+ * (a probe or call still running is drawn to the end of the log), of a
+ * deferral tick, or a phase marker.  The log may go on for seconds past
+ * it, with nothing in it to draw.
+ */
+static void view_end(struct bg_model *m)
+{
+	const struct bg_dev *d;
+	bg_time t = BG_NOTIME;
+	int i, j;
+
+	for (i = 0; i < m->nshown; i++) {
+		d = m->shown[i];
+		for (j = 0; j < d->natt; j++)
+			t = later(t, bg_vis_end(m, &d->att[j]));
+		if (!d->natt)
+			t = later(t, d->defer_ts);
+	}
+	t = calls_end(m, &m->initcalls, t);
+	t = calls_end(m, &m->asyncs, t);
+	for (i = 0; i < MARK_NR; i++)
+		t = later(t, m->mark[i].ts);
+	m->st.view_end = t != BG_NOTIME ? t : m->last_ts;
 }
 
 /* ------------------------------------------------------------------ */
@@ -847,6 +903,7 @@ void bg_analyze(struct bg_model *m)
 	pick_shown(m);
 	probe_stats(m);
 	initcall_stats(m);
+	view_end(m);
 	nested_probes(m);
 	bg_critical_chain(m, NULL);
 	report_unfinished(m);

@@ -256,6 +256,7 @@ extern const char *const bg_framing_name[FR_NR];
 struct bg_stats {
 	bg_time probe_start, probe_end;	/* first start, last end */
 	bg_time log_end;		/* last timestamp read */
+	bg_time view_end;		/* end of the last thing drawn */
 	bg_time serial;			/* sum of probe durations */
 	bg_time crit_busy;		/* sum of durations on the chain */
 	bg_time crit_start;		/* start of the first chain link */
@@ -286,6 +287,7 @@ struct bg_boots {
 struct bg_model {
 	struct arena arena;
 	struct strmap devmap;		/* name -> struct bg_dev * */
+	struct bg_dev *last_dev;	/* get_dev()'s last answer */
 	struct strmap strs;		/* interned strings */
 	struct bg_dev **devs;		/* every device, creation order */
 	int ndevs, devs_cap, nhints;
@@ -441,6 +443,53 @@ int cmd_json(int argc, char **argv);
 int cmd_csv(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+
+/* stats.c: over several boots */
+void bg_sort_doubles(double *v, int n);
+double bg_quantile(const double *v, int n, double q);	/* v sorted */
+double bg_mann_whitney(const double *a, int m, const double *b, int n,
+		       bool *exact);
+double bg_mw_min_p(int m, int n);	/* smallest two-sided p; 0: unknown */
+
+/* boots.c: one sample per boot, for diff and summary over several */
+enum bg_metric {
+	BM_PROBE_END,
+	BM_PHASE,
+	BM_SERIAL,
+	BM_CRIT,
+	BM_INIT,
+	BM_BOUND,			/* a count, not a time */
+	BM_NR,
+};
+
+extern const char *const bg_metric_name[BM_NR];
+
+/* The samples of one thing: a device, an initcall or a boot total. */
+struct bg_item {
+	const char *name, *drv;
+	double *v[2];			/* per side, one per boot */
+	int n[2], cap[2];
+	int boot[2];			/* the boot of the last sample */
+};
+
+struct bg_itemset {
+	struct strmap map;		/* name -> index + 1 */
+	struct bg_item *v;
+	int n, cap;
+};
+
+struct bg_sampled {
+	struct arena arena;
+	struct bg_itemset dev, call, metric;	/* metric: by enum bg_metric */
+	int boots[2];
+};
+
+int bg_sampled_load(struct bg_sampled *b, int side, char *file,
+		    const struct bg_input_opts *in);
+void bg_sampled_sort(struct bg_sampled *b);
+void bg_sampled_free(struct bg_sampled *b);
+double bg_item_median(const struct bg_item *it, int side);	/* sorted */
+double bg_item_iqr(const struct bg_item *it, int side);
 
 /* blame.c, shared with summary */
 struct bg_dev **bg_blame_order(const struct bg_model *m, bool inclusive);

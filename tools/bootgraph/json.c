@@ -112,6 +112,7 @@ static void json_summary(struct jw *w, const struct bg_model *m)
 	jint(w, "initcalls", st->ninitcalls);
 	jtime(w, "initcall_us", st->init_sum);
 	jtime(w, "log_end_us", st->log_end);
+	jtime(w, "view_end_us", st->view_end);
 	jclose(w, '}');
 }
 

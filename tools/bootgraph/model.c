@@ -114,6 +114,14 @@ static struct bg_dev *get_dev(struct bg_model *m, const char *name, bool probe)
 	const char *key;
 	void **v;
 
+	/*
+	 * A device's lines come in runs (its driver's message, then its
+	 * probe): the last device asked for is in cache, the map is not.
+	 */
+	if (m->last_dev && !strcmp(m->last_dev->name, name)) {
+		d = m->last_dev;
+		goto out;
+	}
 	v = strmap_find(&m->devmap, name, len);
 	if (v) {
 		d = *v;
@@ -133,6 +141,7 @@ static struct bg_dev *get_dev(struct bg_model *m, const char *name, bool probe)
 	m->nhints += !probe;
 out:
 	d->probed |= probe;
+	m->last_dev = d;
 	return d;
 }
 

@@ -3,6 +3,7 @@
  * bootgraph summary: one screen on the probe phase of a boot.
  */
 #include <getopt.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,7 @@
 struct summary_params {
 	struct bg_common c;
 	long long slowest;
+	bool many;			/* -m: each file one boot */
 };
 
 static const char *const summary_usage[] = {
@@ -21,6 +23,8 @@ static const char *const summary_usage[] = {
 	"  outcomes, the slowest probes and when /init ran.",
 	"",
 	"  -n, --slowest N       list the N slowest devices (default 5)",
+	"  -m, --many            each FILE is one boot: median and range over",
+	"                        the boots of the totals, devices and initcalls",
 	BG_COMMON_HELP,
 	NULL,
 };
@@ -261,20 +265,154 @@ static int summary_out(FILE *f, struct bg_model *m, const void *p)
 	return 0;
 }
 
+/* ------------------------------------------------------------------ */
+/* summary -m: several boots, one per file */
+
+/*
+ * The median and (min .. max) of it, then the number of boots it was
+ * seen in when not all of them, and the end of the line.
+ */
+static void put_range(FILE *f, const struct bg_item *it, bool count, int boots)
+{
+	char a[48], b[48], c[48], buf[160];
+	const double *v = it->v[0];
+	int n = it->n[0];
+
+	if (count) {
+		snprintf(a, sizeof(a), "%g", bg_item_median(it, 0));
+		snprintf(b, sizeof(b), "%g", v[0]);
+		snprintf(c, sizeof(c), "%g", v[n - 1]);
+	} else {
+		bg_fmt_dur(a, sizeof(a), llround(bg_item_median(it, 0)));
+		bg_fmt_dur(b, sizeof(b), llround(v[0]));
+		bg_fmt_dur(c, sizeof(c), llround(v[n - 1]));
+	}
+	snprintf(buf, sizeof(buf), "(%s .. %s)", b, c);
+	if (n == boots)
+		fprintf(f, "%-12s %s\n", a, buf);
+	else
+		fprintf(f, "%-12s %-26s in %d of %d boots\n", a, buf, n, boots);
+}
+
+static void put_col(FILE *f, const char *s, int w)
+{
+	int len = strlen(s);
+
+	bg_put_escaped(f, s, ESC_TEXT);
+	fprintf(f, "%*s", len < w ? w - len : 1, "");
+}
+
+static const struct bg_itemset *sort_set;
+
+static int cmp_median_desc(const void *pa, const void *pb)
+{
+	const struct bg_item *a = &sort_set->v[*(const int *)pa];
+	const struct bg_item *b = &sort_set->v[*(const int *)pb];
+	double ma = bg_item_median(a, 0), mb = bg_item_median(b, 0);
+
+	if (ma != mb)
+		return ma > mb ? -1 : 1;
+	return strcmp(a->name, b->name);
+}
+
+/* The slowest things of s by median, with range and boots seen in. */
+static void put_slowest(FILE *f, const struct bg_itemset *s, const char *what,
+			int boots, const struct summary_params *p, bool drv)
+{
+	int *idx = xcalloc(s->n + 1, sizeof(int)), i, n;
+	const struct bg_item *it;
+
+	for (i = 0; i < s->n; i++)
+		idx[i] = i;
+	sort_set = s;
+	qsort(idx, s->n, sizeof(int), cmp_median_desc);
+	n = s->n < p->slowest ? s->n : (int)p->slowest;
+	fprintf(f, "\nSlowest %s by median (min .. max), %d of %d:\n", what, n,
+		s->n);
+	for (i = 0; i < n; i++) {
+		it = &s->v[idx[i]];
+		fputs("  ", f);
+		put_col(f, it->name, 30);
+		if (drv)
+			put_col(f, it->drv ? it->drv : "-", 16);
+		put_range(f, it, false, boots);
+	}
+	free(idx);
+}
+
+static void put_many(FILE *f, const struct bg_sampled *b,
+		     const struct summary_params *p)
+{
+	const struct bg_item *it;
+	char label[32];
+	int i;
+
+	fprintf(f, "%-20s%d, one per file: median (min .. max) of each\n",
+		"Boots:", b->boots[0]);
+	for (i = 0; i < BM_NR; i++) {
+		it = &b->metric.v[i];
+		if (!it->n[0])
+			continue;
+		snprintf(label, sizeof(label), "%c%s:",
+			 bg_metric_name[i][0] - 'a' + 'A', bg_metric_name[i] + 1);
+		fprintf(f, "%-20s", label);
+		put_range(f, it, i == BM_BOUND, b->boots[0]);
+	}
+	if (!p->slowest)
+		return;
+	if (b->dev.n)
+		put_slowest(f, &b->dev, "devices (probe time, all attempts)",
+			    b->boots[0], p, true);
+	if (b->call.n)
+		put_slowest(f, &b->call, "initcalls", b->boots[0], p, false);
+}
+
+static int run_many(const struct summary_params *p, char **files, int n)
+{
+	struct bg_sampled b = { 0 };
+	int i, ret = 0, empty = 0, r;
+	FILE *f;
+
+	if (n < 1) {
+		bg_err("summary -m: give the files of the boots, one per boot");
+		bg_usage(summary_usage, 1);
+	}
+	for (i = 0; i < n; i++) {
+		r = bg_sampled_load(&b, 0, files[i], &p->c.in);
+		empty += r == 2;
+		ret |= r & 1;
+	}
+	bg_sampled_sort(&b);
+	f = bg_open_output(p->c.output);
+	if (f) {
+		put_many(f, &b, p);
+		ret |= bg_close_output(f, p->c.output);
+	} else {
+		ret = 1;
+	}
+	bg_sampled_free(&b);
+	return ret ? 1 : empty == n ? 2 : 0;
+}
+
 int cmd_summary(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "slowest",	required_argument, NULL, 'n' },
+		{ "many",	no_argument,	   NULL, 'm' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct summary_params p = { .slowest = 5 };
 	int c;
 
-	while ((c = bg_getopt(argc, argv, BG_COMMON_SHORTOPTS "n:", opts)) != -1) {
+	while ((c = bg_getopt(argc, argv, BG_COMMON_SHORTOPTS "n:m", opts)) != -1) {
 		if (bg_common_opt(&p.c, c, optarg, summary_usage))
 			continue;
 		if (c == 'n')
 			p.slowest = bg_arg_num(optarg, "count");
+		else if (c == 'm')
+			p.many = true;
 	}
+	if (p.many)
+		return run_many(&p, argv + optind, argc - optind);
 	return bg_run_model(&p.c, argv + optind, argc - optind, summary_out, &p);
 }

@@ -170,15 +170,21 @@ static bg_time first_item(const struct bg_model *m)
 
 static bg_time tick_step(const struct svg *s);
 
-/* Axis from the first item (rounded down to a tick) to the end. */
+/*
+ * Axis from the first item (rounded down to a tick) to the last thing
+ * drawn, with a margin of 2% of the span; not to the end of the log,
+ * which may be seconds of nothing.
+ */
 static void time_range(struct svg *s)
 {
 	const struct bg_model *m = s->m;
-	bg_time end = m->last_ts;
+	bg_time end = m->st.view_end;
 
 	s->t0 = s->p->from != BG_NOTIME ? s->p->from : first_item(m);
 	if (m->st.probe_end != BG_NOTIME && m->st.probe_end > end)
 		end = m->st.probe_end;
+	if (end > s->t0)
+		end += (end - s->t0) / 50;
 	s->t1 = s->p->to != BG_NOTIME ? s->p->to : end;
 	if (s->t1 <= s->t0)
 		s->t1 = s->t0 + 1000;

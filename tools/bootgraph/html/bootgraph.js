@@ -7,7 +7,8 @@
 'use strict';
 (function () {
 	const D = JSON.parse(document.getElementById('bgdata').textContent);
-	const ROW = 16, BAR = 11, TOP = 34, MINTICK = 90;
+	/* PADL: room left of time 0 for the first axis label. */
+	const ROW = 16, BAR = 11, TOP = 34, MINTICK = 90, PADL = 24;
 	const $ = (id) => document.getElementById(id);
 	const st = { zoom: 1, group: 'bus', query: '', sel: null, rows: [] };
 
@@ -25,7 +26,11 @@
 	}
 
 	const S = D.summary;
-	const lastUs = Math.max(S.log_end_us || 0, S.probe_end_us || 0, 1000);
+	/* Running bars go to the end of the log, the axis to the last thing
+	 * drawn and 2% more: the log may go on for seconds with nothing. */
+	const logEnd = Math.max(S.log_end_us || 0, S.probe_end_us || 0);
+	const lastUs = Math.max((S.view_end_us != null ? S.view_end_us : logEnd) *
+		1.02, 1000);
 
 	function first(a) {
 		for (const k of ['park_us', 'queue_us', 'start_us', 'end_us'])
@@ -84,7 +89,7 @@
 	}
 
 	function scale() {
-		return ($('view').clientWidth - 20) * st.zoom / lastUs;
+		return ($('view').clientWidth - 20 - PADL) * st.zoom / lastUs;
 	}
 
 	function rect(x0, x1, y, c, data, title) {
@@ -121,7 +126,7 @@
 		let s = '';
 		d.attempts.forEach((a, j) => {
 			const f = first(a), end = a.end_us != null ? a.end_us :
-				Math.max(lastUs, f);
+				Math.max(logEnd, f);
 			const data = 'data-d="' + r.dev + '" data-a="' + j + '"';
 			const dim = st.query && !hit ? ' dim' : '';
 			if (a.start_us != null && f < a.start_us)
@@ -146,7 +151,8 @@
 			const c = list[i];
 			if (c.start_us == null)
 				continue;
-			const end = c.end_us != null ? c.end_us : lastUs;
+			const end = c.end_us != null ? c.end_us :
+				Math.max(logEnd, c.start_us);
 			s += rect(c.start_us * k, end * k, r.y, c.end_us == null ? 'running' :
 				c.ret ? 'failed' : r.kind, 'data-k="' + r.kind + '" data-c="' +
 				i + '"', c.func + ' +' + fmtD(end - c.start_us));
@@ -225,7 +231,8 @@
 		tl.innerHTML = '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" ' +
 			'refY="5" markerWidth="6" markerHeight="6" orient="auto"><path ' +
 			'd="M0,0L10,5L0,10z" fill="#8a8a8a"/></marker></defs>' + bands +
-			axis(k, h) + bars + deps(k) + markers(k, h);
+			'<g transform="translate(' + PADL + ',0)">' + axis(k, h) + bars +
+			deps(k) + markers(k, h) + '</g>';
 		const lab = $('lab');
 		lab.setAttribute('height', h);
 		lab.innerHTML = labels;
@@ -244,10 +251,10 @@
 	function zoom(f, cx) {
 		const v = $('view'), r = v.getBoundingClientRect();
 		const px = cx === undefined ? v.clientWidth / 2 : cx - r.left;
-		const t = (v.scrollLeft + px) / scale();
+		const t = (v.scrollLeft + px - PADL) / scale();
 		st.zoom = Math.min(Math.max(st.zoom * f, 1), 1e5);
 		render();
-		v.scrollLeft = t * scale() - px;
+		v.scrollLeft = t * scale() + PADL - px;
 	}
 
 	function attemptText(a, j) {

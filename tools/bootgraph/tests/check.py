@@ -17,11 +17,21 @@
 #   check.py schema JSON                   documented keys and types
 #   check.py diff-zero DIFF.txt            all deltas zero
 #   check.py diff-delta DIFF.txt DEV DELTA device changed by DELTA
+#   check.py summary-many SUMMARY LOG...   median (min .. max) of each
+#                                          device and initcall listed,
+#                                          recomputed from the logs
+#   check.py diff-mw DIFF.txt [-a] A.log... -- B.log...
+#                                          medians, exact Mann-Whitney p
+#                                          and the rows listed, recomputed
+#                                          from the "after N usecs" lines
 #   check.py nesting JSON [PARENT:CHILD...] every nested probe justified,
 #                                          self times add up; the pairs
 #                                          given are exactly the nested ones
 #   check.py chain-evidence JSON LOG...    each chain link has its evidence
 #   check.py svg-window SVG FROM TO         no bar outside the window
+#   check.py svg-axis SVG                   the axis ends at the last thing
+#                                          drawn, less than 5% after it
+#   check.py view-end JSON                  view_end_us: the last thing drawn
 #   check.py labels JSON WANT               "name bus driver" per device
 #   check.py initcall-durs LOG JSON        kernel's usecs once the clock is
 #                                          fine, timestamps before
@@ -262,21 +272,124 @@ def schema(js):
                 fail('attempt keys %s' % sorted(a))
     for k in ('probe_start_us', 'probe_end_us', 'serial_us', 'parallelism',
               'critical_path_us', 'devices', 'bound', 'failed', 'deferred',
-              'running', 'pending', 'initcalls', 'log_end_us'):
+              'running', 'pending', 'initcalls', 'log_end_us', 'view_end_us'):
         if k not in j['summary']:
             fail('summary without %s' % k)
+
+
+DELTA_RE = re.compile(r'\s([+-][0-9.]+(?:us|ms|s)?)(?:\s|$)')
 
 
 def diff_zero(path):
     text = open(path, encoding='utf-8').read()
     if 'no device changed' not in text:
         fail('devices changed')
-    for line in text.splitlines()[1:]:
-        if not line.strip() or line.startswith('Devices'):
+    lines = text.splitlines()
+    start = next(i for i, ln in enumerate(lines) if ln.lstrip().startswith('Boot '))
+    for line in lines[start + 1:]:
+        if not line.strip():
             break
-        delta = line.split()[-2 if line.rstrip().endswith(')') else -1]
-        if not re.fullmatch(r'[+-]?0(\.0+)?(us)?|-', delta):
+        m = DELTA_RE.search(line)
+        if not m or not re.fullmatch(r'[+-]?0(\.0+)?(us)?', m.group(1)):
             fail('non-zero delta: %s' % line)
+
+
+def log_samples(logs):
+    """name -> [usecs per boot] of probes and initcalls, summed per boot."""
+    out = {}
+    probe = re.compile(r'\] probe of (\S+) returned -?\d+ after (\d+) usecs')
+    init = re.compile(r'\] initcall (\w+)\+\S+ returned -?\d+ after (\d+) usecs')
+    for i, log in enumerate(logs):
+        for line in open(log, encoding='utf-8'):
+            m = probe.search(line) or init.search(line)
+            if m:
+                v = out.setdefault(m.group(1), {})
+                v[i] = v.get(i, 0) + int(m.group(2))
+    return {k: list(v.values()) for k, v in out.items()}
+
+
+def exact_mw_p(a, b):
+    """Two-sided exact p of U by enumerating every split (no ties)."""
+    from itertools import combinations
+    pool = sorted(a + b)
+    rank = {v: i + 1 for i, v in enumerate(pool)}
+    m, n = len(a), len(b)
+    u = sum(rank[v] for v in a) - m * (m + 1) / 2
+    lo = min(u, m * n - u)
+    us = [sum(c) - m * (m + 1) / 2 for c in combinations(range(1, m + n + 1), m)]
+    return min(1.0, 2 * sum(x <= lo for x in us) / len(us))
+
+
+def fmt_dur(us):
+    """bg_fmt_dur() of llround(us): halves away from zero"""
+    us = int(us + 0.5) if us >= 0 else -int(-us + 0.5)
+    if abs(us) >= 1000000:
+        ms = (abs(us) + 500) // 1000
+        return '%s%d.%03ds' % ('-' if us < 0 else '', ms // 1000, ms % 1000)
+    if abs(us) >= 1000:
+        return '%s%d.%03dms' % ('-' if us < 0 else '', abs(us) // 1000, abs(us) % 1000)
+    return '%dus' % us
+
+
+def summary_many(path, *logs):
+    import statistics
+    samples = log_samples(logs)
+    n = 0
+    for line in open(path, encoding='utf-8'):
+        m = re.match(r'  (\S+)\s.*?(\S+)\s+\((\S+) \.\. (\S+)\)(?:\s+in (\d+) of (\d+) boots)?$',
+                     line)
+        if not m:
+            continue
+        v = samples.get(m.group(1))
+        if v is None:
+            fail('%s: not in the logs' % m.group(1))
+        want = (fmt_dur(statistics.median(v)), fmt_dur(min(v)), fmt_dur(max(v)))
+        if m.group(2, 3, 4) != want:
+            fail('%s: %s, want %s' % (m.group(1), m.group(2, 3, 4), want))
+        seen = int(m.group(5)) if m.group(5) else len(logs)
+        if seen != len(v) or (m.group(6) and int(m.group(6)) != len(logs)):
+            fail('%s: in %s boots, want %d of %d' % (m.group(1), seen, len(v), len(logs)))
+        n += 1
+    if not n:
+        fail('no device or initcall rows')
+    print('# %d rows: median and range as the logs say' % n)
+
+
+def diff_mw(path, *logs):
+    import statistics
+    every = logs[0] == '-a'         # diff -a: every row listed
+    logs = logs[every:]
+    sep = logs.index('--')
+    a, b = log_samples(logs[:sep]), log_samples(logs[sep + 1:])
+    listed = set()
+    section = None
+    for line in open(path, encoding='utf-8'):
+        if line.startswith(('Devices', 'Initcalls')):
+            section = line
+            continue
+        f = line.split()
+        if not section or len(f) < 5 or not re.fullmatch(r'[01]\.\d{3}', f[-1]):
+            continue
+        name = f[0]
+        if name not in a or name not in b:
+            fail('%s: not on both sides of the logs' % name)
+        if len(set(a[name] + b[name])) != len(a[name] + b[name]):
+            continue        # ties: the normal approximation, not checked here
+        p = exact_mw_p(a[name], b[name])
+        if abs(p - float(f[-1])) > 0.0005:
+            fail('%s: p %s, want %.4f' % (name, f[-1], p))
+        listed.add(name)
+    want = set()
+    for name in set(a) & set(b):
+        qa = statistics.quantiles(a[name], n=4, method='inclusive')
+        qb = statistics.quantiles(b[name], n=4, method='inclusive')
+        d = statistics.median(b[name]) - statistics.median(a[name])
+        if exact_mw_p(a[name], b[name]) < 0.05 and \
+           abs(d) > max(qa[2] - qa[0], qb[2] - qb[0]):
+            want.add(name)
+    if not every and listed != want:
+        fail('listed %s, want %s' % (sorted(listed), sorted(want)))
+    print('# %d rows listed, p and the listing rule recomputed' % len(listed))
 
 
 def diff_delta(path, dev, delta):
@@ -424,6 +537,53 @@ def svg_window(path, t0, t1):
     print('# %d bars, all in the window' % n)
 
 
+def svg_axis(path):
+    root = ET.parse(path).getroot()
+    ns = '{http://www.w3.org/2000/svg}'
+    right = float(root.get('width')) - 160   # svg.c's RIGHT
+    left, last = None, None
+    for r in root.iter(ns + 'rect'):
+        if r.find(ns + 'title') is None:
+            continue
+        x = float(r.get('x'))
+        left = x if left is None else min(left, x)
+        last = max(last or 0, x + float(r.get('width')))
+    for ln in root.iter(ns + 'line'):
+        if ln.get('class') == 'marker':
+            last = max(last or 0, float(ln.get('x1')))
+    ticks = [float(ln.get('x1')) for ln in root.iter(ns + 'line')
+             if ln.get('class') == 'tick']
+    if last is None or not ticks:
+        fail('no bars or no ticks')
+    if max(ticks) > right + 0.5:
+        fail('a tick at %.1f, past the axis end %.1f' % (max(ticks), right))
+    if right - last > 0.05 * (right - left):
+        fail('axis %.1f..%.1f, last thing drawn at %.1f: %.0f%% empty' %
+             (left, right, last, 100 * (right - last) / (right - left)))
+    print('# last thing drawn at %.1f of %.1f..%.1f' % (last, left, right))
+
+
+def view_end(js):
+    j = load(js)
+    log_end = j['summary']['log_end_us']
+    ends = [m['ts_us'] for m in j['markers']]
+    for d in j['devices']:
+        for a in d['attempts']:
+            s = next(a[k] for k in ('start_us', 'queue_us', 'park_us', 'end_us')
+                     if a[k] is not None)
+            ends.append(a['end_us'] if a['end_us'] is not None else max(s, log_end))
+        if not d['attempts'] and d['defer_us'] is not None:
+            ends.append(d['defer_us'])
+    for c in j['initcalls'] + j['async']:
+        if c['start_us'] is not None:
+            ends.append(c['end_us'] if c['end_us'] is not None
+                        else max(c['start_us'], log_end))
+    want = max(ends) if ends else log_end
+    if j['summary'].get('view_end_us') != want:
+        fail('view_end_us %s, want %s (log ends %s)' %
+             (j['summary'].get('view_end_us'), want, log_end))
+
+
 USB_STORAGE_RE = re.compile(r'scsi (host\d+): usb-storage (\S+)$')
 USB_BUS_RE = re.compile(r' (\S+): new USB bus registered, assigned bus number (\d+)$')
 HOST_DRV_RE = re.compile(r'\[\s*(\d+\.\d+)\] scsi (host\d+): (\S+)$')
@@ -515,10 +675,10 @@ def chain_evidence(js, *logs):
     print('# %d links, each with its evidence' % max(len(c) - 1, 0))
 
 
-CMDS = {'chain-evidence': chain_evidence, 'svg-window': svg_window, 'labels': labels, 'nesting': nesting, 'same-events': same_events, 'same-events-caller': same_events_caller, 'same-devices': same_devices, 'rows': rows,
+CMDS = {'svg-axis': svg_axis, 'view-end': view_end, 'chain-evidence': chain_evidence, 'svg-window': svg_window, 'labels': labels, 'nesting': nesting, 'same-events': same_events, 'same-events-caller': same_events_caller, 'same-devices': same_devices, 'rows': rows,
         'chain': chain, 'trace': trace, 'html': html, 'svg': svg,
         'csv': csv_check, 'schema': schema, 'diff-zero': diff_zero,
-        'diff-delta': diff_delta, 'initcall-durs': initcall_durs}
+        'diff-delta': diff_delta, 'diff-mw': diff_mw, 'summary-many': summary_many, 'initcall-durs': initcall_durs}
 
 if __name__ == '__main__':
     CMDS[sys.argv[1]](*sys.argv[2:])

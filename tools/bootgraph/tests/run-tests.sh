@@ -5,6 +5,7 @@
 #
 #   run-tests.sh BOOTGRAPH      BOOTGRAPH: the binary to test (sanitizers on)
 #   UPDATE=1 run-tests.sh ...   rewrite the golden files instead of comparing
+#   ONLY=REGEX run-tests.sh ... only the tests whose name matches REGEX
 #
 # Golden files: tests/samples/NAME.CMD is the output of "bootgraph CMD" on
 # tests/samples/NAME (and the same for tests/samples/real/).  Everything
@@ -229,12 +230,78 @@ t_diff_self() {
 	$CHECK diff-zero "$OUT/d.txt"
 }
 
-t_diff_multi() {	# A A -- B B: means and spread per device
-	bg "$OUT/d.txt" "$OUT/d.err" diff $S/qemu-async.log $S/qemu-async.kmsg -- \
+t_diff_multi() {	# A A -- B B: medians and spread per device, p of 2 vs 2
+	bg "$OUT/d.txt" "$OUT/d.err" diff -a $S/qemu-async.log $S/qemu-async.kmsg -- \
 		$S/qemu-async-b.log $S/qemu-async-b.log || return 1
 	grep -q 'A (2 boots)' "$OUT/d.txt" &&
+	grep -q "smallest p the test can give is 0.333" "$OUT/d.txt" &&
 	$CHECK diff-delta "$OUT/d.txt" 1-1 "+33.720ms (+30.0%)" &&
-	$CHECK diff-delta "$OUT/d.txt" 0000:00:03.0 "24.870ms +-0us"
+	$CHECK diff-delta "$OUT/d.txt" 0000:00:03.0 "24.870ms ~0us"
+}
+
+# Boots of a generated stock kernel: e1000e, virtio_blk, ahci, two
+# initcalls, 5% noise; in B virtio0 30% and bar_init 40% slower.  And
+# snd_hda_intel, slower in every boot of B (p 0.008) but by less than
+# the spread of A's boots, half fast and half slow: not beyond its noise.
+make_many() {	# make_many N: N boots a side
+	local a="0000:00:02.0:e1000e:40000 virtio0:virtio_blk:15000 0000:00:1f.2:ahci:20000 init:foo_init:3000 init:bar_init:8000"
+	local i b=${a/virtio_blk:15000/virtio_blk:19500}
+	b="${b/bar_init:8000/bar_init:11200} 0000:00:1f.3:snd_hda_intel:9002/9003/9004/9005/9006"
+	a="$a 0000:00:1f.3:snd_hda_intel:9001/1000/1001/5000/9000"
+	rm -f "$OUT"/many-*.log
+	for i in $(seq "$1"); do
+		python3 genboots.py "$i" 5 $a >"$OUT/many-a$i.log"
+		python3 genboots.py "$((i + 100))" 5 $b >"$OUT/many-b$i.log"
+	done
+}
+
+t_diff_many() {	# 5 vs 5: only the changes beyond their noise, p exact
+	make_many 5
+	bg "$OUT/d.txt" "$OUT/d.err" diff "$OUT"/many-a*.log -- "$OUT"/many-b*.log || return 1
+	$CHECK diff-mw "$OUT/d.txt" "$OUT"/many-a*.log -- "$OUT"/many-b*.log || return 1
+	$CHECK diff-delta "$OUT/d.txt" virtio0 "0.008" &&
+	$CHECK diff-delta "$OUT/d.txt" bar_init "0.008" &&
+	! grep -q -e e1000e -e foo_init -e snd_hda_intel "$OUT/d.txt" &&
+	grep -q "3 more devices changed less than their noise" "$OUT/d.txt" ||
+		{ cat "$OUT/d.txt"; return 1; }
+	bg "$OUT/d.txt" "$OUT/d.err" diff -a "$OUT"/many-a*.log -- "$OUT"/many-b*.log || return 1
+	$CHECK diff-mw "$OUT/d.txt" -a "$OUT"/many-a*.log -- "$OUT"/many-b*.log
+}
+
+t_summary_many() {	# summary -m: median and range per device and initcall
+	make_many 5
+	python3 genboots.py 1 0 0003:0627:0001.0001:hid-generic:100000 \
+		virtio0:virtio_blk:15000 >"$OUT/many-a6.log"
+	bg "$OUT/s.txt" "$OUT/s.err" summary -m -n 100 "$OUT"/many-a*.log || return 1
+	grep -q "^Boots: *6, one per file" "$OUT/s.txt" &&
+	grep -q "^Devices bound: *4 *(2 .. 4)$" "$OUT/s.txt" ||
+		{ cat "$OUT/s.txt"; return 1; }
+	$CHECK summary-many "$OUT/s.txt" "$OUT"/many-a*.log
+}
+
+t_diff_few() {	# 3 vs 3: no p below 0.05 can be had, and diff says so
+	make_many 3
+	bg "$OUT/d.txt" "$OUT/d.err" diff "$OUT"/many-a*.log -- "$OUT"/many-b*.log || return 1
+	grep -q "With 3 and 3 boots the smallest p the test can give is 0.100" "$OUT/d.txt" &&
+	grep -q "no device changed by more than its noise" "$OUT/d.txt" ||
+		{ cat "$OUT/d.txt"; return 1; }
+}
+
+t_diff_swap() {	# two HID devices swap names; a device and an initcall on one side
+	python3 genboots.py 1 0 0003:0627:0001.0001:hid-generic:100000 \
+		0003:0627:0001.0002:hid-generic:5000 virtio0:virtio_blk:15000 \
+		0000:00:1f.3:snd_hda_intel:30000 init:foo_init:3000 >"$OUT/sa.log"
+	python3 genboots.py 2 0 0003:0627:0001.0001:hid-generic:5200 \
+		0003:0627:0001.0002:hid-generic:101000 virtio0:virtio_blk:25000 \
+		virtio1:virtio_net:2000 init:foo_init:3000 init:new_init:500 >"$OUT/sb.log"
+	bg "$OUT/d.txt" "$OUT/d.err" diff "$OUT/sa.log" "$OUT/sb.log" || return 1
+	grep -q "0003:0627:0001.0001 of A is 0003:0627:0001.0002 of B (hid-generic)" "$OUT/d.txt" &&
+	$CHECK diff-delta "$OUT/d.txt" 0003:0627:0001.0001 "+1.000ms (+1.0%)" &&
+	$CHECK diff-delta "$OUT/d.txt" virtio0 "virtio_blk      15.000ms" &&
+	grep -q "3 on both sides, 1 only in A, 1 only in B" "$OUT/d.txt" &&
+	grep -q "^    0000:00:1f.3  *snd_hda_intel   30.000ms" "$OUT/d.txt" &&
+	grep -q "^Initcalls (duration): 1 on both sides, 0 only in A, 1 only in B" "$OUT/d.txt" &&
+	grep -q "^    new_init  *500us" "$OUT/d.txt" || { cat "$OUT/d.txt"; return 1; }
 }
 
 t_diff_n() {
@@ -304,6 +371,19 @@ t_window() {	# svg --from/--to: no bar entirely outside the window
 	$CHECK svg-window "$OUT/w.svg" 0.5 0.6
 }
 
+t_axis_end() {	# t_axis_end INPUT: the axis ends at the last thing drawn
+	bg "$OUT/v.json" "$OUT/v.err" json "$1" || return 1
+	$CHECK view-end "$OUT/v.json" || return 1
+	bg "$OUT/v.svg" "$OUT/v.err" svg "$1" || return 1
+	$CHECK svg-axis "$OUT/v.svg"
+}
+
+t_axis_tail() {	# a log that goes on for seconds after the last event
+	{ cat $S/stock-initcall.log
+	  echo '[    4.100000] EXT4-fs (vda): re-mounted. Quota mode: none.'; } >"$OUT/tail.log"
+	t_axis_end "$OUT/tail.log"
+}
+
 t_window_backwards() {
 	"$BG" svg --from 5 --to 1 $S/qemu-async.log >/dev/null 2>"$OUT/e.txt"
 	[ $? -eq 1 ] || { echo "want exit 1"; return 1; }
@@ -357,7 +437,10 @@ t_fuzz() {
 # --- the plan ----------------------------------------------------------
 
 TESTS=()
-add() { TESTS+=("$*"); }
+add() {
+	[ -z "${ONLY:-}" ] || [[ ${1%%|*} =~ $ONLY ]] || return 0
+	TESTS+=("$*")
+}
 
 GOLDEN_INPUTS=$(ls $S/qemu-async.log $S/qemu-async-b.log $S/qemu-async.trace \
 		 $S/stock-initcall.log $S/real/*.log $S/real/*.ftrace 2>/dev/null)
@@ -416,13 +499,18 @@ for in in $GOLDEN_INPUTS; do
 	add "csv of $in has one row per attempt|t_csv $in"
 	add "json of $in follows the schema|t_check schema json $in"
 	add "nested probes of $in justified, self times add up|t_nesting $in"
+	add "axis of $in ends at the last thing drawn|t_axis_end $in"
 	add "critical chain of $in: every link has its evidence|t_chain_evidence $in"
 done
 add "svg is well-formed XML with styled bars|t_check svg svg $S/qemu-async.log"
 add "svg grouped by driver, zoomed range|t_group_driver"
 add "html is self-contained, its data parses|t_check html html $S/qemu-async.log"
 add "diff of a log with itself is zero|t_diff_self"
-add "diff A A -- B B: mean and spread|t_diff_multi"
+add "diff A A -- B B: median and spread|t_diff_multi"
+add "diff of 5 vs 5 boots: only changes beyond their noise, exact p|t_diff_many"
+add "summary -m: median and range of each device and initcall over boots|t_summary_many"
+add "diff of 3 vs 3 boots: says no p below 0.05 can be had|t_diff_few"
+add "diff: swapped HID names paired, devices and initcalls on one side|t_diff_swap"
 add "diff -n 1 equals diff A -- B|t_diff_n"
 add "--help everywhere|t_help"
 add "usage and I/O errors exit 1|t_usage_errors"
@@ -433,6 +521,7 @@ for f in bad/*; do
 done
 add "no probes: exit 2, the framing seen and what to boot with|t_noprobes_exit"
 add "svg --from/--to leaves out bars outside the window|t_window"
+add "axis of a log going on after the boot: ends at the last thing drawn|t_axis_tail"
 add "svg --from 5 --to 1 is rejected|t_window_backwards"
 add "a directory as input: exit 1|t_directory"
 add "positive returned R (6.12): 517 deferred, others failed|t_expect $S/ret.log.blame blame $S/ret.log"

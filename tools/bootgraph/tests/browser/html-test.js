@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Headless Chromium test of bootgraph's html page: node html-test.js
- * PAGE.html SCREENSHOT.png.  Loads the page from file://, then checks
- * that it draws bars without console errors and that zoom, pan, search
- * and click-for-details work.  Prints TAP.
+ * PAGE.html SCREENSHOT.png TAIL.html.  Loads the page from file://, then
+ * checks that it draws bars without console errors and that zoom, pan,
+ * search and click-for-details work; TAIL.html, the page of a log that
+ * goes on after its last event, that its axis ends at that event.
+ * Prints TAP.
  */
 'use strict';
 const path = require('path');
@@ -13,6 +15,7 @@ const { chromium } = require('playwright-core');
 
 const page_file = path.resolve(process.argv[2]);
 const shot = path.resolve(process.argv[3]);
+const tail_file = path.resolve(process.argv[4]);
 const checks = [];
 const check = (name, fn) => checks.push({ name, fn });
 
@@ -27,6 +30,35 @@ check('bars are drawn', async (p) => {
 	const boxes = await p.locator('#tl rect.bar.bound').first().boundingBox();
 	if (n < 10 || !boxes || boxes.width <= 0)
 		throw new Error(n + ' bars');
+});
+
+check('the first axis label is not clipped', async (p) => {
+	const l = await p.locator('#tl text.axis').first().boundingBox();
+	const v = await p.locator('#view').boundingBox();
+	if (!l || l.x < v.x)
+		throw new Error('label at ' + (l && l.x) + ', view at ' + v.x);
+});
+
+/* Right of the last bar or marker, and the axis end (svg units of #tl). */
+function axisEnd() {
+	const tl = document.getElementById('tl'), x0 = tl.getBoundingClientRect().x;
+	let last = 0;
+	for (const e of tl.querySelectorAll('rect.bar, line.marker'))
+		last = Math.max(last, e.getBoundingClientRect().right - x0);
+	return { last: last, end: +tl.getAttribute('width') - 140 };
+}
+
+check('the axis ends at the last thing drawn, not the log', async (p) => {
+	const t = await p.context().newPage();
+	try {
+		await t.goto('file://' + tail_file);
+		await t.waitForSelector('rect.bar');
+		const r = await t.evaluate(axisEnd);
+		if (r.end - r.last > 0.05 * r.end)
+			throw new Error('last thing at ' + r.last + ' of ' + r.end);
+	} finally {
+		await t.close();
+	}
 });
 
 check('zoom in doubles the timeline width', async (p) => {
