@@ -511,4 +511,31 @@ int bg_layout_rows(struct bg_model *m, enum bg_group g, struct bg_row **rows);
 const char *bg_dev_group(const struct bg_dev *d, enum bg_group g);
 int bg_parse_group(const char *arg);
 
+/* overview.c: large boots on one screen */
+#define BG_OV_AT	300		/* overview past this many devices */
+#define BG_OV_TOP	20		/* slowest devices drawn on their own */
+#define BG_OV_FAST	1000		/* usecs of self time: a fast probe */
+#define BG_OV_MAX_GROUPS 40		/* the rest share the last group row */
+
+struct bg_ovgroup {
+	const char *name;
+	bg_time start, end;		/* first event .. last drawn end */
+	bg_time self;			/* sum of self times */
+	int count, nfast;		/* devices, of them fast */
+	int first;			/* index in m->shown of its first */
+};
+
+struct bg_overview {
+	struct bg_dev **top;		/* by self time, slowest first */
+	int ntop;
+	struct bg_ovgroup *groups;	/* by self time, largest first */
+	int ngroups;
+	int nmerged;			/* > 0: the last row holds that many */
+	bg_time fast;
+};
+
+void bg_overview(struct bg_model *m, enum bg_group g, int top, bg_time fast,
+		 struct bg_overview *ov);
+void bg_overview_free(struct bg_overview *ov);
+
 #endif /* _BOOTGRAPH_H */

@@ -83,6 +83,8 @@ while (dev_no < NDEV) if NDEV else (lines < N):
         dur = rnd.randrange(step, 40 * step)
         emit('async_probe: queue dev=%s bus=%s drv=%s cookie=%d deps=%s'
              % (dev, bus_of(dev), drv, cookie, deps))
+        if NDEV:                # a wait in the queue before the start
+            t += rnd.randrange(1, step)
         emit('async_probe: start dev=%s bus=%s drv=%s cookie=%d pid=%d'
              % (dev, bus_of(dev), drv, cookie, pid))
         emit('%s %s: probing' % (drv, dev))
