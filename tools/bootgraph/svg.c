@@ -428,7 +428,9 @@ static void dep_arrow(struct svg *s, const struct bg_attempt *a,
 	double x1, x2;
 	int y1, y2;
 
+	/* the overview draws some devices only: both ends need a row */
 	if (!sa || sa->end == BG_NOTIME || !s->dev_y[sup->order] ||
+	    !s->dev_y[a->dev->order] ||
 	    !in_window(s, sa->end, sa->end) || !in_window(s, a->start, a->start))
 		return;
 	x1 = svg_x(s, sa->end);

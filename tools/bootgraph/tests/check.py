@@ -745,6 +745,10 @@ def overview(path, js, key, top, fast, maxh):
         want = (g['n'], g['fast'], g['a'], g['b'], fmt_dur(g['self']))
         if got != want:
             fail('group %s: %s, want %s' % (name, got, want))
+    # an arrow joins two rows drawn: none from or to nowhere (y 0)
+    for m in re.finditer(r'<path d="M[\d.]+,(\d+)C[^"]* [\d.]+,(\d+)" class="dep', text):
+        if min(int(m.group(1)), int(m.group(2))) < 64:
+            fail('dependency arrow to no row: %s' % m.group(0))
     sizes = [int(r[1]) for r in rows]
     print('# %d px tall, %d top rows, groups %s' % (h, len(got_top), sizes))
 
