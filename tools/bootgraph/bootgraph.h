@@ -433,6 +433,7 @@ int bg_run_model(const struct bg_common *c, char *const *files, int nfiles,
 		 int (*out)(FILE *f, struct bg_model *m, const void *p),
 		 const void *p);
 long long bg_arg_num(const char *arg, const char *what);
+bg_time bg_arg_ms(const char *arg);
 
 int cmd_summary(int argc, char **argv);
 int cmd_blame(int argc, char **argv);
@@ -497,6 +498,16 @@ void bg_blame_line(FILE *f, const struct bg_dev *d, bool inclusive);
 
 /* Shared by html and json. */
 int bg_write_json(FILE *f, struct bg_model *m, bool for_html);
+
+/* What the html page draws first: the overview past overview_at devices. */
+struct bg_html_view {
+	long long overview_at;		/* -1: never */
+	long long top;
+	bg_time fast;
+};
+
+int bg_write_html_data(FILE *f, struct bg_model *m,
+		       const struct bg_html_view *v);
 
 /* Shared by svg and html: the row layout of the timeline. */
 enum bg_group { GROUP_BUS, GROUP_DRIVER, GROUP_NONE };

@@ -631,18 +631,6 @@ static bg_time arg_sec(const char *arg)
 	return (bg_time)(v * 1e6 + 0.5);
 }
 
-static bg_time bg_arg_ms(const char *arg)
-{
-	char *end;
-	double v = strtod(arg, &end);
-
-	if (end == arg || *end || v < 0 || v > 1e9) {
-		bg_err("bad time in milliseconds: '%s'", arg);
-		exit(1);
-	}
-	return (bg_time)(v * 1e3 + 0.5);
-}
-
 static enum bg_group svg_group(const char *arg)
 {
 	int g = bg_parse_group(arg);

@@ -209,8 +209,19 @@ def html(path):
     if not m:
         fail('no data block')
     data = json.loads(m.group(1))
-    if data['schema'] != 'bootgraph-1':
+    if data['schema'] != 'bootgraph-html-1':
         fail('bad schema')
+    # compact rows: [name, bus, driver, state, self, crit, deps, reason,
+    # defer_us, attempts of 8], calls of 7, strings by index
+    for d in data['devices']:
+        if len(d) != 10 or any(len(a) != 8 for a in d[9]):
+            fail('device row %s' % d[:1])
+        for i in (1, 2, 3):
+            if d[i] is not None and not 0 <= d[i] < len(data['strings']):
+                fail('%s: string %d out of range' % (d[0], d[i]))
+    for c in data['initcalls'] + data['async']:
+        if len(c) != 7:
+            fail('call row %s' % c[:1])
     if '<script>' not in text or 'window.bootgraph' not in text:
         fail('no script')
 
