@@ -7,8 +7,9 @@
  *
  * Only the rows on screen, and a screen above and below, are in the DOM,
  * and in them only the bars within the visible time range; a scroll or a
- * zoom draws them again.  Bars narrower than a pixel that would fall on
- * a pixel already drawn are skipped.  So 50,000 devices cost what 100 do
+ * zoom draws them again.  In rows of many bars (calls, fast devices
+ * folded) bars narrower than a pixel that would fall on a pixel already
+ * drawn are skipped.  So 50,000 devices cost what 100 do
  * once the page is parsed.  Past view.overview_at devices the page opens
  * on the overview: the slowest devices by self time, then one row per
  * group with its span, which a click expands into its devices; the fast
@@ -230,11 +231,15 @@
 		};
 	}
 
-	/* A bar, unless it is off screen or a sliver on a pixel drawn. */
+	/*
+	 * A bar, unless it is off screen or, in a row of many (w.dense: calls,
+	 * fast devices folded), a sliver on a pixel drawn.  A device's own
+	 * row draws all its bars: its probe is not hidden by its wait.
+	 */
 	function rect(w, x0, x1, y, c, data, title) {
 		if (x1 < w.x0 || x0 > w.x1)
 			return '';
-		if (x1 - x0 < 1 && Math.floor(x0) <= w.px)
+		if (w.dense && x1 - x0 < 1 && Math.floor(x0) <= w.px)
 			return '';
 		w.px = Math.floor(Math.max(x1, x0 + 1));
 		return '<rect class="bar ' + c + '" x="' + x0.toFixed(1) +
@@ -352,6 +357,7 @@
 
 	function rowBars(w, r, k, hit) {
 		w.px = -1;
+		w.dense = r.dev == null;
 		if (r.dev != null)
 			return devBars(w, r.dev, r.y, k, hit, false);
 		if (r.group)

@@ -169,6 +169,19 @@ check('zooming in draws other bars, in bounded time', async (p) => {
 			', ' + d.bars + ' bars');
 	if (!(await p.locator('#tl rect.bar[data-d="31000"]').count()))
 		throw new Error('the bar zoomed about is not drawn');
+	/* a probe is drawn beside its wait, however thin both are */
+	const hidden = await p.evaluate(() => {
+		const v = document.getElementById('view');
+		const right = v.getBoundingClientRect().left + v.clientWidth;
+		const bars = [...document.querySelectorAll('#tl rect.bar')];
+		const probes = new Set(bars.filter((b) => !b.classList.contains('wait'))
+			.map((b) => b.dataset.d));
+		return bars.filter((b) => b.classList.contains('wait') &&
+			b.getBoundingClientRect().right < right && !probes.has(b.dataset.d))
+			.map((b) => b.dataset.d);
+	});
+	if (hidden.length)
+		throw new Error('probes hidden by their wait: ' + hidden.slice(0, 5));
 	if (ms > MAX_DRAW_MS || d.nodes > MAX_NODES)
 		throw new Error(ms + ' ms, ' + d.nodes + ' nodes');
 	await p.screenshot({ path: path.join(dir, 'bootgraph-50000-zoomed.png'),
