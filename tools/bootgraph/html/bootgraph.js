@@ -520,10 +520,13 @@
 			});
 		if (firstHit >= 0)
 			reveal(firstHit);
-		const r = st.rows.find((x) => x.dev === firstHit);
-		if (r)
-			$('scroll').scrollTop = r.y - TOP;
+		/* first at the new height, so that the scroll can go that far */
 		render();
+		const r = st.rows.find((x) => x.dev === firstHit);
+		if (r) {
+			$('scroll').scrollTop = r.y - TOP;
+			render();
+		}
 	}
 
 	function drag() {
@@ -594,7 +597,7 @@
 		window.addEventListener('resize', render);
 		regroup();
 		window.bootgraph = { state: st, zoom: zoom, render: render, data: D,
-			toggle: toggle };
+			toggle: toggle, regroup: regroup };
 	}
 
 	init();

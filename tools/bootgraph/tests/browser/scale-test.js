@@ -81,6 +81,26 @@ check('screenshot of the 50,000-device overview', async (p) => {
 		timeout: 120000 });
 });
 
+check('a search hit in a folded group opens the group and shows the row',
+	async (p) => {
+		const name = await p.evaluate(() => window.bootgraph.data.devices
+			.find((d) => d.bus === 'spi' && d.self_us < 1000 && d.self_us > 0 &&
+				/^a?dev\d{5}$/.test(d.name)).name);	/* in no other name */
+		await p.fill('#search', name);
+		const r = await p.evaluate(drawn);
+		const hits = await p.textContent('#hits');
+		const lit = await p.locator('#lab rect.hit').count();
+		await p.fill('#search', '');
+		await p.evaluate(() => {	/* as it was: groups folded, at the top */
+			window.bootgraph.state.open.clear();
+			document.getElementById('scroll').scrollTop = 0;
+			window.bootgraph.regroup();
+		});
+		if (hits !== '1 match' || !r.labels.includes(name) || lit !== 1)
+			throw new Error(name + ': ' + hits + ', drawn ' +
+				r.labels.includes(name) + ', ' + lit + ' rows lit');
+	});
+
 check('a click on a group expands it, then its fast devices', async (p) => {
 	const g = 'usb';
 	const want = await p.evaluate((g) => {
