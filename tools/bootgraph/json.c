@@ -337,8 +337,10 @@ static void compact_attempt(struct jw *w, const struct bg_attempt *a)
 	jclose(w, ']');
 }
 
-/* [name, bus, driver, state, self_us, critical, [deps], reason, defer_us,
- *  [attempts]] */
+/*
+ * [name, bus, driver, state, self_us, critical, [deps], reason, defer_us,
+ *  [attempts]]
+ */
 static void compact_device(struct jw *w, struct jsyms *y, struct arena *a,
 			   const struct bg_dev *d)
 {
