@@ -433,6 +433,7 @@ int bg_run_model(const struct bg_common *c, char *const *files, int nfiles,
 		 int (*out)(FILE *f, struct bg_model *m, const void *p),
 		 const void *p);
 long long bg_arg_num(const char *arg, const char *what);
+bg_time bg_arg_ms(const char *arg);
 
 int cmd_summary(int argc, char **argv);
 int cmd_blame(int argc, char **argv);
@@ -498,6 +499,16 @@ void bg_blame_line(FILE *f, const struct bg_dev *d, bool inclusive);
 /* Shared by html and json. */
 int bg_write_json(FILE *f, struct bg_model *m, bool for_html);
 
+/* What the html page draws first: the overview past overview_at devices. */
+struct bg_html_view {
+	long long overview_at;		/* -1: never */
+	long long top;
+	bg_time fast;
+};
+
+int bg_write_html_data(FILE *f, struct bg_model *m,
+		       const struct bg_html_view *v);
+
 /* Shared by svg and html: the row layout of the timeline. */
 enum bg_group { GROUP_BUS, GROUP_DRIVER, GROUP_NONE };
 
@@ -510,5 +521,32 @@ struct bg_row {
 int bg_layout_rows(struct bg_model *m, enum bg_group g, struct bg_row **rows);
 const char *bg_dev_group(const struct bg_dev *d, enum bg_group g);
 int bg_parse_group(const char *arg);
+
+/* overview.c: large boots on one screen */
+#define BG_OV_AT	300		/* overview past this many devices */
+#define BG_OV_TOP	20		/* slowest devices drawn on their own */
+#define BG_OV_FAST	1000		/* usecs of self time: a fast probe */
+#define BG_OV_MAX_GROUPS 40		/* the rest share the last group row */
+
+struct bg_ovgroup {
+	const char *name;
+	bg_time start, end;		/* first event .. last drawn end */
+	bg_time self;			/* sum of self times */
+	int count, nfast;		/* devices, of them fast */
+	int first;			/* index in m->shown of its first */
+};
+
+struct bg_overview {
+	struct bg_dev **top;		/* by self time, slowest first */
+	int ntop;
+	struct bg_ovgroup *groups;	/* by self time, largest first */
+	int ngroups;
+	int nmerged;			/* > 0: the last row holds that many */
+	bg_time fast;
+};
+
+void bg_overview(struct bg_model *m, enum bg_group g, int top, bg_time fast,
+		 struct bg_overview *ov);
+void bg_overview_free(struct bg_overview *ov);
 
 #endif /* _BOOTGRAPH_H */

@@ -101,6 +101,19 @@ long long bg_arg_num(const char *arg, const char *what)
 	return v;
 }
 
+/* A duration given in milliseconds, as usecs. */
+bg_time bg_arg_ms(const char *arg)
+{
+	char *end;
+	double v = strtod(arg, &end);
+
+	if (end == arg || *end || !(v >= 0) || v > 1e9) {
+		bg_err("bad time in milliseconds: '%s'", arg);
+		exit(1);
+	}
+	return (bg_time)(v * 1e3 + 0.5);
+}
+
 /* Why nothing was found, and what to boot with to find something. */
 static void no_events(const struct bg_model *m)
 {

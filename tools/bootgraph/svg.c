@@ -5,6 +5,9 @@
  * bus or driver; bars coloured by outcome through CSS classes, the time
  * waiting in the queue drawn lighter, dependency arrows, the critical
  * chain outlined, phase markers as vertical lines, a tooltip per bar.
+ * Past --overview-at devices, the overview (overview.c) instead: the
+ * slowest devices, then one row per group, and initcalls shorter than
+ * the fast threshold left out, so that the image stays one screen tall.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -28,6 +31,9 @@ struct svg_params {
 	long long width;
 	bool no_calls;
 	bg_time from, to;		/* BG_NOTIME: whole log */
+	long long overview_at;		/* -1: never */
+	long long top;
+	bg_time fast;
 };
 
 static const char *const svg_usage[] = {
@@ -39,6 +45,12 @@ static const char *const svg_usage[] = {
 	"      --from SEC        start the axis at SEC seconds",
 	"      --to SEC          end the axis at SEC seconds",
 	"      --no-initcalls    leave out the initcall and async bands",
+	"      --overview-at N   past N devices (default 300), draw the overview:",
+	"                        the slowest devices, then one row per group",
+	"      --full            one row per device, however many",
+	"      --top N           overview: devices drawn on their own (default 20)",
+	"      --fast MS         overview: self time of a fast probe, folded into",
+	"                        its group (default 1)",
 	BG_COMMON_HELP,
 	NULL,
 };
@@ -51,6 +63,8 @@ struct svg {
 	double scale;			/* px per usec */
 	int x0, y, width, height, label_w;
 	int *dev_y;			/* by dev->order; 0: no row */
+	bg_time min_call;		/* calls shorter than this not drawn */
+	const struct bg_overview *ov;	/* NULL: one row per device */
 };
 
 static double svg_x(const struct svg *s, bg_time t)
@@ -211,9 +225,10 @@ static void put_header(struct svg *s, int nrows)
 	fputs("<path d=\"M0,0L10,5L0,10z\" fill=\"#8a8a8a\"/></marker>\n</defs>\n", s->f);
 	fputs("<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n", s->f);
 	fprintf(s->f,
-		"<text x=\"10\" y=\"20\" class=\"title\">bootgraph: %d devices, %d initcalls</text>\n"
+		"<text x=\"10\" y=\"20\" class=\"title\">bootgraph: %d devices, %d initcalls%s</text>\n"
 		"<text x=\"10\" y=\"38\">probing ",
-		st->ndev, st->ninitcalls);
+		st->ndev, st->ninitcalls,
+		s->ov ? " (overview; --full: every device)" : "");
 	if (st->probe_end != BG_NOTIME) {
 		bg_put_time(s->f, st->probe_start);
 		fputs("s .. ", s->f);
@@ -281,7 +296,7 @@ static void call_bar(struct svg *s, const struct bg_call *c, const char *cls)
 	bg_time end = c->end != BG_NOTIME ? c->end :
 		      s->m->last_ts > c->start ? s->m->last_ts : c->start;
 
-	if (!in_window(s, c->start, end))
+	if (!in_window(s, c->start, end) || end - c->start < s->min_call)
 		return;
 	bar_open(s, c->start, end, c->end == BG_NOTIME ? "running" :
 		 c->ret ? "failed" : cls, false);
@@ -298,10 +313,15 @@ static void call_band(struct svg *s, const struct bg_callset *cs,
 		      const char *name, const char *cls)
 {
 	int pids[MAX_CALL_ROWS], n = call_rows(cs, pids), r, i;
-	char label[48];
+	char label[96], dur[32];
 
 	if (!cs->n)
 		return;
+	if (s->min_call) {
+		snprintf(label, sizeof(label), "%s (those under %s not drawn)",
+			 name, bg_fmt_dur(dur, sizeof(dur), s->min_call));
+		name = label;
+	}
 	group_row(s, name);
 	for (r = 0; r < n; r++) {
 		snprintf(label, sizeof(label), pids[r] >= 0 ? "pid %d" : "pid ?",
@@ -408,7 +428,9 @@ static void dep_arrow(struct svg *s, const struct bg_attempt *a,
 	double x1, x2;
 	int y1, y2;
 
+	/* the overview draws some devices only: both ends need a row */
 	if (!sa || sa->end == BG_NOTIME || !s->dev_y[sup->order] ||
+	    !s->dev_y[a->dev->order] ||
 	    !in_window(s, sa->end, sa->end) || !in_window(s, a->start, a->start))
 		return;
 	x1 = svg_x(s, sa->end);
@@ -484,15 +506,82 @@ static void put_legend(struct svg *s)
 	put_text(s, x + 16, y + 10, NULL, "critical chain");
 }
 
+/* One group of the overview: its span as one bar, the counts in its title. */
+static void ov_group_row(struct svg *s, const struct bg_ovgroup *g, int nmerged)
+{
+	char label[MAX_LABEL + 32], name[MAX_LABEL + 16], dur[32];
+
+	if (nmerged)
+		snprintf(name, sizeof(name), "(%d more groups)", nmerged);
+	else
+		snprintf(name, sizeof(name), "%.*s", MAX_LABEL - 12, g->name);
+	snprintf(label, sizeof(label), "%s (%d)", name, g->count);
+	put_text(s, 16, s->y + ROW_H - 4, NULL, label);
+	if (g->start != BG_NOTIME && in_window(s, g->start, g->end)) {
+		bar_open(s, g->start, g->end, "span", false);
+		bg_put_escaped(s->f, name, ESC_XML);
+		fprintf(s->f, ": %d devices, %d fast (self &lt; %s) folded, @",
+			g->count, g->nfast,
+			bg_fmt_dur(dur, sizeof(dur), s->ov->fast));
+		bg_put_time(s->f, g->start);
+		fputs("s .. ", s->f);
+		bg_put_time(s->f, g->end);
+		fputs("s, self ", s->f);
+		bg_put_dur(s->f, g->self);
+		bar_close(s);
+	}
+	s->y += ROW_H;
+}
+
+static void ov_rows(struct svg *s, enum bg_group g)
+{
+	const struct bg_overview *ov = s->ov;
+	char label[96];
+	int i;
+
+	snprintf(label, sizeof(label), "slowest %d by self time", ov->ntop);
+	group_row(s, label);
+	for (i = 0; i < ov->ntop; i++)
+		dev_row(s, ov->top[i]);
+	snprintf(label, sizeof(label), "groups by %s (devices)",
+		 g == GROUP_DRIVER ? "driver" : g == GROUP_BUS ? "bus" : "none");
+	group_row(s, label);
+	for (i = 0; i < ov->ngroups; i++)
+		ov_group_row(s, &ov->groups[i],
+			     i == ov->ngroups - 1 ? ov->nmerged : 0);
+}
+
+static int ov_label_len(const struct bg_overview *ov)
+{
+	int i, n = 28;
+
+	for (i = 0; i < ov->ntop; i++)
+		if (label_len(ov->top[i]->name) + 2 > n)
+			n = label_len(ov->top[i]->name) + 2;
+	for (i = 0; i < ov->ngroups; i++)
+		if (label_len(ov->groups[i].name) + 10 > n)
+			n = label_len(ov->groups[i].name) + 10;
+	return n > MAX_LABEL + 2 ? MAX_LABEL + 2 : n;
+}
+
 static int svg_out(FILE *f, struct bg_model *m, const void *p)
 {
 	const struct svg_params *sp = p;
 	struct svg s = { .f = f, .m = m, .p = sp, .width = sp->width };
 	int pids[MAX_CALL_ROWS], n, i, maxlen = 12, calls = 0;
-	struct bg_row *rows;
+	struct bg_overview ov;
+	struct bg_row *rows = NULL;
 
-	n = bg_layout_rows(m, sp->group, &rows);
-	for (i = 0; i < n; i++)
+	if (sp->overview_at >= 0 && m->nshown > sp->overview_at) {
+		bg_overview(m, sp->group, sp->top, sp->fast, &ov);
+		s.ov = &ov;
+		s.min_call = sp->fast;
+		n = 2 + ov.ntop + ov.ngroups;
+		maxlen = ov_label_len(&ov);
+	} else {
+		n = bg_layout_rows(m, sp->group, &rows);
+	}
+	for (i = 0; rows && i < n; i++)
 		if (label_len(rows[i].label) + 2 * !!rows[i].dev > maxlen)
 			maxlen = label_len(rows[i].label) + 2 * !!rows[i].dev;
 	if (!sp->no_calls)
@@ -501,6 +590,9 @@ static int svg_out(FILE *f, struct bg_model *m, const void *p)
 	s.x0 = 16 + CHAR_W * maxlen;
 	s.dev_y = xcalloc(m->ndevs + 1, sizeof(int));
 	time_range(&s);
+	/* overview: a call shorter than a pixel is not drawn either */
+	if (s.ov && s.min_call < (bg_time)(1 / s.scale))
+		s.min_call = (bg_time)(1 / s.scale);
 	put_header(&s, n + calls);
 	put_axis(&s);
 	s.y = TOP;
@@ -508,7 +600,9 @@ static int svg_out(FILE *f, struct bg_model *m, const void *p)
 		call_band(&s, &m->initcalls, "initcalls", "initcall");
 		call_band(&s, &m->asyncs, "async", "async");
 	}
-	for (i = 0; i < n; i++) {
+	if (s.ov)
+		ov_rows(&s, sp->group);
+	for (i = 0; rows && i < n; i++) {
 		if (rows[i].dev)
 			dev_row(&s, rows[i].dev);
 		else
@@ -520,6 +614,8 @@ static int svg_out(FILE *f, struct bg_model *m, const void *p)
 	fputs("</svg>\n", f);
 	free(s.dev_y);
 	free(rows);
+	if (s.ov)
+		bg_overview_free(&ov);
 	return 0;
 }
 
@@ -552,10 +648,15 @@ int cmd_svg(int argc, char **argv)
 		{ "from",	  required_argument, NULL, 0x200 },
 		{ "to",		  required_argument, NULL, 0x201 },
 		{ "no-initcalls", no_argument,	     NULL, 0x202 },
+		{ "overview-at",  required_argument, NULL, 0x203 },
+		{ "full",	  no_argument,	     NULL, 0x204 },
+		{ "top",	  required_argument, NULL, 0x205 },
+		{ "fast",	  required_argument, NULL, 0x206 },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct svg_params p = { .width = 1200, .from = BG_NOTIME,
-				.to = BG_NOTIME };
+				.to = BG_NOTIME, .overview_at = BG_OV_AT,
+				.top = BG_OV_TOP, .fast = BG_OV_FAST };
 	const char *from_arg = NULL, *to_arg = NULL;
 	int c;
 
@@ -572,6 +673,14 @@ int cmd_svg(int argc, char **argv)
 			to_arg = optarg;
 		else if (c == 0x202)
 			p.no_calls = true;
+		else if (c == 0x203)
+			p.overview_at = bg_arg_num(optarg, "overview-at");
+		else if (c == 0x204)
+			p.overview_at = -1;
+		else if (c == 0x205)
+			p.top = bg_arg_num(optarg, "top");
+		else if (c == 0x206)
+			p.fast = bg_arg_ms(optarg);
 	}
 	if (from_arg)
 		p.from = arg_sec(from_arg);

@@ -13,9 +13,22 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* svg's overview, which a small input would not reach otherwise */
+static int cmd_svg_overview(int argc, char **argv)
+{
+	char oa[] = "--overview-at=0", fast[] = "--fast=0.05";
+	char *v[10] = { argv[0], oa, fast };
+	int i;
+
+	for (i = 1; i < argc && i < 7; i++)
+		v[i + 2] = argv[i];
+	return cmd_svg(i + 2, v);
+}
+
+/* cmd_diff last: it takes the input twice */
 static int (*const cmds[])(int argc, char **argv) = {
 	cmd_summary, cmd_blame, cmd_critical_chain, cmd_svg, cmd_html,
-	cmd_json, cmd_csv, cmd_trace, cmd_diff,
+	cmd_json, cmd_csv, cmd_trace, cmd_svg_overview, cmd_diff,
 };
 
 #define NR_CMDS	ARRAY_SIZE(cmds)

@@ -35,6 +35,14 @@
 #   check.py labels JSON WANT               "name bus driver" per device
 #   check.py initcall-durs LOG JSON        kernel's usecs once the clock is
 #                                          fine, timestamps before
+#   check.py overview SVG JSON KEY TOP FAST MAXH
+#                                          the overview of a large boot:
+#                                          at most MAXH px tall, the TOP
+#                                          slowest devices by self time,
+#                                          then per group (KEY: bus or
+#                                          driver) its count, its fast
+#                                          ones (self < FAST usecs), span
+#                                          and self time, from the json
 
 import json
 import re
@@ -201,8 +209,19 @@ def html(path):
     if not m:
         fail('no data block')
     data = json.loads(m.group(1))
-    if data['schema'] != 'bootgraph-1':
+    if data['schema'] != 'bootgraph-html-1':
         fail('bad schema')
+    # compact rows: [name, bus, driver, state, self, crit, deps, reason,
+    # defer_us, attempts of 8], calls of 7, strings by index
+    for d in data['devices']:
+        if len(d) != 10 or any(len(a) != 8 for a in d[9]):
+            fail('device row %s' % d[:1])
+        for i in (1, 2, 3):
+            if d[i] is not None and not 0 <= d[i] < len(data['strings']):
+                fail('%s: string %d out of range' % (d[0], d[i]))
+    for c in data['initcalls'] + data['async']:
+        if len(c) != 7:
+            fail('call row %s' % c[:1])
     if '<script>' not in text or 'window.bootgraph' not in text:
         fail('no script')
 
@@ -675,7 +694,77 @@ def chain_evidence(js, *logs):
     print('# %d links, each with its evidence' % max(len(c) - 1, 0))
 
 
-CMDS = {'svg-axis': svg_axis, 'view-end': view_end, 'chain-evidence': chain_evidence, 'svg-window': svg_window, 'labels': labels, 'nesting': nesting, 'same-events': same_events, 'same-events-caller': same_events_caller, 'same-devices': same_devices, 'rows': rows,
+def first_us(a):
+    for k in ('park_us', 'queue_us', 'start_us', 'end_us'):
+        if a[k] is not None:
+            return a[k]
+    return None
+
+
+def overview(path, js, key, top, fast, maxh):
+    top, fast, maxh = int(top), int(fast), int(maxh)
+    text = open(path, encoding='utf-8').read()
+    h = int(re.search(r'<svg [^>]*height="(\d+)"', text).group(1))
+    if h > maxh:
+        fail('svg %d px tall, more than %d' % (h, maxh))
+    devs = load(js)['devices']
+    # Top rows: between the "slowest" header and the "groups" header.
+    m = re.search(r'class="grp">slowest \d+ by self time</text>\n(.*?)'
+                  r'class="grp">groups by', text, re.S)
+    if not m:
+        fail('no overview sections')
+    got_top = re.findall(r'<text x="16" y="\d+">([^<]*)</text>', m.group(1))
+    order = sorted(range(len(devs)), key=lambda i: (-devs[i]['self_us'], i))
+    want_top = [devs[i]['name'] for i in order[:top]
+                if devs[i]['self_us'] >= fast]
+    if got_top != want_top:
+        fail('%d top rows %s, want %d %s' % (len(got_top), got_top[:5],
+                                             len(want_top), want_top[:5]))
+    groups = {}
+    for i, d in enumerate(devs):
+        g = groups.setdefault(d[key] or '(unknown %s)' % key,
+                              {'n': 0, 'fast': 0, 'self': 0, 'a': None, 'b': None,
+                               'first': i})
+        g['n'] += 1
+        g['fast'] += d['self_us'] < fast
+        g['self'] += d['self_us']
+        for a in d['attempts']:
+            f, e = first_us(a), a['end_us']
+            if e is None:
+                fail('%s: an open attempt, not in these tests' % d['name'])
+            g['a'] = f if g['a'] is None else min(g['a'], f)
+            g['b'] = e if g['b'] is None else max(g['b'], e)
+    rows = re.findall(r'class="span"><title>([^:<]*): (\d+) devices, (\d+) fast '
+                      r'\(self &lt; [^)]*\) folded, @([\d.]+)s \.\. ([\d.]+)s, '
+                      r'self ([^<]*)</title>', text)
+    if len(rows) != min(len(groups), 40):
+        fail('%d group rows for %d groups' % (len(rows), len(groups)))
+    # by self time; past 40, the smallest share the last row
+    byself = sorted(groups, key=lambda k: (-groups[k]['self'], groups[k]['first']))
+    if len(groups) > 40:
+        rest = [groups[k] for k in byself[39:]]
+        groups['(%d more groups)' % len(rest)] = {
+            'n': sum(g['n'] for g in rest), 'fast': sum(g['fast'] for g in rest),
+            'self': sum(g['self'] for g in rest),
+            'a': min(g['a'] for g in rest), 'b': max(g['b'] for g in rest)}
+        byself = byself[:39] + ['(%d more groups)' % len(rest)]
+    if [r[0] for r in rows] != byself:
+        fail('group rows %s, want %s' % ([r[0] for r in rows][:5], byself[:5]))
+    for name, n, nf, a, b, slf in rows:
+        g = groups[name]
+        got = (int(n), int(nf), usecs(a), usecs(b), slf)
+        want = (g['n'], g['fast'], g['a'], g['b'], fmt_dur(g['self']))
+        if got != want:
+            fail('group %s: %s, want %s' % (name, got, want))
+    # an arrow joins two rows drawn: none from or to nowhere (y 0)
+    for m in re.finditer(r'<path d="M[\d.]+,(\d+)C[^"]* [\d.]+,(\d+)" class="dep', text):
+        if min(int(m.group(1)), int(m.group(2))) < 64:
+            fail('dependency arrow to no row: %s' % m.group(0))
+    sizes = [int(r[1]) for r in rows]
+    print('# %d px tall, %d top rows, groups %s' % (h, len(got_top), sizes))
+
+
+CMDS = {'overview': overview, 'svg-axis': svg_axis, 'view-end': view_end, 'chain-evidence': chain_evidence, 'svg-window': svg_window, 'labels': labels, 'nesting': nesting, 'same-events': same_events, 'same-events-caller': same_events_caller, 'same-devices': same_devices, 'rows': rows,
         'chain': chain, 'trace': trace, 'html': html, 'svg': svg,
         'csv': csv_check, 'schema': schema, 'diff-zero': diff_zero,
         'diff-delta': diff_delta, 'diff-mw': diff_mw, 'summary-many': summary_many, 'initcall-durs': initcall_durs}

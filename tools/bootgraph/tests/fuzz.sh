@@ -15,7 +15,7 @@ mkdir -p "$CORPUS" fuzz/crashes
 for f in tests/samples/*.log tests/samples/*.kmsg tests/samples/*.trace \
 	 tests/samples/*.txt tests/bad/*; do
 	[ -f "$f" ] || continue
-	for c in 0 1 2 3 4 5 6 7 8; do
+	for c in 0 1 2 3 4 5 6 7 8 9; do	# one per command
 		{ printf "\\x3$c"; head -c 16000 "$f"; } >"$CORPUS/seed-$c-$(basename "$f")"
 	done
 done

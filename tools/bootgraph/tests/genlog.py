@@ -1,15 +1,19 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 #
-# genlog.py LINES: a synthetic initcall_debug console log for benchmarks,
-# deterministic, timestamps below 100 s: initcalls, sync probes ("probe
-# of"), async_probe queue/start/end lines with deps, dev_printk lines and
-# plain noise.
+# genlog.py LINES [DEVICES]: a synthetic initcall_debug console log for
+# benchmarks, deterministic, timestamps below 100 s: initcalls, sync probes
+# ("probe of"), async_probe queue/start/end lines with deps, dev_printk
+# lines and plain noise.  With DEVICES, it stops at that many devices
+# (LINES only sets the pace) and spreads them over several buses, for the
+# tests of large boots.
 
 import random
 import sys
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 1000000
+NDEV = int(sys.argv[2]) if len(sys.argv) > 2 else 0
+BUSES = ['pci', 'usb', 'platform', 'i2c', 'spi', 'virtio'] if NDEV else ['pci']
 rnd = random.Random(42)
 out = sys.stdout
 t = 100000                      # usecs
@@ -30,6 +34,10 @@ def emit(msg):
         buf.clear()
 
 
+def bus_of(dev):
+    return BUSES[int(dev.lstrip('adev')) % len(BUSES)]
+
+
 def finish_due(now):
     global running
     keep = []
@@ -37,8 +45,8 @@ def finish_due(now):
         end, dev, drv, ck, pid, dur = r
         if end <= now:
             emit('probe of %s returned 0 after %d usecs' % (dev, dur))
-            emit('async_probe: end dev=%s bus=pci drv=%s cookie=%d pid=%d ret=0 '
-                 'usecs=%d' % (dev, drv, ck, pid, dur))
+            emit('async_probe: end dev=%s bus=%s drv=%s cookie=%d pid=%d ret=0 '
+                 'usecs=%d' % (dev, bus_of(dev), drv, ck, pid, dur))
         else:
             keep.append(r)
     running = keep
@@ -47,7 +55,7 @@ def finish_due(now):
 NOISE = ['random: crng reseeded', 'clocksource: Switched to clocksource tsc',
          'NET: Registered PF_INET protocol family', 'audit: initializing netlink',
          'workingset: timestamp_bits=36 max_order=20 bucket_order=0']
-while lines < N:
+while (dev_no < NDEV) if NDEV else (lines < N):
     t += rnd.randrange(step, 3 * step)
     finish_due(t)
     r = rnd.random()
@@ -61,7 +69,8 @@ while lines < N:
         dev_no += 1
         dev = 'dev%d' % dev_no
         d = rnd.randrange(1, 500)
-        emit('pci %s: [8086:%04x] type 00 class 0x020000' % (dev, dev_no % 65536))
+        emit('%s %s: [8086:%04x] type 00 class 0x020000'
+             % (bus_of(dev), dev, dev_no % 65536))
         t += d
         emit('probe of %s returned 0 after %d usecs' % (dev, d))
     elif r < 0.24 and len(running) < 64:
@@ -72,10 +81,12 @@ while lines < N:
         pid = 100 + cookie % 32
         deps = 'adev%d' % (dev_no - 1) if dev_no % 3 == 0 else '-'
         dur = rnd.randrange(step, 40 * step)
-        emit('async_probe: queue dev=%s bus=pci drv=%s cookie=%d deps=%s'
-             % (dev, drv, cookie, deps))
-        emit('async_probe: start dev=%s bus=pci drv=%s cookie=%d pid=%d'
-             % (dev, drv, cookie, pid))
+        emit('async_probe: queue dev=%s bus=%s drv=%s cookie=%d deps=%s'
+             % (dev, bus_of(dev), drv, cookie, deps))
+        if NDEV:                # a wait in the queue before the start
+            t += rnd.randrange(1, step)
+        emit('async_probe: start dev=%s bus=%s drv=%s cookie=%d pid=%d'
+             % (dev, bus_of(dev), drv, cookie, pid))
         emit('%s %s: probing' % (drv, dev))
         running.append((t + dur, dev, drv, cookie, pid, dur))
     elif r < 0.6:

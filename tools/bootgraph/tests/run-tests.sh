@@ -366,6 +366,44 @@ t_noprobes_exit() {	# exit 2, and say what was seen and what to boot with
 		{ cat "$OUT/e.txt"; return 1; }
 }
 
+# A 4,000-device boot over six buses and 300 drivers (genlog.py).
+big_log() {
+	[ -s "$OUT/d4k.log" ] ||
+		python3 genlog.py 25000 4000 >"$OUT/d4k.log" || return 1
+	[ -s "$OUT/d4k.json" ] ||
+		bg "$OUT/d4k.json" "$OUT/d4k.err" json "$OUT/d4k.log"
+}
+
+t_overview() {	# t_overview MAXH ARGS...: the overview's rows, from the json
+	local maxh=$1 key=bus top=20 fast=1000 a
+	shift
+	big_log || return 1
+	for a in "$@"; do
+		case $a in
+		driver) key=driver ;;
+		--top=*) top=${a#--top=} ;;
+		--fast=*) fast=$(( ${a#--fast=} * 1000 )) ;;
+		esac
+	done
+	bg "$OUT/ov.svg" "$OUT/ov.err" svg "$@" "$OUT/d4k.log" || return 1
+	$CHECK svg "$OUT/ov.svg" &&
+		$CHECK overview "$OUT/ov.svg" "$OUT/d4k.json" $key $top $fast $maxh
+}
+
+t_overview_at() {	# --overview-at and --full: when the overview is drawn
+	big_log || return 1
+	bg "$OUT/f.svg" "$OUT/f.err" svg --full "$OUT/d4k.log" || return 1
+	grep -q 'overview' "$OUT/f.svg" && { echo "--full drew the overview"; return 1; }
+	$CHECK rows "$OUT/d4k.log" "$OUT/d4k.json" "$OUT/f.svg" || return 1
+	bg "$OUT/f.svg" "$OUT/f.err" svg --overview-at 4000 "$OUT/d4k.log" || return 1
+	grep -q 'overview' "$OUT/f.svg" && { echo "4000 devices are not past 4000"; return 1; }
+	bg "$OUT/f.svg" "$OUT/f.err" svg --overview-at 3999 "$OUT/d4k.log" || return 1
+	grep -q '(overview; --full' "$OUT/f.svg" || { echo "no overview past 3999"; return 1; }
+	bg "$OUT/f.svg" "$OUT/f.err" svg --overview-at 0 $S/qemu-async.log || return 1
+	grep -q 'class="grp">slowest' "$OUT/f.svg" ||
+		{ echo "--overview-at 0: no overview of a small boot"; return 1; }
+}
+
 t_window() {	# svg --from/--to: no bar entirely outside the window
 	bg "$OUT/w.svg" "$OUT/w.err" svg --from 0.5 --to 0.6 $S/qemu-async.log || return 1
 	$CHECK svg-window "$OUT/w.svg" 0.5 0.6
@@ -521,6 +559,11 @@ for f in bad/*; do
 done
 add "no probes: exit 2, the framing seen and what to boot with|t_noprobes_exit"
 add "svg --from/--to leaves out bars outside the window|t_window"
+add "svg of 4,000 devices: an overview one screen tall, groups by bus right|t_overview 1000"
+add "svg overview by driver: 300 drivers, the smallest share the last row|t_overview 1200 -g driver"
+add "svg overview --top 5: fewer rows|t_overview 400 --top=5"
+add "svg overview --fast 50: fewer slow devices than --top, fast ones folded|t_overview 1000 --fast=50"
+add "svg --overview-at and --full: when the overview is drawn|t_overview_at"
 add "axis of a log going on after the boot: ends at the last thing drawn|t_axis_tail"
 add "svg --from 5 --to 1 is rejected|t_window_backwards"
 add "a directory as input: exit 1|t_directory"
