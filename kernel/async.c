@@ -3,6 +3,11 @@
  * async.c: asynchronous function calls, ordered by cookies and by
  * explicit dependencies
  *
+ * (C) Copyright 2009 Intel Corporation
+ * Author: Arjan van de Ven <arjan@linux.intel.com>
+ * Dependencies, domain limits and targeted wake-ups: the async_probe
+ * authors, 2026.
+ *
  * Why: boot spends much of its time waiting for hardware.  Work that does
  * not depend on other work can overlap, as long as what the outside world
  * sees (device names, registration order) still happens in order.

@@ -2,6 +2,11 @@
 /*
  * async.h: asynchronous function calls, ordered by cookies and by
  * explicit dependencies.  See kernel/async.c for the model.
+ *
+ * (C) Copyright 2009 Intel Corporation
+ * Author: Arjan van de Ven <arjan@linux.intel.com>
+ * Dependencies, domain limits and targeted wake-ups: the async_probe
+ * authors, 2026.
  */
 #ifndef __ASYNC_H__
 #define __ASYNC_H__

@@ -15,7 +15,11 @@
  *     is bound exactly once, and no other device is bound;
  *   - at no time, teardowns included, is a device bound twice (a second
  *     successful probe without a remove in between);
- *   - no probe starts before each of its suppliers finished binding;
+ *   - no probe starts before each of its suppliers finished binding (the
+ *     driver core's device links guarantee that much), and the framework
+ *     never makes the driver core defer a probe for a supplier that was
+ *     in flight when the probe was queued: such a probe must be queued
+ *     after the supplier's (checked from the framework's tracepoints);
  *   - no probe runs after its device was unregistered;
  *   - when async_probe_wait_device() or async_probe_wait_all() returns,
  *     no probe it waits for is running;
@@ -38,7 +42,10 @@
  * The result is one console line when the run ends:
  *
  *   async_probe_torture: done rounds=R aborted=A devices=D probes=P
- *	faults=F checks=C repairs=X excused=E violations=V
+ *	faults=F checks=C link_defers=L repairs=X excused=E violations=V
+ *
+ * (L: probes the driver core deferred on a device link, all of them
+ * unavoidable, since an avoidable one is a violation.)
  *
  * and /sys/kernel/debug/async_probe_torture/result has the same fields,
  * one per line, plus "running=0|1".
@@ -54,6 +61,7 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/torture.h>
+#include <trace/events/async_probe.h>
 
 #include "../base.h"
 #include "internal.h"
@@ -143,6 +151,138 @@ static atomic_t repairs;	/* deferred devices the checker attached */
 static atomic_t excused;	/* unbound after an injected driver-core failure */
 static atomic_t live;		/* workers still running rounds */
 static bool apt_running;
+
+/*
+ * What the framework's tracepoints tell of each worker's devices, by
+ * worker and device index: which probes are in flight (from their
+ * async_probe_queue to their async_probe_end event), and, for each
+ * device, which devices were in flight when it was queued and not among
+ * those it was queued after (deps=).  The arrays are static: an event may
+ * come while its round is being torn down.
+ */
+static DEFINE_SPINLOCK(apt_trace_lock);	/* the four below */
+static unsigned long apt_busy[APT_MAX_WORKERS];
+static unsigned long apt_unwaited[APT_MAX_WORKERS][APT_MAX_DEVS];
+/*
+ * A wait the framework could not record for lack of memory (an injected
+ * failure) leaves the consumer to the driver core's links: a device
+ * queued after such a failure, since the previous queue event, is not
+ * judged.
+ */
+static int apt_nomem_seen;
+static unsigned long apt_degraded[APT_MAX_WORKERS];
+static atomic_t link_defers;	/* deferrals on a device link */
+static bool apt_traced;		/* the probes above are registered */
+
+/* "aptort<w>.<i>": a device of worker w. */
+static bool apt_parse(const char *name, unsigned int *w, unsigned int *i)
+{
+	return sscanf(name, "aptort%u.%u", w, i) == 2 &&
+	       *w < APT_MAX_WORKERS && *i < APT_MAX_DEVS;
+}
+
+static void apt_trace_queue(void *data, const char *dev, const char *bus,
+			    const char *drv, u64 cookie, const char *deps)
+{
+	unsigned long waited = 0;
+	unsigned int w, i, sw, s;
+	const char *p;
+
+	if (!apt_parse(dev, &w, &i))
+		return;
+	for (p = deps; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (apt_parse(p, &sw, &s) && sw == w)
+			waited |= BIT(s);
+	spin_lock(&apt_trace_lock);
+	apt_unwaited[w][i] = apt_busy[w] & ~waited & ~BIT(i);
+	apt_busy[w] |= BIT(i);
+	if (atomic_read(&ap_stats.wait_nomem) != apt_nomem_seen) {
+		apt_nomem_seen = atomic_read(&ap_stats.wait_nomem);
+		apt_degraded[w] |= BIT(i);
+	} else {
+		apt_degraded[w] &= ~BIT(i);
+	}
+	spin_unlock(&apt_trace_lock);
+}
+
+static void apt_trace_end(void *data, const char *dev, const char *bus,
+			  const char *drv, u64 cookie, int pid, int ret,
+			  u64 usecs)
+{
+	unsigned int w, i;
+
+	if (!apt_parse(dev, &w, &i))
+		return;
+	spin_lock(&apt_trace_lock);
+	apt_busy[w] &= ~BIT(i);
+	spin_unlock(&apt_trace_lock);
+}
+
+/* The reason is the driver core's, spaces made '_': "..._supplier_<dev>_not_ready". */
+static void apt_trace_defer(void *data, const char *dev, const char *bus,
+			    const char *drv, const char *reason)
+{
+	const char *p = strstr(reason, "_supplier_");
+	unsigned int w, i, sw, s;
+	bool avoidable;
+
+	if (!apt_parse(dev, &w, &i) || !p || !apt_parse(p + 10, &sw, &s) || sw != w)
+		return;
+	atomic_inc(&link_defers);
+	spin_lock(&apt_trace_lock);
+	avoidable = apt_unwaited[w][i] & BIT(s) && !(apt_degraded[w] & BIT(i));
+	spin_unlock(&apt_trace_lock);
+	if (avoidable) {
+		atomic_inc(&violations);
+		pr_err("async_probe_torture: VIOLATION worker %u device %u: deferred on supplier %u, which was in flight when it was queued\n",
+		       w, i, s);
+	}
+}
+
+/* A new round of worker @w: its devices' indices start afresh. */
+static void apt_trace_reset(unsigned int w)
+{
+	spin_lock(&apt_trace_lock);
+	apt_busy[w] = 0;
+	apt_degraded[w] = 0;
+	memset(apt_unwaited[w], 0, sizeof(apt_unwaited[w]));
+	spin_unlock(&apt_trace_lock);
+}
+
+static int apt_trace_register(void)
+{
+	int ret;
+
+	BUILD_BUG_ON(APT_MAX_DEVS > BITS_PER_LONG);
+	ret = register_trace_async_probe_queue(apt_trace_queue, NULL);
+	if (ret)
+		return ret;
+	ret = register_trace_async_probe_end(apt_trace_end, NULL);
+	if (ret)
+		goto out_queue;
+	ret = register_trace_async_probe_defer(apt_trace_defer, NULL);
+	if (ret)
+		goto out_end;
+	apt_traced = true;
+	return 0;
+
+out_end:
+	unregister_trace_async_probe_end(apt_trace_end, NULL);
+out_queue:
+	unregister_trace_async_probe_queue(apt_trace_queue, NULL);
+	return ret;
+}
+
+static void apt_trace_unregister(void)
+{
+	if (!apt_traced)
+		return;
+	apt_traced = false;
+	unregister_trace_async_probe_defer(apt_trace_defer, NULL);
+	unregister_trace_async_probe_end(apt_trace_end, NULL);
+	unregister_trace_async_probe_queue(apt_trace_queue, NULL);
+	tracepoint_synchronize_unregister();
+}
 
 static void apt_violation(struct apt_dev *d, const char *what)
 {
@@ -491,6 +631,7 @@ static void apt_round(struct apt_worker *w, bool with_hang)
 		atomic_inc(&aborted);
 		return;
 	}
+	apt_trace_reset(w->id);
 	WRITE_ONCE(w->round, r);
 	if (driver_first) {
 		ok = !platform_driver_register(&w->drv);
@@ -519,10 +660,11 @@ static void apt_round(struct apt_worker *w, bool with_hang)
 
 static void apt_report(void)
 {
-	pr_info("async_probe_torture: done rounds=%d aborted=%d devices=%d probes=%d faults=%d checks=%d repairs=%d excused=%d violations=%d\n",
+	pr_info("async_probe_torture: done rounds=%d aborted=%d devices=%d probes=%d faults=%d checks=%d link_defers=%d repairs=%d excused=%d violations=%d\n",
 		atomic_read(&rounds), atomic_read(&aborted), atomic_read(&devices),
 		atomic_read(&probes), atomic_read(&faults), atomic_read(&checks),
-		atomic_read(&repairs), atomic_read(&excused), atomic_read(&violations));
+		atomic_read(&link_defers), atomic_read(&repairs),
+		atomic_read(&excused), atomic_read(&violations));
 	WRITE_ONCE(apt_running, false);
 }
 
@@ -549,10 +691,10 @@ static int apt_result_show(struct seq_file *m, void *v)
 		   READ_ONCE(apt_running), atomic_read(&rounds),
 		   atomic_read(&aborted), atomic_read(&devices),
 		   atomic_read(&probes));
-	seq_printf(m, "faults=%d\nchecks=%d\nrepairs=%d\nexcused=%d\nviolations=%d\n",
+	seq_printf(m, "faults=%d\nchecks=%d\nlink_defers=%d\nrepairs=%d\nexcused=%d\nviolations=%d\n",
 		   atomic_read(&faults), atomic_read(&checks),
-		   atomic_read(&repairs), atomic_read(&excused),
-		   atomic_read(&violations));
+		   atomic_read(&link_defers), atomic_read(&repairs),
+		   atomic_read(&excused), atomic_read(&violations));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(apt_result);
@@ -567,6 +709,7 @@ static void apt_cleanup(void)
 		torture_stop_kthread(apt_worker_fn, workers[i].task);
 	debugfs_remove_recursive(apt_dir);
 	bus_unregister_notifier(&platform_bus_type, &apt_nb);
+	apt_trace_unregister();
 	kfree(workers);
 	workers = NULL;
 	torture_cleanup_end();
@@ -592,6 +735,9 @@ static int __init apt_init(void)
 		ret = -ENOMEM;
 		goto out;
 	}
+	ret = apt_trace_register();
+	if (ret)
+		goto out;
 	ret = bus_register_notifier(&platform_bus_type, &apt_nb);
 	if (ret)
 		goto out;
@@ -631,5 +777,6 @@ out:
 module_init(apt_init);
 module_exit(apt_cleanup);
 
+MODULE_IMPORT_NS(ASYNC_PROBE_INTERNAL);
 MODULE_DESCRIPTION("Torture test of async_probe: random graphs, faults and races");
 MODULE_LICENSE("GPL");

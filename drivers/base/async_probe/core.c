@@ -49,6 +49,8 @@
 
 ASYNC_DOMAIN(ap_domain);
 struct ap_stats ap_stats;
+/* async_probe_torture reads wait_nomem to tell injected failures apart. */
+EXPORT_SYMBOL_NS_GPL(ap_stats, ASYNC_PROBE_INTERNAL);
 
 /*
  * Probes queued or running; and a generation count of state changes, with

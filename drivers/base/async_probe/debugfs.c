@@ -59,6 +59,7 @@ static int ap_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "max_running: %d\n", atomic_read(&ap_stats.max_running));
 	seq_printf(m, "attempts_all: %d\n", atomic_read(&ap_stats.attempts_all));
 	seq_printf(m, "defers_all: %d\n", atomic_read(&ap_stats.defers_all));
+	seq_printf(m, "wait_nomem: %d\n", atomic_read(&ap_stats.wait_nomem));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(ap_stats);

@@ -209,8 +209,11 @@ static void ap_park_on(struct ap_node *node, struct ap_node *sup, bool ancestor)
 		if (w->supplier == sup)
 			return;
 	w = kzalloc(sizeof(*w), GFP_KERNEL);
-	if (!w)
-		return;	/* then do not wait: the driver core still checks links */
+	if (!w) {
+		/* Then do not wait: the driver core still checks links. */
+		atomic_inc(&ap_stats.wait_nomem);
+		return;
+	}
 	w->consumer = node;
 	w->supplier = sup;
 	w->ancestor = ancestor;

@@ -189,11 +189,15 @@ struct ap_explicit {
  *	retry) and the probe did not bind
  * @stale_parks: parked edges to a supplier whose probe ended unseen,
  *	dropped by ap_drop_stale_parks() (normally zero)
+ * @wait_nomem: waits for a supplier not recorded for lack of memory (the
+ *	consumer then probes without waiting, and the driver core's device
+ *	links defer it)
  */
 struct ap_stats {
 	atomic_t claimed, parked, queued, probes, bound, failed, deferred;
 	atomic_t released, fallbacks, hung, running, max_running;
 	atomic_t attempts_all, defers_all, refs, stale_parks, again;
+	atomic_t wait_nomem;
 };
 
 extern struct mutex ap_lock;

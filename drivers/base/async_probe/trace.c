@@ -27,6 +27,11 @@
 #define CREATE_TRACE_POINTS
 #include <trace/events/async_probe.h>
 
+/* For async_probe_torture, which checks each probe's place from them. */
+EXPORT_TRACEPOINT_SYMBOL_GPL(async_probe_queue);
+EXPORT_TRACEPOINT_SYMBOL_GPL(async_probe_end);
+EXPORT_TRACEPOINT_SYMBOL_GPL(async_probe_defer);
+
 #undef MODULE_PARAM_PREFIX
 #define MODULE_PARAM_PREFIX "async_probe."
 
