@@ -51,7 +51,7 @@ awk -v l="$line" -v c="$churn" -v j="$judge" -v rc="$rc" 'BEGIN {
 	n = split(l " " c, f, /[ =]/)
 	for (i = 1; i < n; i++) v[f[i]] = f[i + 1]
 	ops = v["rounds"] + v["devices"] + v["probes"] + v["loads"] + v["unloads"] + v["rebinds"] + v["limits"]
-	printf "torture: %d operations, %d faults injected (%d probe faults, %d allocation failures), %d invariants checked, %s violations, %d probes deferred on a device link (none avoidable), %d deferred devices attached by the checker (owed retries), %d left unbound by injected driver-core failures, %d stale parks recovered; console %s%s\n",
+	printf "torture: %d operations, %d faults injected (%d probe faults, %d allocation failures), %d invariants checked, %s violations, %d probes deferred on a device link, %d deferred devices attached by the checker (owed retries), %d left unbound by injected driver-core failures, %d stale parks recovered; console %s%s\n",
 		ops, v["faults"] + v["alloc_failures"], v["faults"], v["alloc_failures"], v["checks"],
 		(v["violations"] == "" ? "?" : v["violations"]), v["link_defers"], v["repairs"], v["excused"], v["stale_parks"], j,
 		(rc == 0 ? "" : ", boot status " rc)

@@ -129,6 +129,7 @@ struct apt_dev {
  */
 struct apt_round {
 	struct apt_worker *w;
+	int fallbacks;		/* ap_stats.fallbacks when it began */
 	bool defers;
 	bool nolink;		/* a device link could not be made */
 	unsigned int n;
@@ -159,20 +160,24 @@ static bool apt_running;
  * device, which devices were in flight when it was queued and not among
  * those it was queued after (deps=).  The arrays are static: an event may
  * come while its round is being torn down.
+ *
+ * A probe can start, and defer, before ap_queue() has emitted its queue
+ * event (never before its end event, which needs ap_lock): its deferral
+ * is then judged when the queue event comes.  Not judged: a device queued
+ * right after the framework could not record a wait or make an async call
+ * (injected allocation failures: its view of the suppliers was not the
+ * usual one), and a deferral on a supplier being unregistered.
  */
-static DEFINE_SPINLOCK(apt_trace_lock);	/* the four below */
+static DEFINE_SPINLOCK(apt_trace_lock);	/* everything below */
 static unsigned long apt_busy[APT_MAX_WORKERS];
-static unsigned long apt_unwaited[APT_MAX_WORKERS][APT_MAX_DEVS];
-/*
- * A wait the framework could not record for lack of memory (an injected
- * failure) leaves the consumer to the driver core's links: a device
- * queued after such a failure, since the previous queue event, is not
- * judged.
- */
-static int apt_nomem_seen;
+static unsigned long apt_queued[APT_MAX_WORKERS];	/* queue event seen */
 static unsigned long apt_degraded[APT_MAX_WORKERS];
+static unsigned long apt_dying[APT_MAX_WORKERS];
+static unsigned long apt_unwaited[APT_MAX_WORKERS][APT_MAX_DEVS];
+static int apt_pending[APT_MAX_WORKERS][APT_MAX_DEVS];	/* supplier + 1 */
+static int apt_failures_seen;
 static atomic_t link_defers;	/* deferrals on a device link */
-static bool apt_traced;		/* the probes above are registered */
+static bool apt_traced;		/* the probes below are registered */
 
 /* "aptort<w>.<i>": a device of worker w. */
 static bool apt_parse(const char *name, unsigned int *w, unsigned int *i)
@@ -181,13 +186,33 @@ static bool apt_parse(const char *name, unsigned int *w, unsigned int *i)
 	       *w < APT_MAX_WORKERS && *i < APT_MAX_DEVS;
 }
 
+static void apt_judge(unsigned int w, unsigned int i, unsigned int s)
+{
+	lockdep_assert_held(&apt_trace_lock);
+
+	if (!(apt_unwaited[w][i] & BIT(s)) || apt_degraded[w] & BIT(i) ||
+	    apt_dying[w] & BIT(s))
+		return;
+	atomic_inc(&violations);
+	pr_err("async_probe_torture: VIOLATION worker %u device %u: deferred on supplier %u, which was in flight when it was queued\n",
+	       w, i, s);
+}
+
 static void apt_trace_queue(void *data, const char *dev, const char *bus,
 			    const char *drv, u64 cookie, const char *deps)
 {
+	int failures = atomic_read(&ap_stats.wait_nomem) +
+		       atomic_read(&ap_stats.fallbacks);
 	unsigned long waited = 0;
 	unsigned int w, i, sw, s;
 	const char *p;
+	bool degraded;
 
+	/* Every queue event, any device's: ap_lock orders them. */
+	spin_lock(&apt_trace_lock);
+	degraded = failures != apt_failures_seen;
+	apt_failures_seen = failures;
+	spin_unlock(&apt_trace_lock);
 	if (!apt_parse(dev, &w, &i))
 		return;
 	for (p = deps; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
@@ -196,11 +221,14 @@ static void apt_trace_queue(void *data, const char *dev, const char *bus,
 	spin_lock(&apt_trace_lock);
 	apt_unwaited[w][i] = apt_busy[w] & ~waited & ~BIT(i);
 	apt_busy[w] |= BIT(i);
-	if (atomic_read(&ap_stats.wait_nomem) != apt_nomem_seen) {
-		apt_nomem_seen = atomic_read(&ap_stats.wait_nomem);
+	apt_queued[w] |= BIT(i);
+	if (degraded)
 		apt_degraded[w] |= BIT(i);
-	} else {
+	else
 		apt_degraded[w] &= ~BIT(i);
+	if (apt_pending[w][i]) {
+		apt_judge(w, i, apt_pending[w][i] - 1);
+		apt_pending[w][i] = 0;
 	}
 	spin_unlock(&apt_trace_lock);
 }
@@ -215,6 +243,8 @@ static void apt_trace_end(void *data, const char *dev, const char *bus,
 		return;
 	spin_lock(&apt_trace_lock);
 	apt_busy[w] &= ~BIT(i);
+	apt_queued[w] &= ~BIT(i);
+	apt_pending[w][i] = 0;
 	spin_unlock(&apt_trace_lock);
 }
 
@@ -224,19 +254,25 @@ static void apt_trace_defer(void *data, const char *dev, const char *bus,
 {
 	const char *p = strstr(reason, "_supplier_");
 	unsigned int w, i, sw, s;
-	bool avoidable;
 
 	if (!apt_parse(dev, &w, &i) || !p || !apt_parse(p + 10, &sw, &s) || sw != w)
 		return;
 	atomic_inc(&link_defers);
 	spin_lock(&apt_trace_lock);
-	avoidable = apt_unwaited[w][i] & BIT(s) && !(apt_degraded[w] & BIT(i));
+	if (apt_queued[w] & BIT(i))
+		apt_judge(w, i, s);
+	else
+		apt_pending[w][i] = s + 1;
 	spin_unlock(&apt_trace_lock);
-	if (avoidable) {
-		atomic_inc(&violations);
-		pr_err("async_probe_torture: VIOLATION worker %u device %u: deferred on supplier %u, which was in flight when it was queued\n",
-		       w, i, s);
-	}
+}
+
+/* Worker @w unregisters its device @i: deferrals on it are not judged. */
+static void apt_trace_dying(unsigned int w, unsigned int i)
+{
+	spin_lock(&apt_trace_lock);
+	apt_dying[w] |= BIT(i);
+	apt_busy[w] &= ~BIT(i);
+	spin_unlock(&apt_trace_lock);
 }
 
 /* A new round of worker @w: its devices' indices start afresh. */
@@ -244,8 +280,11 @@ static void apt_trace_reset(unsigned int w)
 {
 	spin_lock(&apt_trace_lock);
 	apt_busy[w] = 0;
+	apt_queued[w] = 0;
 	apt_degraded[w] = 0;
+	apt_dying[w] = 0;
 	memset(apt_unwaited[w], 0, sizeof(apt_unwaited[w]));
+	memset(apt_pending[w], 0, sizeof(apt_pending[w]));
 	spin_unlock(&apt_trace_lock);
 }
 
@@ -422,6 +461,7 @@ static struct apt_round *apt_new_round(struct apt_worker *w, bool with_hang)
 		return NULL;
 	r->n = n;
 	r->w = w;
+	r->fallbacks = atomic_read(&ap_stats.fallbacks);
 	for (i = 0; i < n; i++) {
 		struct apt_dev *d = &r->devs[i];
 
@@ -472,6 +512,7 @@ static void apt_del_device(struct apt_dev *d)
 {
 	if (!d->pdev)
 		return;
+	apt_trace_dying(d->round->w->id, d->idx);
 	WRITE_ONCE(d->dying, true);
 	platform_device_unregister(d->pdev);
 	d->pdev = NULL;
@@ -566,7 +607,13 @@ static void apt_check(struct apt_worker *w, struct apt_round *r)
 		for (i = 0; i < r->n; i++) {
 			struct apt_dev *d = &r->devs[i];
 
-			if (tries == 0 && !r->defers) {
+			/*
+			 * A probe the framework gave back to the driver core
+			 * (no memory for an async call) is not the framework's
+			 * barriers' to wait for: not judged after a fallback.
+			 */
+			if (tries == 0 && !r->defers &&
+			    atomic_read(&ap_stats.fallbacks) == r->fallbacks) {
 				atomic_inc(&checks);
 				if (atomic_read(&d->running))
 					apt_violation(d, "a barrier returned while its probe ran");
