@@ -10,8 +10,11 @@ headline names both racing functions; the stacks show the callers):
 kernel/async.c, drivers/base/async_probe/ and the torture module.  The
 "Workqueue:" line of the report's context is not looked at: it names the
 work function the racing task was running (often async_run_entry_fn),
-not code that raced.  The others are removed from OUT_LOG, which
-scripts/judge.py then judges.
+not code that raced.  Nor are the frames of an access stack below an
+interrupt entry (asm_sysvec_*, common_interrupt, ...): an access "by
+interrupt" raced there, in the interrupt handler, and the frames below
+belong to whatever code the interrupt happened to stop.  The others are
+removed from OUT_LOG, which scripts/judge.py then judges.
 Prints one line: how many reports were seen, kept and dropped.
 """
 import re
@@ -21,6 +24,25 @@ START = re.compile(r'BUG: KCSAN: ')
 END = re.compile(r'^\[[ 0-9.]+\] =+$')
 PROJECT = re.compile(r'\b(ap|apt|async_probe|async)_[a-z0-9_]+\+?|'
                      r'async_(schedule|synchronize|run_entry)')
+ACCESS = re.compile(r'\b(read|write)\b.* by (task|interrupt)\b')
+IRQ_ENTRY = re.compile(r'\b(asm_)?(sysvec|common_interrupt|exc_nmi)[a-z0-9_]*\+')
+
+
+def involves_project(block):
+    """A project function in the headline or in the racing frames."""
+    interrupted = False
+    for line in block:
+        if 'Workqueue:' in line:
+            continue
+        if ACCESS.search(line):
+            interrupted = False
+            continue
+        if IRQ_ENTRY.search(line):
+            interrupted = True
+            continue
+        if not interrupted and PROJECT.search(line):
+            return True
+    return False
 
 
 def main():
@@ -40,7 +62,7 @@ def main():
         if block is not None:
             block.append(line)
             if END.search(line.rstrip()) and len(block) > 2:
-                if any(PROJECT.search(b) for b in block if 'Workqueue:' not in b):
+                if involves_project(block):
                     out.extend(block)
                     kept += 1
                 block = None

@@ -193,6 +193,26 @@ class KcsanFilter(unittest.TestCase):
         self.assertNotIn('BUG: KCSAN', text)
 
 
+    def test_frames_below_an_interrupt_entry_do_not_count(self):
+        # A timer interrupt that hit a probe raced in timekeeping: not ours.
+        lines = kcsan_report(['timekeeping_update', 'timekeeping_advance',
+                              'asm_sysvec_apic_timer_interrupt', 'mutex_lock_nested',
+                              'really_probe', 'ap_probe_fn'])
+        lines[1] = '[  5.0] BUG: KCSAN: data-race in ktime_get_mono_fast_ns / timekeeping_update\n'
+        lines.insert(2, '[  5.0] write to 0xffff of 56 bytes by interrupt on cpu 1:\n')
+        summary, text = self.run_filter(lines)
+        self.assertIn('0 in the project', summary)
+        self.assertNotIn('BUG: KCSAN', text)
+
+    def test_project_frames_above_an_interrupt_entry_count(self):
+        lines = kcsan_report(['ap_trace_end', 'asm_sysvec_apic_timer_interrupt',
+                              'schedule', 'worker_thread'])
+        lines[1] = '[  5.0] BUG: KCSAN: data-race in ap_trace_end / ktime_get\n'
+        lines.insert(2, '[  5.0] read to 0xffff of 8 bytes by interrupt on cpu 0:\n')
+        summary, _ = self.run_filter(lines)
+        self.assertIn('1 in the project', summary)
+
+
 class BenchBound(unittest.TestCase):
     def test_sleeping_probes_use_the_critical_path(self):
         r = {'critical_us': '28000', 'sum_us': '900000', 'cpus': '2'}
