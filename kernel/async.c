@@ -789,6 +789,9 @@ EXPORT_SYMBOL_GPL(async_schedule_dev_nocall);
  * @deps: cookies of earlier calls that must finish before @func starts
  * @ndeps: number of cookies in @deps (at most %ASYNC_MAX_DEPS)
  * @cookie: where to store the cookie of the call, or %NULL
+ * @gfp: how to allocate the call's bookkeeping: %GFP_KERNEL, with
+ *	%__GFP_NOFAIL for a caller that has promised the call to someone
+ *	and has no way to take the promise back
  *
  * @func starts after every call named in @deps has returned, and waits for
  * nothing else: calls scheduled before it but not named may still be
@@ -802,12 +805,14 @@ EXPORT_SYMBOL_GPL(async_schedule_dev_nocall);
  * Context: Process context; may sleep.
  * Return: 0 on success; -EINVAL if @func is %NULL or a cookie in @deps
  * was never handed out (or is 0); -E2BIG if @ndeps exceeds
- * %ASYNC_MAX_DEPS; -ENOMEM if the call cannot be set up.
+ * %ASYNC_MAX_DEPS; -ENOMEM if the call cannot be set up (never with
+ * %__GFP_NOFAIL).
  */
 int async_schedule_node_domain_after(async_func_t func, void *data, int node,
 				     struct async_domain *domain,
 				     const async_cookie_t *deps,
-				     unsigned int ndeps, async_cookie_t *cookie)
+				     unsigned int ndeps, async_cookie_t *cookie,
+				     gfp_t gfp)
 {
 	struct async_entry *entry;
 	unsigned long flags;
@@ -820,7 +825,7 @@ int async_schedule_node_domain_after(async_func_t func, void *data, int node,
 		return -EINVAL;
 	if (ndeps > ASYNC_MAX_DEPS)
 		return -E2BIG;
-	entry = async_alloc_entry(ndeps, GFP_KERNEL);
+	entry = async_alloc_entry(ndeps, gfp);
 	if (!entry)
 		return -ENOMEM;
 	async_init_entry(entry, func, data, node, domain ?: &async_dfl_domain);

@@ -11,6 +11,7 @@
 #ifndef __ASYNC_H__
 #define __ASYNC_H__
 
+#include <linux/gfp_types.h>
 #include <linux/types.h>
 #include <linux/list.h>
 #include <linux/numa.h>
@@ -148,7 +149,7 @@ int __must_check
 async_schedule_node_domain_after(async_func_t func, void *data, int node,
 				 struct async_domain *domain,
 				 const async_cookie_t *deps, unsigned int ndeps,
-				 async_cookie_t *cookie);
+				 async_cookie_t *cookie, gfp_t gfp);
 
 /**
  * async_schedule_after() - run a function once its dependencies finished
@@ -169,7 +170,7 @@ async_schedule_after(async_func_t func, void *data,
 		     async_cookie_t *cookie)
 {
 	return async_schedule_node_domain_after(func, data, NUMA_NO_NODE, NULL,
-						deps, ndeps, cookie);
+						deps, ndeps, cookie, GFP_KERNEL);
 }
 
 /**
@@ -194,7 +195,8 @@ async_schedule_after_domain(async_func_t func, void *data,
 			    async_cookie_t *cookie)
 {
 	return async_schedule_node_domain_after(func, data, NUMA_NO_NODE,
-						domain, deps, ndeps, cookie);
+						domain, deps, ndeps, cookie,
+						GFP_KERNEL);
 }
 
 /**
@@ -219,7 +221,8 @@ async_schedule_dev_after(async_func_t func, struct device *dev,
 			 async_cookie_t *cookie)
 {
 	return async_schedule_node_domain_after(func, dev, dev_to_node(dev),
-						domain, deps, ndeps, cookie);
+						domain, deps, ndeps, cookie,
+						GFP_KERNEL);
 }
 
 void async_synchronize_full(void);

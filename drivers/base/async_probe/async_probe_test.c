@@ -822,6 +822,88 @@ static void ap_test_no_memory_probes_synchronously(struct kunit *test)
 }
 
 /*
+ * Allocation failure the way fault injection (failslab, fail_page_alloc)
+ * makes it: every allocation fails but a %__GFP_NOFAIL one.
+ */
+static struct async_entry *nofail_only_entry(unsigned int ndeps, gfp_t gfp)
+{
+	struct kunit *test = kunit_get_current_test();
+	struct async_entry *entry;
+
+	if (!(gfp & __GFP_NOFAIL))
+		return NULL;
+	kunit_deactivate_static_stub(test, async_alloc_entry);
+	entry = async_alloc_entry(ndeps, gfp);
+	kunit_activate_static_stub(test, async_alloc_entry, nofail_only_entry);
+	return entry;
+}
+
+struct async_reg_ctx {
+	struct work_struct work;
+	struct kunit *test;
+	struct completion *started;	/* the supplier's probe is running */
+	struct completion *release;	/* let the supplier's probe end */
+	int ret;
+};
+
+/* Register the async driver while the supplier probes, then release it. */
+static void register_async_drv(struct work_struct *work)
+{
+	struct async_reg_ctx *ctx = container_of(work, struct async_reg_ctx, work);
+
+	if (!wait_for_completion_timeout(ctx->started, WAIT))
+		ctx->ret = -ETIMEDOUT;
+	else
+		ctx->ret = kunit_platform_driver_register(ctx->test, &async_drv);
+	complete(ctx->release);
+}
+
+/*
+ * A consumer parked on a supplier whose probe ends with no memory to be
+ * had: its probe was promised when it was claimed, and is due in the
+ * supplier's probe, where nobody can take it back.  It stays the
+ * framework's (no fallback), and async_probe_wait_device() returns once
+ * it has bound, not before.
+ */
+static void ap_test_no_memory_after_park_keeps_probe(struct kunit *test)
+{
+	struct tdev *t = kunit_kcalloc(test, 2, sizeof(*t), GFP_KERNEL);
+	DECLARE_COMPLETION_ONSTACK(release);
+	DECLARE_COMPLETION_ONSTACK(started);
+	struct async_reg_ctx ctx = {
+		.test = test, .started = &started, .release = &release,
+	};
+	struct platform_device *sup, *con;
+	int fallbacks = atomic_read(&ap_stats.fallbacks);
+
+	t[0].release = &release;
+	t[0].started = &started;
+	t[1].sleep_us = 20000;
+	sup = tdev_add(test, "ap-kunit-sync", 0, &t[0], NULL);
+	con = tdev_add(test, "ap-kunit", 1, &t[1], NULL);
+	link(test, con, sup);
+
+	/* The supplier probes in this task, the only one the stub fails. */
+	INIT_WORK_ONSTACK(&ctx.work, register_async_drv);
+	schedule_work(&ctx.work);
+	kunit_activate_static_stub(test, async_alloc_entry, nofail_only_entry);
+	KUNIT_EXPECT_EQ(test, platform_driver_register(&sync_drv), 0);
+	kunit_deactivate_static_stub(test, async_alloc_entry);
+	flush_work(&ctx.work);
+	destroy_work_on_stack(&ctx.work);
+	KUNIT_ASSERT_EQ(test, ctx.ret, 0);
+
+	KUNIT_EXPECT_EQ(test, atomic_read(&parks[1]), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ap_stats.fallbacks) - fallbacks, 0);
+	KUNIT_EXPECT_EQ(test, async_probe_wait_device(&con->dev), 0);
+	KUNIT_EXPECT_PTR_EQ(test, READ_ONCE(con->dev.driver), &async_drv.driver);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ends[1]), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&defers[1]), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t[1].attempts), 1);
+	platform_driver_unregister(&sync_drv);
+}
+
+/*
  * Which drivers probe asynchronously, per mode and probe type: the answer
  * 1 (asynchronous), 0 (synchronous) or -1 (upstream's rules, under which
  * PROBE_ASYNC_WITH_FRAMEWORK is the default strategy).  A framework
@@ -879,6 +961,7 @@ static struct kunit_case ap_test_cases[] = {
 	KUNIT_CASE(ap_test_parent_waits_for_child),
 	KUNIT_CASE(ap_test_parent_waits_for_child_explicitly),
 	KUNIT_CASE(ap_test_no_memory_probes_synchronously),
+	KUNIT_CASE(ap_test_no_memory_after_park_keeps_probe),
 	KUNIT_CASE(ap_test_opt_in_policy_per_mode),
 	{}
 };

@@ -608,9 +608,12 @@ static void apt_check(struct apt_worker *w, struct apt_round *r)
 			struct apt_dev *d = &r->devs[i];
 
 			/*
-			 * A probe the framework gave back to the driver core
-			 * (no memory for an async call) is not the framework's
-			 * barriers' to wait for: not judged after a fallback.
+			 * A device whose claim the framework declined (no
+			 * memory when it was offered) is probed by the driver
+			 * core's own async helper, which the framework's
+			 * barriers do not wait for: not judged in a round
+			 * with a fallback.  Once claimed, a device stays the
+			 * framework's (ap_queue()), and is judged.
 			 */
 			if (tries == 0 && !r->defers &&
 			    atomic_read(&ap_stats.fallbacks) == r->fallbacks) {

@@ -88,14 +88,14 @@ static void ap_drop_device(struct device *dev)
 }
 
 /*
- * No async call could be made for @node (no memory): give the probe back
- * to the driver core, which runs it the way it would have without the
- * framework.  A node being claimed (@node->claiming) makes its claim
- * return false: the driver core then schedules its own async call or, if
- * that fails too, probes synchronously.  Any other is put on the
- * deferred-probe list, where wait_for_device_probe() sees it, and its next
- * claim is declined.  Either way nothing is lost, and no probe escapes the
- * barriers.
+ * No async call could be made for @node: give the probe back to the
+ * driver core, which runs it the way it would have without the framework.
+ * A node being claimed (@node->claiming, the only one whose call may fail
+ * for want of memory: see ap_queue()) makes its claim return false: the
+ * driver core then schedules its own async call or, if that fails too,
+ * probes synchronously.  Any other can only come here through a bug (a
+ * bad cookie): it is put on the deferred-probe list, so that it is not
+ * lost, and its next claim is declined.
  */
 static void ap_hand_back(struct ap_node *node, int err)
 {
@@ -113,7 +113,7 @@ static void ap_hand_back(struct ap_node *node, int err)
 	/* Its consumers must not wait for a probe the framework will not run. */
 	ap_release_waiters(node, false);
 	ap_state_changed();
-	if (!node->claiming) {
+	if (WARN_ON_ONCE(!node->claiming)) {
 		driver_deferred_probe_add(dev);
 		driver_deferred_probe_trigger();
 	}
@@ -126,8 +126,17 @@ static void ap_hand_back(struct ap_node *node, int err)
  * @deps: cookies of the suppliers in flight
  * @ndeps: how many
  *
- * If no async call can be made (no memory), the probe is given back to the
- * driver core (ap_hand_back()).
+ * Only the claim may still say no (async_probe_claim() returns false, and
+ * the driver core probes the device itself, inside every barrier): if no
+ * memory can be had for the call then, the probe is given back
+ * (ap_hand_back()).  Any other node was promised a probe by an earlier
+ * claim, and was parked; the probe is due now, in whatever context let it
+ * go (a supplier's probe ending, a device removed), where nothing can run
+ * it and no caller is left to hand it back to.  Giving it to the driver
+ * core's deferred-probe work then would let every barrier return before
+ * it ran, so its call is allocated with %__GFP_NOFAIL: about a kilobyte at
+ * most (AP_MAX_COOKIES dependencies), the kind of allocation that does not
+ * fail in practice, and that fault injection leaves alone.
  *
  * Context: ap_lock held; may sleep.
  * Return: 0, or the error that made it give the probe back.
@@ -135,6 +144,8 @@ static void ap_hand_back(struct ap_node *node, int err)
 int ap_queue(struct ap_node *node, const async_cookie_t *deps,
 	     unsigned int ndeps)
 {
+	gfp_t gfp = node->claiming ? GFP_KERNEL : GFP_KERNEL | __GFP_NOFAIL;
+	struct device *dev = node->dev;
 	int ret;
 
 	lockdep_assert_held(&ap_lock);
@@ -143,8 +154,9 @@ int ap_queue(struct ap_node *node, const async_cookie_t *deps,
 	node->state = AP_QUEUED;
 	node->t_queue = ktime_get();
 	atomic_inc(&ap_inflight);
-	ret = async_schedule_dev_after(ap_probe_fn, node->dev, &ap_domain,
-				       deps, ndeps, &node->cookie);
+	ret = async_schedule_node_domain_after(ap_probe_fn, dev, dev_to_node(dev),
+					       &ap_domain, deps, ndeps,
+					       &node->cookie, gfp);
 	if (ret) {
 		atomic_dec(&ap_inflight);
 		ap_hand_back(node, ret);

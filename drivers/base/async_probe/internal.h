@@ -176,7 +176,8 @@ struct ap_explicit {
  * @deferred: probes that returned -EPROBE_DEFER
  * @released: parked consumers sent down the deferred-probe path
  * @fallbacks: devices left to the driver core because the framework could
- *	not take them, or make an async call for them (no memory)
+ *	not take them, or make an async call for them when it did (no
+ *	memory; only ever in async_probe_claim())
  * @hung: hung-probe reports
  * @attempts_all: probe attempts of the driver core, in every mode and path
  * @defers_all: those that returned -EPROBE_DEFER
