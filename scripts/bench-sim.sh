@@ -35,6 +35,14 @@ dag1000           n=1000 k=2 p=40 min_us=2000 max_us=5000 seed=12
 # 4,000 devices with ~6,000 links against the same devices without links
 dag4000           n=4000 k=2 p=80 min_us=100 max_us=2000 seed=13 timeout_s=300
 nolinks4000       n=4000 k=2 p=80 min_us=100 max_us=2000 seed=13 links=0 timeout_s=300
+# independent devices (no supplier) with sleeping probes, 1,000 to 10,000:
+# the framework's cost per device where it has nothing to order
+indep1000         n=1000 min_us=100 max_us=2000 seed=15 links=0
+indep10000        n=10000 min_us=100 max_us=2000 seed=16 links=0 timeout_s=300
+# dependencies the firmware does not describe: a probe defers until its
+# suppliers are bound, with no device link (the kernel retries after binds)
+hidden256         n=256 k=2 p=40 min_us=2000 max_us=5000 seed=11 hidden=1 links=0
+hidden1000        n=1000 k=2 p=40 min_us=2000 max_us=5000 seed=12 hidden=1 links=0 timeout_s=300
 # few slow probes on long chains (suppliers among the 3 devices before)
 chain32           n=32 k=2 p=70 span=3 min_us=10000 max_us=200000 seed=14
 # CPU-bound probes: the bound is max(critical path, sum / CPUs)

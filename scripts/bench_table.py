@@ -72,6 +72,8 @@ def sim(out, runs):
             if w not in order:
                 order.append(w)
             data.setdefault(w, {}).setdefault(run, []).append(f)
+    # The framework's default mode against the kernel it replaces, same run.
+    ratio = 'lean-on' in runs and 'stock-kernel' in runs
     md = ['# Probe simulator: wall time from driver registration to the last bind',
           '',
           f'QEMU TCG, -smp 2, q35, lean kernels; host {host()}.  Times in ms: '
@@ -80,8 +82,8 @@ def sim(out, runs):
           'serial sum over the CPUs.',
           '',
           '| workload | devices | links | serial sum | bound | ' +
-          ' | '.join(runs) + ' |',
-          '|---|---|---|---|---|' + '---|' * len(runs)]
+          ' | '.join(runs) + (' | on / stock 6.12' if ratio else '') + ' |',
+          '|---|---|---|---|---|' + '---|' * (len(runs) + bool(ratio))]
     over = ['', '## Scheduling overhead', '',
             'Per run, medians: wall time per device; the attach loop (registering '
             'the driver or the devices, which hands out every probe); the latency '
@@ -107,6 +109,7 @@ def sim(out, runs):
         jw = {'workload': w, 'n': any_run.get('n'), 'links': any_run.get('links'),
               'sum_us': int(any_run.get('sum_us', 0)), 'critical_us': crit,
               'bound_us': bound, 'cpu_bound': cpu, 'runs': {}}
+        meds = {}
         for run in runs:
             rs = [r for r in data[w].get(run, []) if 'wall_us' in r]
             walls = [int(r['wall_us']) for r in rs]
@@ -114,6 +117,7 @@ def sim(out, runs):
                 row.append('failed' if data[w].get(run) else '-')
                 continue
             med = statistics.median(walls)
+            meds[run] = med
             ok = all(r.get('bound') == r.get('expected') and r.get('violations') == '0'
                      for r in rs)
             att = rs[0].get('core_attempts', rs[0].get('attempts', '?'))
@@ -141,6 +145,11 @@ def sim(out, runs):
                                'latency_median_us': lat, 'latency_p99_us': p99,
                                'cpu_ms': cpu_ms, 'register_us': reg,
                                'critical_real_us': real_cp}
+        if ratio:
+            on, stock = meds.get('lean-on'), meds.get('stock-kernel')
+            r = on / stock if on and stock else None
+            row.append(f'{r:.2f}' if r else '-')
+            jw['on_over_stock'] = r
         md.append('| ' + ' | '.join(str(c) for c in row) + ' |')
         js['workloads'].append(jw)
     md += ['', 'a = probe attempts by the driver core (the simulator\'s own count on '
