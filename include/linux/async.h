@@ -20,12 +20,6 @@
 typedef u64 async_cookie_t;
 typedef void (*async_func_t) (void *data, async_cookie_t cookie);
 
-/*
- * Callers can test for the dependency API with #ifdef, e.g. a module that
- * is also built against kernels without it.
- */
-#define ASYNC_HAS_DEPENDENCIES	1
-
 /* The most dependencies one entry may name. */
 #define ASYNC_MAX_DEPS		256
 

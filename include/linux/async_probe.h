@@ -35,20 +35,13 @@ enum async_probe_mode {
 };
 
 #ifdef CONFIG_ASYNC_PROBE
-enum async_probe_mode async_probe_get_mode(void);
 int async_probe_add_dependency(struct device *consumer, struct device *supplier);
 void async_probe_remove_dependency(struct device *consumer,
 				   struct device *supplier);
 void async_probe_wait_all(void);
 int async_probe_wait_device(struct device *dev);
-void async_probe_wait_bus(const struct bus_type *bus);
 void async_probe_wait_earlier(struct device *dev);
 #else
-static inline enum async_probe_mode async_probe_get_mode(void)
-{
-	return ASYNC_PROBE_STOCK;
-}
-
 static inline int async_probe_add_dependency(struct device *consumer,
 					     struct device *supplier)
 {
@@ -62,7 +55,6 @@ static inline void async_probe_remove_dependency(struct device *consumer,
 
 static inline void async_probe_wait_all(void) { }
 static inline int async_probe_wait_device(struct device *dev) { return 0; }
-static inline void async_probe_wait_bus(const struct bus_type *bus) { }
 static inline void async_probe_wait_earlier(struct device *dev) { }
 #endif
 

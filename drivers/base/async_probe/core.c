@@ -762,54 +762,6 @@ int async_probe_wait_device(struct device *dev)
 }
 EXPORT_SYMBOL_GPL(async_probe_wait_device);
 
-static bool ap_bus_busy(const struct bus_type *bus, async_cookie_t *cookie)
-{
-	struct ap_node *node;
-	bool busy = false;
-
-	*cookie = 0;
-	mutex_lock(&ap_lock);
-	list_for_each_entry(node, &ap_nodes, inflight) {
-		if (node->dev->bus != bus)
-			continue;
-		busy = true;
-		if (node->state == AP_QUEUED) {
-			*cookie = node->cookie;
-			break;
-		}
-	}
-	mutex_unlock(&ap_lock);
-	return busy;
-}
-
-/**
- * async_probe_wait_bus() - wait for the framework's probes on one bus
- * @bus: the bus
- *
- * Returns once no probe of a device on @bus is parked, queued or running
- * in the framework.
- *
- * Context: Process context; sleeps.
- */
-void async_probe_wait_bus(const struct bus_type *bus)
-{
-	ktime_t start = ap_trace_wait_start();
-	async_cookie_t cookie;
-	int gen;
-
-	for (;;) {
-		gen = atomic_read(&ap_generation);
-		if (!ap_bus_busy(bus, &cookie))
-			break;
-		if (cookie)
-			async_synchronize_one(cookie);
-		else
-			ap_wait_state_change(gen);
-	}
-	ap_trace_wait("bus", start);
-}
-EXPORT_SYMBOL_GPL(async_probe_wait_bus);
-
 /* Whether a probe of @dev holds its parent's lock (USB interfaces). */
 static bool ap_locks_parent(struct device *dev)
 {

@@ -39,7 +39,7 @@ static const char * const ap_mode_names[] = {
 
 static int ap_stats_show(struct seq_file *m, void *v)
 {
-	seq_printf(m, "mode: %s\n", ap_mode_names[async_probe_get_mode()]);
+	seq_printf(m, "mode: %s\n", ap_mode_names[ap_get_mode()]);
 	seq_printf(m, "max_active: %u\n", ap_max_active_param());
 	seq_printf(m, "hung_timeout: %u\n", READ_ONCE(ap_hung_timeout));
 	seq_printf(m, "claimed: %d\n", atomic_read(&ap_stats.claimed));

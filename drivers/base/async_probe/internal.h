@@ -209,6 +209,7 @@ extern struct ap_stats ap_stats;
 /* params.c */
 extern unsigned int ap_hung_timeout;
 extern unsigned int ap_ancestor_wait_ms;
+enum async_probe_mode ap_get_mode(void);
 bool ap_framework_active(void);
 int ap_driver_policy(enum async_probe_mode mode,
 		     const struct device_driver *drv, bool excluded);

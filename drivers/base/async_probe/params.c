@@ -69,16 +69,15 @@ static int __init ap_mode_setup(char *str)
 __setup("async_probe=", ap_mode_setup);
 
 /**
- * async_probe_get_mode() - the mode picked by async_probe=
+ * ap_get_mode() - the mode picked by async_probe=
  *
  * Context: Any context.
  * Return: the mode.
  */
-enum async_probe_mode async_probe_get_mode(void)
+enum async_probe_mode ap_get_mode(void)
 {
 	return ap_mode;
 }
-EXPORT_SYMBOL_GPL(async_probe_get_mode);
 
 /**
  * ap_framework_active() - do asynchronous probes go through the framework?

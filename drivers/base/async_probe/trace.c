@@ -102,7 +102,7 @@ ktime_t ap_trace_wait_start(void)
 
 /**
  * ap_trace_wait() - a framework barrier returned
- * @what: which one: "all", "device", "bus", "earlier" or "driver"
+ * @what: which one: "all", "device", "earlier" or "driver"
  * @start: what ap_trace_wait_start() returned when it began
  *
  * Context: Any context.

@@ -5,7 +5,7 @@
  * Built out of tree against every kernel the benchmark boots, the project's
  * and stock 6.12, so that the plain-cookie figures of both come from the
  * same code in the same run.  The dependency figures exist only where the
- * dependency API does (ASYNC_HAS_DEPENDENCIES).
+ * dependency API does (include/linux/async.h defines ASYNC_MAX_DEPS).
  *
  * Each case runs "reps" times; every run prints one line
  *   async_bench: case=NAME run=I n=N total_us=T ns_per_call=C
@@ -23,6 +23,12 @@
 #include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/slab.h>
+
+#ifdef ASYNC_MAX_DEPS
+#define BENCH_DEPS	1
+#else
+#define BENCH_DEPS	0
+#endif
 
 static unsigned int n = 10000;
 module_param(n, uint, 0444);
@@ -73,7 +79,7 @@ static void bench_roundtrip(unsigned int run)
 	report("roundtrip", run, n, start);
 }
 
-#ifdef ASYNC_HAS_DEPENDENCIES
+#if BENCH_DEPS
 static DECLARE_COMPLETION(root_release);
 
 static void root_fn(void *data, async_cookie_t cookie)
@@ -138,11 +144,11 @@ static int __init async_bench_init(void)
 	unsigned int r;
 
 	pr_info("async_bench: start n=%u pending=%u reps=%u deps=%d\n", n,
-		pending, reps, IS_ENABLED(ASYNC_HAS_DEPENDENCIES));
+		pending, reps, BENCH_DEPS);
 	for (r = 0; r < reps; r++) {
 		bench_plain(r);
 		bench_roundtrip(r);
-#ifdef ASYNC_HAS_DEPENDENCIES
+#if BENCH_DEPS
 		bench_wide(r);
 		bench_deep(r);
 		bench_pending(r);
