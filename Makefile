@@ -19,7 +19,7 @@ TIMEOUT ?= 600
 TORTURE_S ?= 180
 FAIL_ALLOC ?= 1
 
-.PHONY: bench bench-async bench-sim bench-real torture series series-check help deps prepare stock-tree kernel-test kernel-lean kernel-stock \
+.PHONY: bench bench-async bench-sim bench-real bench-bootgraph torture series series-check help deps prepare stock-tree kernel-test kernel-lean kernel-stock \
 	initramfs-test initramfs-lean initramfs-stock initramfs-kcsan kernel-kcsan run test boot \
 	refresh-patches reset-tree clean distclean
 
@@ -31,10 +31,15 @@ help:
 ##   test               host tests, style checks, the debug kernel booted
 ##                      with KUnit and kselftests; ONLY="host style boots"
 ##                      picks stages
-##   bench              the three benchmarks below, one after the other
+##   bench              the four benchmarks below, one after the other
 ##   bench-async        kernel/async.c costs, project vs stock (lean)
 ##   bench-sim          probe simulator: modes sync/stock/on, stock kernel
 ##   bench-real         a q35 machine full of devices: every mode, stock
+##   bench-bootgraph    bootgraph's time and memory on a generated
+##                      1,000,000-line log beside scripts/bootgraph.pl and
+##                      pm-graph's bootgraph.py; says whether summary met
+##                      its goal (0.5 s, 100 MB); BENCH_LINES=,
+##                      BENCH_PY_LINES= (default 100000) for other sizes
 ##   torture            async_probe_torture on the debug kernel for
 ##                      TORTURE_S=180 seconds, FAIL_ALLOC=1 (failslab and
 ##                      fail_page_alloc on the framework); one summary
@@ -91,7 +96,7 @@ boot: initramfs-$(FLAVOUR)
 		$(if $(filter 1,$(INTERACTIVE)),-i -s shell,-v $(if $(STEPS),-s $(STEPS))) \
 		-n boot-$(FLAVOUR) -c "$(CMDLINE)" $(FLAVOUR)
 
-bench: bench-async bench-sim bench-real
+bench: bench-async bench-sim bench-real bench-bootgraph
 
 bench-async: prepare
 	@$(S)/bench-async.sh
@@ -101,6 +106,9 @@ bench-sim: prepare
 
 bench-real: prepare
 	@$(S)/bench-real.sh
+
+bench-bootgraph: prepare
+	@$(S)/bench-bootgraph.sh
 
 torture: initramfs-$(if $(filter 1,$(KCSAN)),kcsan,test)
 	@$(S)/torture.sh $(TORTURE_S) $(FAIL_ALLOC) $(if $(filter 1,$(KCSAN)),kcsan,test)

@@ -19,7 +19,7 @@ declare -A GROUP=(
 	[base]="linux-source-6.12 qemu-system-x86 busybox-static gcc make bc
 		python3-ply python3-git e2fsprogs
 		flex bison libelf-dev libssl-dev cpio ccache xz-utils kmod
-		python3 perl git dwarves rsync"
+		python3 perl git dwarves rsync time"
 	[tools]="clang libclang-rt-14-dev pkg-config libtracecmd-dev
 		 libtraceevent-dev trace-cmd jq"
 	[browser]="chromium node:nodejs npm:npm"

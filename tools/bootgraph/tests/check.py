@@ -24,6 +24,11 @@
 #                                          medians, exact Mann-Whitney p
 #                                          and the rows listed, recomputed
 #                                          from the "after N usecs" lines
+#   check.py diff-logs DIFF.txt [-t USECS] [-a] A.log [--] B.log
+#                                          diff of one boot a side: every
+#                                          row, count, one-side list and
+#                                          the listing rule, recomputed
+#                                          from the two console logs
 #   check.py nesting JSON [PARENT:CHILD...] every nested probe justified,
 #                                          self times add up; the pairs
 #                                          given are exactly the nested ones
@@ -764,10 +769,225 @@ def overview(path, js, key, top, fast, maxh):
     print('# %d px tall, %d top rows, groups %s' % (h, len(got_top), sizes))
 
 
+PROBE_OF_RE = re.compile(r'\[\s*(\d+\.\d+)\] probe of (\S+) returned (-?\d+) '
+                         r'after (\d+) usecs')
+AP_START_RE = re.compile(r'\[\s*(\d+\.\d+)\] async_probe: start dev=(\S+) ')
+AP_END_RE = re.compile(r'\[\s*(\d+\.\d+)\] async_probe: end dev=(\S+) .*'
+                       r'\bret=(-?\d+) usecs=(\d+)')
+RUN_INIT_RE = re.compile(r'\[\s*(\d+\.\d+)\] Run /init as init process')
+
+
+def probe_attempts(log):
+    """dev -> [[start, end, ret]] from a console log, by the rule of
+    model.c: an attempt begins at its "async_probe: start" line, and
+    without one N usecs before its first end report ("probe of DEV
+    returned R after N usecs", "async_probe: end ... usecs=N"); it ends
+    at its first end report.  The other source's report of the same end
+    (within 2 ms) is the same attempt."""
+    devs = {}
+    for line in open(log, encoding='utf-8', errors='replace'):
+        m = AP_START_RE.search(line)
+        if m:
+            devs.setdefault(m.group(2), []).append(
+                {'start': usecs(m.group(1)), 'end': None, 'ret': None,
+                 'ends': set()})
+            continue
+        m, kind = PROBE_OF_RE.search(line), 'probe of'
+        if not m:
+            m, kind = AP_END_RE.search(line), 'async_probe'
+        if not m:
+            continue
+        ts, dev, ret, n = usecs(m.group(1)), m.group(2), int(m.group(3)), int(m.group(4))
+        atts = devs.setdefault(dev, [])
+        a = next((x for x in atts if kind not in x['ends'] and
+                  (x['end'] is None or abs(x['end'] - ts) <= 2000)), None)
+        if a is None:
+            a = {'start': None, 'end': None, 'ret': None, 'ends': set()}
+            atts.append(a)
+        a['ends'].add(kind)
+        if a['end'] is None:
+            a['end'], a['ret'] = ts, ret
+            if a['start'] is None:
+                a['start'] = ts - n
+    return {d: [(a['start'], a['end'], a['ret']) for a in v if a['end'] is not None]
+            for d, v in devs.items()}
+
+
+def initcall_sums(log):
+    """func -> summed duration of a console log's initcalls (and async
+    functions), by INITCALL DURATIONS in the manual: the kernel's "after
+    N usecs" once the clock is fine, the two lines' timestamps from the
+    "Linux version" line until the switch to a clocksource other than
+    jiffies, N for a "returned" line without its "calling" line."""
+    out, start, coarse = {}, {}, False
+    strip = re.compile(r'\+0x[0-9a-f]+/0x[0-9a-f]+')
+    for line in open(log, encoding='utf-8', errors='replace'):
+        if '] Linux version ' in line:
+            coarse = True
+        m = CLOCK_RE.search(line)
+        if m:
+            coarse = m.group(1) in ('jiffies', 'refined-jiffies')
+        m = CALL_RE.match(line)
+        if m:
+            start[m.group(2)] = usecs(m.group(1))
+            continue
+        m = RET_RE.match(line)
+        if not m:
+            continue
+        func, end, n = m.group(2), usecs(m.group(1)), int(m.group(3))
+        d = end - start[func] if coarse and func in start else n
+        start.pop(func, None)
+        name = strip.sub('', func)
+        out[name] = out.get(name, 0) + d
+    return out
+
+
+def boot_evidence(log):
+    """Samples of one boot as diff takes them, recomputed from the log."""
+    atts = probe_attempts(log)
+    every = [a for v in atts.values() for a in v]
+    ev = {'dev': {d: sum(e - s for s, e, _ in v) for d, v in atts.items() if v},
+          'call': initcall_sums(log), 'metric': {}}
+    met = ev['metric']
+    if every:
+        met['probing ended'] = max(e for _, e, _ in every)
+        met['probe phase'] = met['probing ended'] - min(s for s, _, _ in every)
+        met['serial probe time'] = sum(ev['dev'].values())
+    met['devices bound'] = sum(v[-1][2] == 0 for v in atts.values() if v)
+    for line in open(log, encoding='utf-8', errors='replace'):
+        m = RUN_INIT_RE.search(line)
+        if m:
+            met['run /init'] = usecs(m.group(1))
+            break
+    return ev
+
+
+def diff_cols(line):
+    # Columns are two spaces apart at least; names hold single spaces.
+    return re.split(r'\s{2,}', line.strip())
+
+
+def diff_change(a, b, count=False):
+    """put_change() of diff.c: B - A and the percentage of A."""
+    d = b - a
+    s = '%+.1f' % d if count else ('+' if d >= 0 else '') + fmt_dur(d)
+    if a > 0:
+        s += ' (%+.1f%%)' % (100 * d / a)
+    return s
+
+
+def diff_logs(path, *args):
+    """diff of one boot against one, every number from the two logs."""
+    args, threshold, every = list(args), 0, False
+    while args[0] in ('-t', '-a'):
+        if args.pop(0) == '-a':
+            every = True
+        else:
+            threshold = int(args.pop(0))
+    logs = [x for x in args if x != '--']     # A B, or A -- B
+    if len(logs) != 2:
+        fail('diff-logs takes one log a side, not %s' % logs)
+    ea, eb = boot_evidence(logs[0]), boot_evidence(logs[1])
+    lines = open(path, encoding='utf-8').read().split('\n')
+    rows = {'boot': [], 'dev': [], 'call': []}
+    only = {('dev', 0): [], ('dev', 1): [], ('call', 0): [], ('call', 1): []}
+    heads, unlisted, swaps = {}, {}, {}
+    sec, side = None, None
+    for line in lines:
+        m = re.match(r'(Devices|Initcalls) \(.*\): (\d+) on both sides, '
+                     r'(\d+) only in A, (\d+) only in B$', line)
+        if m:
+            sec, side = 'dev' if m.group(1) == 'Devices' else 'call', None
+            heads[sec] = tuple(int(x) for x in m.group(2, 3, 4))
+            continue
+        if line.startswith('  Boot '):
+            sec = 'boot'
+            continue
+        if not line.strip() or sec is None or re.search(r'  A \(\d+ boots?\) +B \(', line):
+            if not line.strip() and sec == 'boot':
+                sec = None
+            continue
+        m = re.match(r'  only in ([AB]) \(\d+ ', line)
+        if m:
+            side = 'AB'.index(m.group(1))
+            continue
+        m = re.match(r'    (\S+) of A is (\S+) of B \(', line)
+        if m:
+            swaps[m.group(1)] = m.group(2)
+            continue
+        m = re.match(r'  (\d+) (?:more )?(?:device|initcall)s? '
+                     r'(?:unchanged|changed by \d+us or less) \(-a', line)
+        if m:
+            unlisted[sec] = int(m.group(1))
+            continue
+        if re.match(r'  (no (device|initcall) changed|names swapped)', line):
+            continue
+        if line.startswith('    ') and side is not None:
+            only[(sec, side)].append(diff_cols(line))
+        elif line.startswith('  ') and side is None:
+            rows[sec].append(diff_cols(line))
+        else:
+            fail('unexpected line: %s' % line)
+    n = 0
+    for sec, what in (('dev', 'devices'), ('call', 'initcalls')):
+        a, b = ea[sec], eb[sec]
+        both = set(a) & set(b)
+        want = (len(both), len(set(a) - set(b)), len(set(b) - set(a)))
+        if heads.get(sec) != want:
+            fail('%s: %s on both sides / only in A / only in B, the logs say %s' %
+                 (what, heads.get(sec), want))
+        listed = []
+        for r in rows[sec]:
+            name, vals = r[0], r[2:] if sec == 'dev' else r[1:]
+            if len(vals) != 4 or vals[3] != '-':
+                fail('%s: bad row %s' % (what, r))
+            bname = swaps.get(name, name)
+            if name not in a or bname not in b:
+                fail('%s: %s is not on both sides of the logs' % (what, name))
+            want = [fmt_dur(a[name]), fmt_dur(b[bname]), diff_change(a[name], b[bname])]
+            if vals[:3] != want:
+                fail('%s: %s A, B, B - A %s, the logs say %s' % (what, name, vals[:3], want))
+            listed.append((-abs(b[bname] - a[name]), name))
+            n += 1
+        if listed != sorted(listed):
+            fail('%s: not sorted by the size of the change' % what)
+        got = {x[1] for x in listed}
+        want = {x for x in both if every or abs(b[swaps.get(x, x)] - a[x]) > threshold}
+        if got != want:
+            fail('%s: listed without cause %s, missing %s' %
+                 (what, sorted(got - want), sorted(want - got)))
+        if unlisted.get(sec, 0) != len(both) - len(got):
+            fail('%s: %s said unlisted, want %d' % (what, unlisted.get(sec), len(both) - len(got)))
+        for s, mine, other in ((0, a, b), (1, b, a)):
+            want = {x: fmt_dur(mine[x]) for x in set(mine) - set(other)}
+            got = {r[0]: r[-1] for r in only[(sec, s)]}
+            if got != want:
+                fail('%s only in %s: %s, the logs say %s' %
+                     (what, 'AB'[s], sorted(got.items()), sorted(want.items())))
+            n += len(got)
+    missing = set(ea['metric']) - {r[0] for r in rows['boot']}
+    if missing:
+        fail('boot totals %s not compared' % sorted(missing))
+    for r in rows['boot']:
+        if r[0] not in ea['metric']:
+            continue    # the critical path: not recomputed here
+        va, vb = ea['metric'][r[0]], eb['metric'][r[0]]
+        count = r[0] == 'devices bound'
+        want = ['%.1f' % va, '%.1f' % vb] if count else [fmt_dur(va), fmt_dur(vb)]
+        want += [diff_change(va, vb, count), '-']
+        if r[1:] != want:
+            fail('%s: %s, the logs say %s' % (r[0], r[1:], want))
+        n += 1
+    print('# %d rows and names as the logs say (devices %d+%d, initcalls %d+%d, '
+          '%d names swapped)' % (n, len(ea['dev']), len(eb['dev']), len(ea['call']),
+                                 len(eb['call']), len(swaps)))
+
+
 CMDS = {'overview': overview, 'svg-axis': svg_axis, 'view-end': view_end, 'chain-evidence': chain_evidence, 'svg-window': svg_window, 'labels': labels, 'nesting': nesting, 'same-events': same_events, 'same-events-caller': same_events_caller, 'same-devices': same_devices, 'rows': rows,
         'chain': chain, 'trace': trace, 'html': html, 'svg': svg,
         'csv': csv_check, 'schema': schema, 'diff-zero': diff_zero,
-        'diff-delta': diff_delta, 'diff-mw': diff_mw, 'summary-many': summary_many, 'initcall-durs': initcall_durs}
+        'diff-delta': diff_delta, 'diff-mw': diff_mw, 'summary-many': summary_many, 'initcall-durs': initcall_durs,
+        'diff-logs': diff_logs}
 
 if __name__ == '__main__':
     CMDS[sys.argv[1]](*sys.argv[2:])

@@ -68,9 +68,10 @@ t_expect() {	# t_expect WANT ARGS...: output of "bootgraph ARGS" is WANT
 	return "${PIPESTATUS[0]}"
 }
 
-t_golden_diff() {
-	local want=$S/qemu-async.diff
-	bg "$OUT/d.out" "$OUT/d.err" diff $S/qemu-async.log $S/qemu-async-b.log || return 1
+t_golden_diff() {	# t_golden_diff WANT ARGS...: "bootgraph diff ARGS" is WANT
+	local want=$1
+	shift
+	bg "$OUT/d.out" "$OUT/d.err" diff "$@" || return 1
 	[ -n "${UPDATE:-}" ] && { cp "$OUT/d.out" "$want"; return 0; }
 	diff -u "$want" "$OUT/d.out"
 }
@@ -304,6 +305,24 @@ t_diff_swap() {	# two HID devices swap names; a device and an initcall on one si
 	grep -q "^    new_init  *500us" "$OUT/d.txt" || { cat "$OUT/d.txt"; return 1; }
 }
 
+# The real captured boots: stock mode on the lean kernel, and the project's
+# debug kernel with the framework (six devices and 26 initcalls and async
+# calls of its own).
+RS=$S/real/stock-lean-initcall-debug.log
+RF=$S/real/framework-initcall-debug.log
+
+t_diff_real() {	# t_diff_real [OPTS] A [--] B: every row as the two logs say
+	bg "$OUT/d.txt" "$OUT/d.err" diff "$@" || return 1
+	$CHECK diff-logs "$OUT/d.txt" "$@"
+}
+
+t_diff_real_group() {	# A -- B with one boot a side: the rows of A B
+	t_diff_real $RS -- $RF || return 1
+	bg "$OUT/d2.txt" "$OUT/d.err" diff $RS $RF || return 1
+	diff -u "$OUT/d2.txt" "$OUT/d.txt" | head -20
+	return "${PIPESTATUS[0]}"
+}
+
 t_diff_n() {
 	bg "$OUT/d1.txt" "$OUT/d.err" diff -n 1 $S/qemu-async.log $S/qemu-async-b.log || return 1
 	bg "$OUT/d2.txt" "$OUT/d.err" diff $S/qemu-async.log -- $S/qemu-async-b.log || return 1
@@ -491,7 +510,8 @@ for in in $GOLDEN_INPUTS; do
 		add "golden $in $c|t_golden $in $c"
 	done
 done
-add "golden diff|t_golden_diff"
+add "golden diff|t_golden_diff $S/qemu-async.diff $S/qemu-async.log $S/qemu-async-b.log"
+add "golden diff of the real stock and framework boots|t_golden_diff $S/real/stock-lean-vs-framework.diff $RS $RF"
 for f in $S/qemu-async.dmesg-r.log $S/qemu-async.caller.log $S/qemu-async.kmsg \
 	 $S/qemu-async.journal.log $S/qemu-async.dmesg-x.log; do
 	add "framing $f parses to the same events|t_framing $f"
@@ -550,6 +570,10 @@ add "summary -m: median and range of each device and initcall over boots|t_summa
 add "diff of 3 vs 3 boots: says no p below 0.05 can be had|t_diff_few"
 add "diff: swapped HID names paired, devices and initcalls on one side|t_diff_swap"
 add "diff -n 1 equals diff A -- B|t_diff_n"
+add "diff of the real stock boot and framework boot: every number from the logs|t_diff_real $RS $RF"
+add "diff of the real framework boot and stock boot: every number from the logs|t_diff_real $RF $RS"
+add "diff A -- B of the real boots, one a side: the rows of A B, from the logs|t_diff_real_group"
+add "diff -t 5000 of the real boots: every change over it listed, none under|t_diff_real -t 5000 $RF $RS"
 add "--help everywhere|t_help"
 add "usage and I/O errors exit 1|t_usage_errors"
 add "-o writes the file|t_output_file"
