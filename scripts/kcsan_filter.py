@@ -7,7 +7,14 @@ Usage: kcsan_filter.py CONSOLE_LOG OUT_LOG
 A KCSAN report runs from its "BUG: KCSAN:" line to the line of "=" that
 ends it.  One is kept when a function of the project appears in it (the
 headline names both racing functions; the stacks show the callers):
-kernel/async.c, drivers/base/async_probe/ and the torture module.  The
+kernel/async.c and the framework in drivers/base/async_probe/, anywhere
+in a stack.  The test modules (the torture, the simulator, the KUnit
+suites) count only where they raced themselves, in the headline or as
+the first frame of an access stack: deeper down they are callers of the
+driver core's API, and a race inside that API between two of its callers
+(klist_put() in bus_remove_driver() and in bus_for_each_drv(), both
+called by the torture) is the driver core's, as it would be with any
+other driver.  The
 "Workqueue:" line of the report's context is not looked at: it names the
 work function the racing task was running (often async_run_entry_fn),
 not code that raced.  Nor are the frames of an access stack below an
@@ -22,25 +29,40 @@ import sys
 
 START = re.compile(r'BUG: KCSAN: ')
 END = re.compile(r'^\[[ 0-9.]+\] =+$')
-PROJECT = re.compile(r'\b(ap|apt|async_probe|async)_[a-z0-9_]+\+?|'
+PROJECT = re.compile(r'\b(ap|apt|apsim|async_probe|async)_[a-z0-9_]+\+?|'
                      r'async_(schedule|synchronize|run_entry)')
+# The test modules' own functions: counted only where they raced.
+TEST = re.compile(r'\b(apt|apsim|ap_test|ap_kunit|async_test|tprobe)[a-z0-9_]*\+|'
+                  r'\[(async_probe_torture|async_probe_sim|async_probe_test)\]')
 ACCESS = re.compile(r'\b(read|write)\b.* by (task|interrupt)\b')
+FRAME = re.compile(r'^\[[ 0-9.]+\]\s+[A-Za-z_][A-Za-z0-9_.]*\+0x[0-9a-f]+/0x[0-9a-f]+')
 IRQ_ENTRY = re.compile(r'\b(asm_)?(sysvec|common_interrupt|exc_nmi)[a-z0-9_]*\+')
 
 
 def involves_project(block):
     """A project function in the headline or in the racing frames."""
     interrupted = False
+    first = True        # the next frame is the one that raced
     for line in block:
         if 'Workqueue:' in line:
             continue
+        if START.search(line):
+            if PROJECT.search(line):
+                return True
+            continue
         if ACCESS.search(line):
             interrupted = False
+            first = True
             continue
         if IRQ_ENTRY.search(line):
             interrupted = True
             continue
-        if not interrupted and PROJECT.search(line):
+        if not FRAME.search(line):
+            continue        # "value changed", "Reported by", "CPU: ... Comm:"
+        raced, first = first, False
+        if interrupted or not PROJECT.search(line):
+            continue
+        if raced or not TEST.search(line):
             return True
     return False
 

@@ -163,7 +163,7 @@ class Ktap(unittest.TestCase):
 def kcsan_report(frames, context='Workqueue: async async_run_entry_fn'):
     lines = ['[  5.0] ==================================================================\n',
              f'[  5.0] BUG: KCSAN: data-race in {frames[0]} / {frames[-1]}\n']
-    lines += [f'[  5.0]  {f}+0x10/0x20\n' for f in frames]
+    lines += [f'[  5.0]  {f.split()[0]}+0x10/0x20{f[len(f.split()[0]):]}\n' for f in frames]
     lines += [f'[  5.0] {context}\n',
               '[  5.0] ==================================================================\n']
     return lines
@@ -209,6 +209,31 @@ class KcsanFilter(unittest.TestCase):
                               'schedule', 'worker_thread'])
         lines[1] = '[  5.0] BUG: KCSAN: data-race in ap_trace_end / ktime_get\n'
         lines.insert(2, '[  5.0] read to 0xffff of 8 bytes by interrupt on cpu 0:\n')
+        summary, _ = self.run_filter(lines)
+        self.assertIn('1 in the project', summary)
+
+    def test_a_test_module_calling_the_driver_core_does_not_count(self):
+        # Two torture workers race inside klist, through the driver core.
+        lines = kcsan_report(['klist_put', 'klist_remove', 'bus_remove_driver',
+                              'apt_worker_fn [async_probe_torture]', 'kthread'])
+        lines[1] = '[  5.0] BUG: KCSAN: data-race in klist_put / klist_put\n'
+        lines.insert(2, '[  5.0] write to 0xffff of 8 bytes by task 149 on cpu 0:\n')
+        summary, text = self.run_filter(lines)
+        self.assertIn('0 in the project', summary)
+        self.assertNotIn('BUG: KCSAN', text)
+
+    def test_a_test_module_that_raced_itself_counts(self):
+        lines = kcsan_report(['apt_check [async_probe_torture]', 'apt_worker_fn', 'kthread'])
+        lines[1] = '[  5.0] BUG: KCSAN: data-race in apt_check / apt_notify\n'
+        lines.insert(2, '[  5.0] read to 0xffff of 8 bytes by task 149 on cpu 0:\n')
+        summary, _ = self.run_filter(lines)
+        self.assertIn('1 in the project', summary)
+
+    def test_framework_frames_under_a_test_caller_count(self):
+        lines = kcsan_report(['klist_put', 'driver_attach_async', 'ap_probe_fn',
+                              'async_run_entry_fn', 'apt_worker_fn [async_probe_torture]'])
+        lines[1] = '[  5.0] BUG: KCSAN: data-race in klist_put / klist_put\n'
+        lines.insert(2, '[  5.0] write to 0xffff of 8 bytes by task 149 on cpu 0:\n')
         summary, _ = self.run_filter(lines)
         self.assertIn('1 in the project', summary)
 
