@@ -40,6 +40,11 @@
 #   check.py labels JSON WANT               "name bus driver" per device
 #   check.py initcall-durs LOG JSON        kernel's usecs once the clock is
 #                                          fine, timestamps before
+#   check.py probe-durs LOG JSON           each probe's start, end and
+#                                          duration as the log's lines
+#                                          say: the kernel's N ("probe
+#                                          of" before usecs=) once the
+#                                          clock is fine
 #   check.py overview SVG JSON KEY TOP FAST MAXH
 #                                          the overview of a large boot:
 #                                          at most MAXH px tall, the TOP
@@ -777,24 +782,38 @@ AP_END_RE = re.compile(r'\[\s*(\d+\.\d+)\] async_probe: end dev=(\S+) .*'
 RUN_INIT_RE = re.compile(r'\[\s*(\d+\.\d+)\] Run /init as init process')
 
 
-def probe_attempts(log):
-    """dev -> [[start, end, ret]] from a console log, by the rule of
-    model.c: an attempt begins at its "async_probe: start" line, and
-    without one N usecs before its first end report ("probe of DEV
-    returned R after N usecs", "async_probe: end ... usecs=N"); it ends
-    at its first end report.  The other source's report of the same end
-    (within 2 ms) is the same attempt."""
-    devs = {}
+# What a probe's start is taken from, weakest first (model.c's enum bg_from).
+PROBE_FROM = ('start line', 'usecs=', 'probe of')
+
+
+def probe_attempts(log, detail=False):
+    """dev -> [(start, end, ret)] from a console log, by DURATIONS in the
+    manual: an attempt ends at its first end report ("probe of DEV
+    returned R after N usecs", "async_probe: end ... usecs=N"; the other
+    source's report of the same end, within 2 ms, is the same attempt)
+    and starts N microseconds before that, N of "probe of" rather than
+    usecs=, either rather than the "async_probe: start" line.  From the
+    "Linux version" line until the switch to a clocksource other than
+    jiffies, the start line's timestamp is kept where there is one.
+    With detail, each attempt is a dict that also says where its start
+    came from ('from') and where its start line was ('line')."""
+    devs, coarse = {}, False
     for line in open(log, encoding='utf-8', errors='replace'):
+        if '] Linux version ' in line:
+            coarse = True
+        m = CLOCK_RE.search(line)
+        if m:
+            coarse = m.group(1) in ('jiffies', 'refined-jiffies')
         m = AP_START_RE.search(line)
         if m:
             devs.setdefault(m.group(2), []).append(
-                {'start': usecs(m.group(1)), 'end': None, 'ret': None,
+                {'start': usecs(m.group(1)), 'from': 'start line',
+                 'line': usecs(m.group(1)), 'end': None, 'ret': None,
                  'ends': set()})
             continue
         m, kind = PROBE_OF_RE.search(line), 'probe of'
         if not m:
-            m, kind = AP_END_RE.search(line), 'async_probe'
+            m, kind = AP_END_RE.search(line), 'usecs='
         if not m:
             continue
         ts, dev, ret, n = usecs(m.group(1)), m.group(2), int(m.group(3)), int(m.group(4))
@@ -802,20 +821,53 @@ def probe_attempts(log):
         a = next((x for x in atts if kind not in x['ends'] and
                   (x['end'] is None or abs(x['end'] - ts) <= 2000)), None)
         if a is None:
-            a = {'start': None, 'end': None, 'ret': None, 'ends': set()}
+            a = {'start': None, 'from': None, 'line': None, 'end': None,
+                 'ret': None, 'ends': set()}
             atts.append(a)
         a['ends'].add(kind)
         if a['end'] is None:
             a['end'], a['ret'] = ts, ret
-            if a['start'] is None:
-                a['start'] = ts - n
+        if a['start'] is None or (not coarse and PROBE_FROM.index(kind) >
+                                  PROBE_FROM.index(a['from'])):
+            a['start'], a['from'] = min(a['end'] - n, a['end']), kind
+    if detail:
+        return {d: [a for a in v if a['end'] is not None] for d, v in devs.items()}
     return {d: [(a['start'], a['end'], a['ret']) for a in v if a['end'] is not None]
             for d, v in devs.items()}
 
 
+def probe_durs(log, js):
+    """Each finished attempt of the json starts, ends and lasts as the
+    console log's lines say (probe_attempts()); where the kernel's N was
+    used and a start line was printed, the timestamps would differ."""
+    want = probe_attempts(log, detail=True)
+    got = {d['name']: [a for a in d['attempts'] if a['end_us'] is not None]
+           for d in load(js)['devices']}
+    kinds, moved = {}, []
+    for dev in sorted(set(want) | set(got)):
+        w, g = want.get(dev, []), got.get(dev, [])
+        if len(w) != len(g):
+            fail('%s: %d finished attempts in the log, %d in the json' %
+                 (dev, len(w), len(g)))
+        for a, b in zip(w, g):
+            exp = (a['start'], a['end'], a['end'] - a['start'])
+            if (b['start_us'], b['end_us'], b['dur_us']) != exp:
+                fail('%s: start, end, duration %s, the log says %s (%s)' %
+                     (dev, (b['start_us'], b['end_us'], b['dur_us']), exp,
+                      a['from']))
+            kinds[a['from']] = kinds.get(a['from'], 0) + 1
+            if a['line'] is not None and a['from'] != 'start line':
+                moved.append(a['start'] - a['line'])
+    print('# %d attempts, starts from %s; %d start lines overridden by the '
+          "kernel's N (%s us)" % (sum(kinds.values()), sorted(kinds.items()),
+                                  len(moved), '..'.join(str(x) for x in
+                                                       (min(moved), max(moved)))
+                                  if moved else '-'))
+
+
 def initcall_sums(log):
     """func -> summed duration of a console log's initcalls (and async
-    functions), by INITCALL DURATIONS in the manual: the kernel's "after
+    functions), by DURATIONS in the manual: the kernel's "after
     N usecs" once the clock is fine, the two lines' timestamps from the
     "Linux version" line until the switch to a clocksource other than
     jiffies, N for a "returned" line without its "calling" line."""
@@ -987,6 +1039,7 @@ CMDS = {'overview': overview, 'svg-axis': svg_axis, 'view-end': view_end, 'chain
         'chain': chain, 'trace': trace, 'html': html, 'svg': svg,
         'csv': csv_check, 'schema': schema, 'diff-zero': diff_zero,
         'diff-delta': diff_delta, 'diff-mw': diff_mw, 'summary-many': summary_many, 'initcall-durs': initcall_durs,
+        'probe-durs': probe_durs,
         'diff-logs': diff_logs}
 
 if __name__ == '__main__':

@@ -184,6 +184,11 @@ t_initcall_durs() {	# kernel's "after N usecs" once its clock is fine
 	$CHECK initcall-durs "$1" "$OUT/i.json"
 }
 
+t_probe_durs() {	# kernel's "after N usecs" of probes once its clock is fine
+	bg "$OUT/p.json" "$OUT/p.err" json "$1" || return 1
+	$CHECK probe-durs "$1" "$OUT/p.json"
+}
+
 t_nesting() {	# t_nesting INPUT [PARENT:CHILD...]
 	local in=$1
 	shift
@@ -520,6 +525,10 @@ for f in $S/initcall-usecs.log $S/stock-initcall.log $S/real/*.log; do
 	add "initcall durations of $f: kernel's once the clock is fine|t_initcall_durs $f"
 done
 add "initcall durations: blame -i|t_expect $S/initcall-usecs.log.blame-i blame -i $S/initcall-usecs.log"
+for f in $S/probe-usecs.log $S/initcall-usecs.log $S/qemu-async.log $S/stock-initcall.log $S/real/*.log; do
+	add "probe durations of $f: kernel's N once the clock is fine|t_probe_durs $f"
+done
+add "probe durations: blame|t_expect $S/probe-usecs.log.blame blame $S/probe-usecs.log"
 add "nested probes on one task (printk caller ids)|t_nesting $S/nested.log 1-1:1-1:1.0 1-1:1-1:1.1 1-1:1.0:0003:0627:0001.0001"
 add "nested probes by name when the task is unknown|t_nesting $S/nested-names.log 00:03:00:03:0 00:03:00:03:0.0 1-1:1-1.2"
 for f in nested nested-names; do
