@@ -865,13 +865,21 @@ def probe_durs(log, js):
                                   if moved else '-'))
 
 
+ASYNC_NAME_RE = re.compile(r'(\d+)_(.+)$')
+AP_COOKIE_RE = re.compile(r'async_probe: \w+ dev=(\S+) .*\bcookie=(\d+)')
+
+
 def initcall_sums(log):
     """func -> summed duration of a console log's initcalls (and async
     functions), by DURATIONS in the manual: the kernel's "after
     N usecs" once the clock is fine, the two lines' timestamps from the
     "Linux version" line until the switch to a clocksource other than
-    jiffies, N for a "returned" line without its "calling" line."""
+    jiffies, N for a "returned" line without its "calling" line.  An
+    async call ("COOKIE_func") is named by its function and the device
+    whose async_probe lines have its cookie, "func(DEV)", else by its
+    place among the calls of func in cookie order: func, func#2, ..."""
     out, start, coarse = {}, {}, False
+    calls, durs, cookie_dev = set(), {}, {}
     strip = re.compile(r'\+0x[0-9a-f]+/0x[0-9a-f]+')
     for line in open(log, encoding='utf-8', errors='replace'):
         if '] Linux version ' in line:
@@ -879,6 +887,13 @@ def initcall_sums(log):
         m = CLOCK_RE.search(line)
         if m:
             coarse = m.group(1) in ('jiffies', 'refined-jiffies')
+        m = AP_COOKIE_RE.search(line)
+        if m:
+            cookie_dev[int(m.group(2))] = m.group(1)
+        m = CALL_RE.match(line) or RET_RE.match(line)
+        a = m and ASYNC_NAME_RE.match(strip.sub('', m.group(2)))
+        if a:
+            calls.add((a.group(2), int(a.group(1))))
         m = CALL_RE.match(line)
         if m:
             start[m.group(2)] = usecs(m.group(1))
@@ -890,7 +905,19 @@ def initcall_sums(log):
         d = end - start[func] if coarse and func in start else n
         start.pop(func, None)
         name = strip.sub('', func)
+        if a:
+            durs[(a.group(2), int(a.group(1)))] = d
+            continue
         out[name] = out.get(name, 0) + d
+    place = {}
+    for fn, cookie in sorted(calls):
+        if cookie in cookie_dev:
+            name = '%s(%s)' % (fn, cookie_dev[cookie])
+        else:
+            place[fn] = place.get(fn, 0) + 1
+            name = fn if place[fn] == 1 else '%s#%d' % (fn, place[fn])
+        if (fn, cookie) in durs:
+            out[name] = out.get(name, 0) + durs[(fn, cookie)]
     return out
 
 
