@@ -509,9 +509,6 @@ double bg_item_iqr(const struct bg_item *it, int side);
 struct bg_dev **bg_blame_order(const struct bg_model *m, bool inclusive);
 void bg_blame_line(FILE *f, const struct bg_dev *d, bool inclusive);
 
-/* Shared by html and json. */
-int bg_write_json(FILE *f, struct bg_model *m, bool for_html);
-
 /* What the html page draws first: the overview past overview_at devices. */
 struct bg_html_view {
 	long long overview_at;		/* -1: never */
