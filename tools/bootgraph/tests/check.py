@@ -442,16 +442,25 @@ def usecs(ts):
     return int(sec) * 1000000 + int((frac + '000000')[:6])
 
 
-def initcall_durs(log, js):
-    # What each initcall's duration must be, in the order of the json
-    # (that of the "calling" lines; a call without one where it ended).
-    want, start, coarse = [], {}, False
+def clocked_lines(log):
+    """The lines of a console log, each with whether the kernel's clock
+    was still coarse: from a "Linux version" line until the switch to a
+    clocksource other than jiffies."""
+    coarse = False
     for line in open(log, encoding='utf-8', errors='replace'):
         if '] Linux version ' in line:
             coarse = True
         m = CLOCK_RE.search(line)
         if m:
             coarse = m.group(1) in ('jiffies', 'refined-jiffies')
+        yield line, coarse
+
+
+def initcall_durs(log, js):
+    # What each initcall's duration must be, in the order of the json
+    # (that of the "calling" lines; a call without one where it ended).
+    want, start = [], {}
+    for line, coarse in clocked_lines(log):
         m = CALL_RE.match(line)
         if m:
             start[m.group(2)] = (usecs(m.group(1)), len(want))
@@ -797,13 +806,8 @@ def probe_attempts(log, detail=False):
     jiffies, the start line's timestamp is kept where there is one.
     With detail, each attempt is a dict that also says where its start
     came from ('from') and where its start line was ('line')."""
-    devs, coarse = {}, False
-    for line in open(log, encoding='utf-8', errors='replace'):
-        if '] Linux version ' in line:
-            coarse = True
-        m = CLOCK_RE.search(line)
-        if m:
-            coarse = m.group(1) in ('jiffies', 'refined-jiffies')
+    devs = {}
+    for line, coarse in clocked_lines(log):
         m = AP_START_RE.search(line)
         if m:
             devs.setdefault(m.group(2), []).append(
@@ -878,15 +882,10 @@ def initcall_sums(log):
     async call ("COOKIE_func") is named by its function and the device
     whose async_probe lines have its cookie, "func(DEV)", else by its
     place among the calls of func in cookie order: func, func#2, ..."""
-    out, start, coarse = {}, {}, False
+    out, start = {}, {}
     calls, durs, cookie_dev = set(), {}, {}
     strip = re.compile(r'\+0x[0-9a-f]+/0x[0-9a-f]+')
-    for line in open(log, encoding='utf-8', errors='replace'):
-        if '] Linux version ' in line:
-            coarse = True
-        m = CLOCK_RE.search(line)
-        if m:
-            coarse = m.group(1) in ('jiffies', 'refined-jiffies')
+    for line, coarse in clocked_lines(log):
         m = AP_COOKIE_RE.search(line)
         if m:
             cookie_dev[int(m.group(2))] = m.group(1)
