@@ -29,14 +29,21 @@ bg_time bg_att_len(const struct bg_attempt *a)
 	return a->end - a->start;
 }
 
-bg_time bg_dev_time(const struct bg_dev *d)
+/* The sum of len() over d's attempts, saturating. */
+static bg_time dev_sum(const struct bg_dev *d,
+		       bg_time (*len)(const struct bg_attempt *a))
 {
 	bg_time t = 0;
 	int i;
 
 	for (i = 0; i < d->natt; i++)
-		t = bg_add(t, bg_att_len(&d->att[i]));
+		t = bg_add(t, len(&d->att[i]));
 	return t;
+}
+
+bg_time bg_dev_time(const struct bg_dev *d)
+{
+	return dev_sum(d, bg_att_len);
 }
 
 bg_time bg_att_self(const struct bg_attempt *a)
@@ -48,12 +55,7 @@ bg_time bg_att_self(const struct bg_attempt *a)
 
 bg_time bg_dev_self(const struct bg_dev *d)
 {
-	bg_time t = 0;
-	int i;
-
-	for (i = 0; i < d->natt; i++)
-		t = bg_add(t, bg_att_self(&d->att[i]));
-	return t;
+	return dev_sum(d, bg_att_self);
 }
 
 int bg_dev_nchild(const struct bg_dev *d)

@@ -169,9 +169,22 @@ enum bg_why {
 
 extern const char *const bg_why_name[WHY_NR];
 
+/*
+ * What an attempt's start was taken from, weakest first: a later end
+ * report with a stronger one moves the start (model.c, probe_start()).
+ */
+enum bg_from {
+	FROM_NONE,			/* no start yet */
+	FROM_STAMP,			/* a console line's timestamp */
+	FROM_AP_USECS,			/* end - usecs= of "async_probe: end" */
+	FROM_PROBE_OF,			/* end - N of "probe of ... after N usecs" */
+	FROM_TRACE,			/* a trace's start event: kept */
+};
+
 struct bg_attempt {
 	struct bg_dev *dev;
 	bg_time park, queue, start, end;
+	uint8_t start_from;		/* enum bg_from */
 	long long cookie;		/* -1: unknown */
 	int pid;			/* -1: unknown */
 	int ret;
@@ -495,9 +508,6 @@ double bg_item_iqr(const struct bg_item *it, int side);
 /* blame.c, shared with summary */
 struct bg_dev **bg_blame_order(const struct bg_model *m, bool inclusive);
 void bg_blame_line(FILE *f, const struct bg_dev *d, bool inclusive);
-
-/* Shared by html and json. */
-int bg_write_json(FILE *f, struct bg_model *m, bool for_html);
 
 /* What the html page draws first: the overview past overview_at devices. */
 struct bg_html_view {

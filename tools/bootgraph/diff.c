@@ -12,6 +12,9 @@
  * side's interquartile range.  With one boot a side nothing tells noise
  * from change, so it lists every change above the threshold and says so.
  *
+ * Async calls, which initcall_debug names "COOKIE_func", are paired by
+ * function and device, or by their order, not by cookie (boots.c).
+ *
  * Things present on one side only are counted and listed apart.  Two
  * devices of one driver whose names swapped between the sides (two HID
  * devices enumerated in the other order) would be two large changes that

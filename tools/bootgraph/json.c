@@ -3,7 +3,8 @@
  * bootgraph json: the whole model, schema "bootgraph-1" (documented in
  * Documentation/bootgraph/bootgraph.rst).  Times are integers in
  * microseconds since boot; unknown values are null.  The html command
- * embeds the same document.
+ * embeds the same document in a denser form, "bootgraph-html-1" (see
+ * write_doc()); one set of writers serves both.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -26,10 +27,23 @@ static const char *const json_usage[] = {
 	NULL,
 };
 
+/*
+ * The html page's data (write_doc()) has devices and calls as rows:
+ * arrays of values in a fixed order, with bus, driver and state as
+ * indexes into its "strings".
+ */
+struct jsyms {
+	struct strmap map;		/* string -> index + 1 */
+	const char **v;
+	int n, cap;
+	struct arena *arena;		/* of the keys of map */
+};
+
 struct jw {
 	FILE *f;
 	enum bg_esc esc;
 	const char *sep;
+	struct jsyms *rows;		/* NULL: objects */
 };
 
 /* The separator, then "key": unless key is NULL (an array element). */
@@ -86,6 +100,57 @@ static void jclose(struct jw *w, char c)
 {
 	fputc(c, w->f);
 	w->sep = ", ";
+}
+
+/* A value's key, or NULL in a row. */
+static const char *jk(const struct jw *w, const char *key)
+{
+	return w->rows ? NULL : key;
+}
+
+/* An element of a list of devices, attempts or calls: object or row. */
+static void jelem(struct jw *w)
+{
+	jopen(w, NULL, w->rows ? '[' : '{');
+}
+
+static void jelem_end(struct jw *w)
+{
+	jclose(w, w->rows ? ']' : '}');
+}
+
+/* true or false, or in a row 1 or 0. */
+static void jbool(struct jw *w, const char *key, bool b)
+{
+	jkey(w, jk(w, key));
+	if (w->rows)
+		fputc(b ? '1' : '0', w->f);
+	else
+		fputs(b ? "true" : "false", w->f);
+}
+
+/* A name of few values (bus, driver, state); in a row its index. */
+static void jsym(struct jw *w, const char *key, const char *str)
+{
+	struct jsyms *y = w->rows;
+	void **v;
+
+	if (!y) {
+		jstr(w, key, str);
+		return;
+	}
+	jkey(w, NULL);
+	if (!str) {
+		fputs("null", w->f);
+		return;
+	}
+	v = strmap_get(&y->map, str, strlen(str), y->arena, NULL);
+	if (!*v) {
+		y->v = bg_grow(y->v, &y->cap, y->n + 1, sizeof(*y->v));
+		y->v[y->n++] = str;
+		*v = (void *)(intptr_t)y->n;
+	}
+	fprintf(w->f, "%d", (int)((intptr_t)*v - 1));
 }
 
 static void json_summary(struct jw *w, const struct bg_model *m)
@@ -156,55 +221,64 @@ static void json_markers(struct jw *w, const struct bg_model *m)
 	jclose(w, ']');
 }
 
+/*
+ * An attempt; its row: [park, queue, start, end, ret, pid, cookie,
+ * critical].
+ */
 static void json_attempt(struct jw *w, const struct bg_attempt *a)
 {
-	jopen(w, NULL, '{');
-	jtime(w, "park_us", a->park);
-	jtime(w, "queue_us", a->queue);
-	jtime(w, "start_us", a->start);
-	jtime(w, "end_us", a->end);
-	jtime(w, "dur_us", a->end == BG_NOTIME ? BG_NOTIME : bg_att_len(a));
-	jkey(w, "ret");
-	if (a->end == BG_NOTIME)
-		fputs("null", w->f);
-	else
-		fprintf(w->f, "%d", a->ret);
-	jtime(w, "pid", a->pid < 0 ? BG_NOTIME : a->pid);
-	jtime(w, "cookie", a->cookie < 0 ? BG_NOTIME : a->cookie);
-	jkey(w, "critical");
-	fputs(a->crit ? "true" : "false", w->f);
-	jtime(w, "self_us", a->end == BG_NOTIME ? BG_NOTIME : bg_att_self(a));
-	jstr(w, "parent", a->parent ? a->parent->dev->name : NULL);
-	jclose(w, '}');
+	bool open = a->end == BG_NOTIME;
+
+	jelem(w);
+	jtime(w, jk(w, "park_us"), a->park);
+	jtime(w, jk(w, "queue_us"), a->queue);
+	jtime(w, jk(w, "start_us"), a->start);
+	jtime(w, jk(w, "end_us"), a->end);
+	if (!w->rows)
+		jtime(w, "dur_us", open ? BG_NOTIME : bg_att_len(a));
+	jtime(w, jk(w, "ret"), open ? BG_NOTIME : a->ret);
+	jtime(w, jk(w, "pid"), a->pid < 0 ? BG_NOTIME : a->pid);
+	jtime(w, jk(w, "cookie"), a->cookie < 0 ? BG_NOTIME : a->cookie);
+	jbool(w, "critical", a->crit);
+	if (!w->rows) {
+		jtime(w, "self_us", open ? BG_NOTIME : bg_att_self(a));
+		jstr(w, "parent", a->parent ? a->parent->dev->name : NULL);
+	}
+	jelem_end(w);
 }
 
+/*
+ * A device; its row: [name, bus, driver, state, self_us, critical,
+ * [deps], reason, defer_us, [attempts]].
+ */
 static void json_device(struct jw *w, const struct bg_dev *d)
 {
 	int i;
 
 	jnl(w);
-	jopen(w, NULL, '{');
-	jstr(w, "name", d->name);
-	jstr(w, "bus", d->bus);
-	jstr(w, "driver", d->drv);
-	jstr(w, "state", bg_state_name[d->state]);
-	jtime(w, "total_us", bg_dev_time(d));
-	jtime(w, "self_us", bg_dev_self(d));
-	jkey(w, "critical");
-	fputs(d->crit ? "true" : "false", w->f);
-	jopen(w, "deps", '[');
+	jelem(w);
+	jstr(w, jk(w, "name"), d->name);
+	jsym(w, "bus", d->bus);
+	jsym(w, "driver", d->drv);
+	jsym(w, "state", bg_state_name[d->state]);
+	if (!w->rows)
+		jtime(w, "total_us", bg_dev_time(d));
+	jtime(w, jk(w, "self_us"), bg_dev_self(d));
+	jbool(w, "critical", d->crit);
+	jopen(w, jk(w, "deps"), '[');
 	for (i = 0; i < d->ndeps; i++)
 		jstr(w, NULL, d->deps[i]);
 	jclose(w, ']');
-	jstr(w, "defer_reason", d->reason);
-	jtime(w, "defer_us", d->defer_ts);
-	jopen(w, "attempts", '[');
+	jstr(w, jk(w, "defer_reason"), d->reason);
+	jtime(w, jk(w, "defer_us"), d->defer_ts);
+	jopen(w, jk(w, "attempts"), '[');
 	for (i = 0; i < d->natt; i++)
 		json_attempt(w, &d->att[i]);
 	jclose(w, ']');
-	jclose(w, '}');
+	jelem_end(w);
 }
 
+/* The calls of cs; a call's row: [func, queue, start, end, ret, pid, cookie]. */
 static void json_calls(struct jw *w, const char *key,
 		       const struct bg_callset *cs)
 {
@@ -215,19 +289,21 @@ static void json_calls(struct jw *w, const char *key,
 	for (i = 0; i < cs->n; i++) {
 		c = &cs->v[i];
 		jnl(w);
-		jopen(w, NULL, '{');
-		jstr(w, "func", c->func);
-		jtime(w, "queue_us", c->queue);
-		jtime(w, "start_us", c->start);
-		jtime(w, "end_us", c->end);
-		jtime(w, "dur_us", c->end == BG_NOTIME ? BG_NOTIME :
-		      c->end - c->start);
-		jstr(w, "dur_from", c->end == BG_NOTIME ? NULL :
-		     c->kernel_dur ? "kernel" : "timestamps");
-		jint(w, "ret", c->ret);
-		jtime(w, "pid", c->pid < 0 ? BG_NOTIME : c->pid);
-		jtime(w, "cookie", c->cookie < 0 ? BG_NOTIME : c->cookie);
-		jclose(w, '}');
+		jelem(w);
+		jstr(w, jk(w, "func"), c->func);
+		jtime(w, jk(w, "queue_us"), c->queue);
+		jtime(w, jk(w, "start_us"), c->start);
+		jtime(w, jk(w, "end_us"), c->end);
+		if (!w->rows) {
+			jtime(w, "dur_us", c->end == BG_NOTIME ? BG_NOTIME :
+			      c->end - c->start);
+			jstr(w, "dur_from", c->end == BG_NOTIME ? NULL :
+			     c->kernel_dur ? "kernel" : "timestamps");
+		}
+		jint(w, jk(w, "ret"), c->ret);
+		jtime(w, jk(w, "pid"), c->pid < 0 ? BG_NOTIME : c->pid);
+		jtime(w, jk(w, "cookie"), c->cookie < 0 ? BG_NOTIME : c->cookie);
+		jelem_end(w);
 	}
 	jclose(w, ']');
 }
@@ -254,14 +330,34 @@ static void json_chain(struct jw *w, const struct bg_model *m)
 	jclose(w, ']');
 }
 
-int bg_write_json(FILE *f, struct bg_model *m, bool for_html)
+static void json_view(struct jw *w, const struct bg_html_view *v)
 {
-	struct jw w = { f, for_html ? ESC_JSON_HTML : ESC_JSON, "" };
+	jopen(w, "view", '{');
+	jint(w, "overview_at", v->overview_at);
+	jint(w, "top", v->top);
+	jtime(w, "fast_us", v->fast);
+	jclose(w, '}');
+}
+
+/*
+ * The document: schema "bootgraph-1", or with v the html page's data,
+ * "bootgraph-html-1": the same summary, markers and chain, but also the
+ * view, and devices and calls as rows (struct jsyms), so that 50,000
+ * devices take some 6 MB instead of 25.  html/bootgraph.js turns it back
+ * into bootgraph-1 objects.
+ */
+static int write_doc(FILE *f, struct bg_model *m,
+		     const struct bg_html_view *v)
+{
+	struct jsyms y = { .arena = &m->arena };
+	struct jw w = { f, v ? ESC_JSON_HTML : ESC_JSON, "", NULL };
 	int i;
 
 	jopen(&w, NULL, '{');
-	jstr(&w, "schema", "bootgraph-1");
+	jstr(&w, "schema", v ? "bootgraph-html-1" : "bootgraph-1");
 	jstr(&w, "version", BG_VERSION);
+	if (v)
+		json_view(&w, v);
 	fputs(",\n", f);
 	w.sep = "";
 	json_input(&w, m);
@@ -271,161 +367,21 @@ int bg_write_json(FILE *f, struct bg_model *m, bool for_html)
 	fputs(",\n", f);
 	w.sep = "";
 	json_markers(&w, m);
+	w.rows = v ? &y : NULL;
 	jopen(&w, "devices", '[');
 	for (i = 0; i < m->nshown; i++)
 		json_device(&w, m->shown[i]);
 	jclose(&w, ']');
 	json_calls(&w, "initcalls", &m->initcalls);
 	json_calls(&w, "async", &m->asyncs);
+	w.rows = NULL;
 	json_chain(&w, m);
-	jclose(&w, '}');
-	fputc('\n', f);
-	return 0;
-}
-
-/* ------------------------------------------------------------------ */
-/*
- * The html page's data, schema "bootgraph-html-1": the same summary,
- * markers and chain, but devices and calls as arrays of values in a fixed
- * order and bus, driver and state as indexes into "strings", so that
- * 50,000 devices take some 6 MB instead of 25.  html/bootgraph.js turns
- * it back into bootgraph-1 objects.
- */
-struct jsyms {
-	struct strmap map;		/* string -> index + 1 */
-	const char **v;
-	int n, cap;
-};
-
-static void jsym(struct jw *w, struct jsyms *y, struct arena *a,
-		 const char *str)
-{
-	void **v;
-
-	jkey(w, NULL);
-	if (!str) {
-		fputs("null", w->f);
-		return;
+	if (v) {
+		jopen(&w, "strings", '[');
+		for (i = 0; i < y.n; i++)
+			jstr(&w, NULL, y.v[i]);
+		jclose(&w, ']');
 	}
-	v = strmap_get(&y->map, str, strlen(str), a, NULL);
-	if (!*v) {
-		y->v = bg_grow(y->v, &y->cap, y->n + 1, sizeof(*y->v));
-		y->v[y->n++] = str;
-		*v = (void *)(intptr_t)y->n;
-	}
-	fprintf(w->f, "%d", (int)((intptr_t)*v - 1));
-}
-
-static void jbool(struct jw *w, bool b)
-{
-	jkey(w, NULL);
-	fputc(b ? '1' : '0', w->f);
-}
-
-/* [park, queue, start, end, ret, pid, cookie, critical] */
-static void compact_attempt(struct jw *w, const struct bg_attempt *a)
-{
-	jopen(w, NULL, '[');
-	jtime(w, NULL, a->park);
-	jtime(w, NULL, a->queue);
-	jtime(w, NULL, a->start);
-	jtime(w, NULL, a->end);
-	jtime(w, NULL, a->end == BG_NOTIME ? BG_NOTIME : a->ret);
-	jtime(w, NULL, a->pid < 0 ? BG_NOTIME : a->pid);
-	jtime(w, NULL, a->cookie < 0 ? BG_NOTIME : a->cookie);
-	jbool(w, a->crit);
-	jclose(w, ']');
-}
-
-/*
- * [name, bus, driver, state, self_us, critical, [deps], reason, defer_us,
- *  [attempts]]
- */
-static void compact_device(struct jw *w, struct jsyms *y, struct arena *a,
-			   const struct bg_dev *d)
-{
-	int i;
-
-	jnl(w);
-	jopen(w, NULL, '[');
-	jstr(w, NULL, d->name);
-	jsym(w, y, a, d->bus);
-	jsym(w, y, a, d->drv);
-	jsym(w, y, a, bg_state_name[d->state]);
-	jtime(w, NULL, bg_dev_self(d));
-	jbool(w, d->crit);
-	jopen(w, NULL, '[');
-	for (i = 0; i < d->ndeps; i++)
-		jstr(w, NULL, d->deps[i]);
-	jclose(w, ']');
-	jstr(w, NULL, d->reason);
-	jtime(w, NULL, d->defer_ts);
-	jopen(w, NULL, '[');
-	for (i = 0; i < d->natt; i++)
-		compact_attempt(w, &d->att[i]);
-	jclose(w, ']');
-	jclose(w, ']');
-}
-
-/* [func, queue, start, end, ret, pid, cookie] */
-static void compact_calls(struct jw *w, const char *key,
-			  const struct bg_callset *cs)
-{
-	const struct bg_call *c;
-	int i;
-
-	jopen(w, key, '[');
-	for (i = 0; i < cs->n; i++) {
-		c = &cs->v[i];
-		jnl(w);
-		jopen(w, NULL, '[');
-		jstr(w, NULL, c->func);
-		jtime(w, NULL, c->queue);
-		jtime(w, NULL, c->start);
-		jtime(w, NULL, c->end);
-		jint(w, NULL, c->ret);
-		jtime(w, NULL, c->pid < 0 ? BG_NOTIME : c->pid);
-		jtime(w, NULL, c->cookie < 0 ? BG_NOTIME : c->cookie);
-		jclose(w, ']');
-	}
-	jclose(w, ']');
-}
-
-int bg_write_html_data(FILE *f, struct bg_model *m,
-		       const struct bg_html_view *v)
-{
-	struct jw w = { f, ESC_JSON_HTML, "" };
-	struct jsyms y = { 0 };
-	int i;
-
-	jopen(&w, NULL, '{');
-	jstr(&w, "schema", "bootgraph-html-1");
-	jstr(&w, "version", BG_VERSION);
-	jopen(&w, "view", '{');
-	jint(&w, "overview_at", v->overview_at);
-	jint(&w, "top", v->top);
-	jtime(&w, "fast_us", v->fast);
-	jclose(&w, '}');
-	fputs(",\n", f);
-	w.sep = "";
-	json_input(&w, m);
-	fputs(",\n", f);
-	w.sep = "";
-	json_summary(&w, m);
-	fputs(",\n", f);
-	w.sep = "";
-	json_markers(&w, m);
-	jopen(&w, "devices", '[');
-	for (i = 0; i < m->nshown; i++)
-		compact_device(&w, &y, &m->arena, m->shown[i]);
-	jclose(&w, ']');
-	compact_calls(&w, "initcalls", &m->initcalls);
-	compact_calls(&w, "async", &m->asyncs);
-	json_chain(&w, m);
-	jopen(&w, "strings", '[');
-	for (i = 0; i < y.n; i++)
-		jstr(&w, NULL, y.v[i]);
-	jclose(&w, ']');
 	jclose(&w, '}');
 	fputc('\n', f);
 	strmap_free(&y.map);
@@ -433,10 +389,16 @@ int bg_write_html_data(FILE *f, struct bg_model *m,
 	return 0;
 }
 
+int bg_write_html_data(FILE *f, struct bg_model *m,
+		       const struct bg_html_view *v)
+{
+	return write_doc(f, m, v);
+}
+
 static int json_out(FILE *f, struct bg_model *m, const void *p)
 {
 	(void)p;
-	return bg_write_json(f, m, false);
+	return write_doc(f, m, NULL);
 }
 
 int cmd_json(int argc, char **argv)

@@ -8,7 +8,9 @@
  * "probe of" line, the async_probe console lines and the async_probe
  * tracepoints).  Each attempt remembers which sources reported its
  * begin and end; an event joins the first attempt its source has not
- * reported yet whose times agree, else it starts a new attempt.
+ * reported yet whose times agree, else it starts a new attempt.  Its
+ * duration is the kernel's own where a console line prints one, as for
+ * initcalls (probe_start(), call_end()).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -267,11 +269,49 @@ static void probe_event(struct bg_model *m, struct bg_loc *loc,
 	dev_info(m, loc, d, ev);
 	if (ev->cookie >= 0)
 		a->cookie = ev->cookie;
+	if (*f == BG_NOTIME && ev->type == EV_START)
+		a->start_from = ev->src == SRC_AP_TRACE ? FROM_TRACE : FROM_STAMP;
 	if (*f == BG_NOTIME)
 		*f = ev->ts;
 	if (ev->type == EV_START && ev->pid >= 0)
 		a->pid = ev->pid;
 	a->seen_start |= 1u << ev->src;
+}
+
+/*
+ * Where attempt a, ended by ev, starts.  As for initcalls (call_end()),
+ * the kernel's own duration is used where a console line prints it: the
+ * driver core reads ktime_get() around the driver's probe, after the
+ * framework's "async_probe: start" line was printed, so that line's
+ * timestamp is early by the time the console took to print it.  The
+ * duration of "probe of DEV returned R after N usecs" (the probe alone)
+ * is preferred to the usecs= of "async_probe: end" (which also holds
+ * the framework's own work and the start line's printing), and either
+ * to the start line's timestamp.  The attempt is drawn as ending at its
+ * first end report and starting N microseconds before that.  While the
+ * kernel's clock counts jiffies (coarse), and for trace events, which
+ * no console output inflates, a start event's timestamp is kept; the
+ * kernel's duration is then used only where no start was reported.
+ */
+static void probe_start(struct bg_attempt *a, const struct bg_ev *ev,
+			bool coarse)
+{
+	enum bg_from from = ev->src == SRC_PROBE_OF ? FROM_PROBE_OF :
+			    FROM_AP_USECS;
+	bool console = ev->src != SRC_AP_TRACE;
+
+	if (ev->usecs < 0) {
+		if (a->start == BG_NOTIME) {
+			a->start = a->end;
+			a->start_from = FROM_STAMP;
+		}
+	} else if (a->start == BG_NOTIME ||
+		   (console && !coarse && from > a->start_from)) {
+		a->start = a->end - ev->usecs;
+		a->start_from = from;
+	}
+	if (a->start > a->end)
+		a->start = a->end;
 }
 
 static void probe_end(struct bg_model *m, struct bg_loc *loc,
@@ -289,10 +329,7 @@ static void probe_end(struct bg_model *m, struct bg_loc *loc,
 		a->end = ev->ts;
 		a->ret = ev->ret;
 	}
-	if (a->start == BG_NOTIME)
-		a->start = ev->usecs >= 0 ? ev->ts - ev->usecs : ev->ts;
-	if (a->start > a->end)
-		a->start = a->end;
+	probe_start(a, ev, m->clock_coarse);
 	a->seen_end |= 1u << ev->src;
 	d->cursor[ev->src] = a - d->att + 1;
 }

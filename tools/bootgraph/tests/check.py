@@ -40,6 +40,11 @@
 #   check.py labels JSON WANT               "name bus driver" per device
 #   check.py initcall-durs LOG JSON        kernel's usecs once the clock is
 #                                          fine, timestamps before
+#   check.py probe-durs LOG JSON           each probe's start, end and
+#                                          duration as the log's lines
+#                                          say: the kernel's N ("probe
+#                                          of" before usecs=) once the
+#                                          clock is fine
 #   check.py overview SVG JSON KEY TOP FAST MAXH
 #                                          the overview of a large boot:
 #                                          at most MAXH px tall, the TOP
@@ -437,16 +442,25 @@ def usecs(ts):
     return int(sec) * 1000000 + int((frac + '000000')[:6])
 
 
-def initcall_durs(log, js):
-    # What each initcall's duration must be, in the order of the json
-    # (that of the "calling" lines; a call without one where it ended).
-    want, start, coarse = [], {}, False
+def clocked_lines(log):
+    """The lines of a console log, each with whether the kernel's clock
+    was still coarse: from a "Linux version" line until the switch to a
+    clocksource other than jiffies."""
+    coarse = False
     for line in open(log, encoding='utf-8', errors='replace'):
         if '] Linux version ' in line:
             coarse = True
         m = CLOCK_RE.search(line)
         if m:
             coarse = m.group(1) in ('jiffies', 'refined-jiffies')
+        yield line, coarse
+
+
+def initcall_durs(log, js):
+    # What each initcall's duration must be, in the order of the json
+    # (that of the "calling" lines; a call without one where it ended).
+    want, start = [], {}
+    for line, coarse in clocked_lines(log):
         m = CALL_RE.match(line)
         if m:
             start[m.group(2)] = (usecs(m.group(1)), len(want))
@@ -777,24 +791,33 @@ AP_END_RE = re.compile(r'\[\s*(\d+\.\d+)\] async_probe: end dev=(\S+) .*'
 RUN_INIT_RE = re.compile(r'\[\s*(\d+\.\d+)\] Run /init as init process')
 
 
-def probe_attempts(log):
-    """dev -> [[start, end, ret]] from a console log, by the rule of
-    model.c: an attempt begins at its "async_probe: start" line, and
-    without one N usecs before its first end report ("probe of DEV
-    returned R after N usecs", "async_probe: end ... usecs=N"); it ends
-    at its first end report.  The other source's report of the same end
-    (within 2 ms) is the same attempt."""
+# What a probe's start is taken from, weakest first (model.c's enum bg_from).
+PROBE_FROM = ('start line', 'usecs=', 'probe of')
+
+
+def probe_attempts(log, detail=False):
+    """dev -> [(start, end, ret)] from a console log, by DURATIONS in the
+    manual: an attempt ends at its first end report ("probe of DEV
+    returned R after N usecs", "async_probe: end ... usecs=N"; the other
+    source's report of the same end, within 2 ms, is the same attempt)
+    and starts N microseconds before that, N of "probe of" rather than
+    usecs=, either rather than the "async_probe: start" line.  From the
+    "Linux version" line until the switch to a clocksource other than
+    jiffies, the start line's timestamp is kept where there is one.
+    With detail, each attempt is a dict that also says where its start
+    came from ('from') and where its start line was ('line')."""
     devs = {}
-    for line in open(log, encoding='utf-8', errors='replace'):
+    for line, coarse in clocked_lines(log):
         m = AP_START_RE.search(line)
         if m:
             devs.setdefault(m.group(2), []).append(
-                {'start': usecs(m.group(1)), 'end': None, 'ret': None,
+                {'start': usecs(m.group(1)), 'from': 'start line',
+                 'line': usecs(m.group(1)), 'end': None, 'ret': None,
                  'ends': set()})
             continue
         m, kind = PROBE_OF_RE.search(line), 'probe of'
         if not m:
-            m, kind = AP_END_RE.search(line), 'async_probe'
+            m, kind = AP_END_RE.search(line), 'usecs='
         if not m:
             continue
         ts, dev, ret, n = usecs(m.group(1)), m.group(2), int(m.group(3)), int(m.group(4))
@@ -802,31 +825,74 @@ def probe_attempts(log):
         a = next((x for x in atts if kind not in x['ends'] and
                   (x['end'] is None or abs(x['end'] - ts) <= 2000)), None)
         if a is None:
-            a = {'start': None, 'end': None, 'ret': None, 'ends': set()}
+            a = {'start': None, 'from': None, 'line': None, 'end': None,
+                 'ret': None, 'ends': set()}
             atts.append(a)
         a['ends'].add(kind)
         if a['end'] is None:
             a['end'], a['ret'] = ts, ret
-            if a['start'] is None:
-                a['start'] = ts - n
+        if a['start'] is None or (not coarse and PROBE_FROM.index(kind) >
+                                  PROBE_FROM.index(a['from'])):
+            a['start'], a['from'] = min(a['end'] - n, a['end']), kind
+    if detail:
+        return {d: [a for a in v if a['end'] is not None] for d, v in devs.items()}
     return {d: [(a['start'], a['end'], a['ret']) for a in v if a['end'] is not None]
             for d, v in devs.items()}
 
 
+def probe_durs(log, js):
+    """Each finished attempt of the json starts, ends and lasts as the
+    console log's lines say (probe_attempts()); where the kernel's N was
+    used and a start line was printed, the timestamps would differ."""
+    want = probe_attempts(log, detail=True)
+    got = {d['name']: [a for a in d['attempts'] if a['end_us'] is not None]
+           for d in load(js)['devices']}
+    kinds, moved = {}, []
+    for dev in sorted(set(want) | set(got)):
+        w, g = want.get(dev, []), got.get(dev, [])
+        if len(w) != len(g):
+            fail('%s: %d finished attempts in the log, %d in the json' %
+                 (dev, len(w), len(g)))
+        for a, b in zip(w, g):
+            exp = (a['start'], a['end'], a['end'] - a['start'])
+            if (b['start_us'], b['end_us'], b['dur_us']) != exp:
+                fail('%s: start, end, duration %s, the log says %s (%s)' %
+                     (dev, (b['start_us'], b['end_us'], b['dur_us']), exp,
+                      a['from']))
+            kinds[a['from']] = kinds.get(a['from'], 0) + 1
+            if a['line'] is not None and a['from'] != 'start line':
+                moved.append(a['start'] - a['line'])
+    print('# %d attempts, starts from %s; %d start lines overridden by the '
+          "kernel's N (%s us)" % (sum(kinds.values()), sorted(kinds.items()),
+                                  len(moved), '..'.join(str(x) for x in
+                                                       (min(moved), max(moved)))
+                                  if moved else '-'))
+
+
+ASYNC_NAME_RE = re.compile(r'(\d+)_(.+)$')
+AP_COOKIE_RE = re.compile(r'async_probe: \w+ dev=(\S+) .*\bcookie=(\d+)')
+
+
 def initcall_sums(log):
     """func -> summed duration of a console log's initcalls (and async
-    functions), by INITCALL DURATIONS in the manual: the kernel's "after
+    functions), by DURATIONS in the manual: the kernel's "after
     N usecs" once the clock is fine, the two lines' timestamps from the
     "Linux version" line until the switch to a clocksource other than
-    jiffies, N for a "returned" line without its "calling" line."""
-    out, start, coarse = {}, {}, False
+    jiffies, N for a "returned" line without its "calling" line.  An
+    async call ("COOKIE_func") is named by its function and the device
+    whose async_probe lines have its cookie, "func(DEV)", else by its
+    place among the calls of func in cookie order: func, func#2, ..."""
+    out, start = {}, {}
+    calls, durs, cookie_dev = set(), {}, {}
     strip = re.compile(r'\+0x[0-9a-f]+/0x[0-9a-f]+')
-    for line in open(log, encoding='utf-8', errors='replace'):
-        if '] Linux version ' in line:
-            coarse = True
-        m = CLOCK_RE.search(line)
+    for line, coarse in clocked_lines(log):
+        m = AP_COOKIE_RE.search(line)
         if m:
-            coarse = m.group(1) in ('jiffies', 'refined-jiffies')
+            cookie_dev[int(m.group(2))] = m.group(1)
+        m = CALL_RE.match(line) or RET_RE.match(line)
+        a = m and ASYNC_NAME_RE.match(strip.sub('', m.group(2)))
+        if a:
+            calls.add((a.group(2), int(a.group(1))))
         m = CALL_RE.match(line)
         if m:
             start[m.group(2)] = usecs(m.group(1))
@@ -838,7 +904,19 @@ def initcall_sums(log):
         d = end - start[func] if coarse and func in start else n
         start.pop(func, None)
         name = strip.sub('', func)
+        if a:
+            durs[(a.group(2), int(a.group(1)))] = d
+            continue
         out[name] = out.get(name, 0) + d
+    place = {}
+    for fn, cookie in sorted(calls):
+        if cookie in cookie_dev:
+            name = '%s(%s)' % (fn, cookie_dev[cookie])
+        else:
+            place[fn] = place.get(fn, 0) + 1
+            name = fn if place[fn] == 1 else '%s#%d' % (fn, place[fn])
+        if (fn, cookie) in durs:
+            out[name] = out.get(name, 0) + durs[(fn, cookie)]
     return out
 
 
@@ -987,6 +1065,7 @@ CMDS = {'overview': overview, 'svg-axis': svg_axis, 'view-end': view_end, 'chain
         'chain': chain, 'trace': trace, 'html': html, 'svg': svg,
         'csv': csv_check, 'schema': schema, 'diff-zero': diff_zero,
         'diff-delta': diff_delta, 'diff-mw': diff_mw, 'summary-many': summary_many, 'initcall-durs': initcall_durs,
+        'probe-durs': probe_durs,
         'diff-logs': diff_logs}
 
 if __name__ == '__main__':

@@ -10,8 +10,7 @@
 'use strict';
 const path = require('path');
 const fs = require('fs');
-const os = require('os');
-const { chromium } = require('playwright-core');
+const { run } = require('./common');
 
 const page_file = path.resolve(process.argv[2]);
 const shot = path.resolve(process.argv[3]);
@@ -123,46 +122,17 @@ check('screenshot', async (p) => {
 		timeout: 120000 });
 });
 
-(async () => {
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bootgraph-chromium-'));
-	console.log('TAP version 13');
-	console.log('1..' + checks.length);
-	/* a fresh --user-data-dir: playwright passes it for a persistent context */
-	const browser = await chromium.launchPersistentContext(dir, {
-		executablePath: '/usr/bin/chromium',
-		headless: true,
-		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
-			'--no-first-run', '--disable-background-networking',
-			'--disable-component-update', '--disable-sync'],
-		viewport: { width: 1400, height: 800 },
-	});
-	const p = browser.pages()[0] || await browser.newPage();
-	const errors = [];
-	p.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-	p.on('pageerror', (e) => errors.push(String(e)));
-	p.on('request', (r) => {
-		if (!r.url().startsWith('file:') && !r.url().startsWith('data:'))
-			errors.push('network request: ' + r.url());
-	});
-	await p.goto('file://' + page_file);
-	let failed = 0;
-	for (const [i, c] of checks.entries()) {
-		try {
-			await c.fn(p, errors);
-			console.log('ok ' + (i + 1) + ' - html: ' + c.name);
-		} catch (e) {
-			failed++;
-			console.log('not ok ' + (i + 1) + ' - html: ' + c.name);
-			console.log(String(e.stack || e).split('\n').map((l) => '# ' + l).join('\n'));
-		}
-	}
-	if (errors.length)
-		console.log(errors.map((l) => '# console: ' + l).join('\n'));
-	await browser.close();
-	fs.rmSync(dir, { recursive: true, force: true });
-	process.exit(failed ? 1 : 0);
-})().catch((e) => {
-	console.log('not ok - html: browser failed to start');
-	console.log('# ' + String(e).split('\n').join('\n# '));
-	process.exit(1);
+run('html', checks, {
+	setup: async (p, errors) => {
+		p.on('request', (r) => {
+			if (!r.url().startsWith('file:') && !r.url().startsWith('data:'))
+				errors.push('network request: ' + r.url());
+		});
+		await p.goto('file://' + page_file);
+	},
+	each: (c, p, errors) => c.fn(p, errors),
+	done: (errors) => {
+		if (errors.length)
+			console.log(errors.map((l) => '# console: ' + l).join('\n'));
+	},
 });

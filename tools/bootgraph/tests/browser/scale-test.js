@@ -12,8 +12,7 @@
 'use strict';
 const path = require('path');
 const fs = require('fs');
-const os = require('os');
-const { chromium } = require('playwright-core');
+const { run } = require('./common');
 
 const dir = path.resolve(process.argv[2]);
 const MAX_PAGE = 12 << 20;	/* bytes of the 50,000-device page */
@@ -232,41 +231,11 @@ check('screenshots of the svg overviews of 4,000 and 50,000 devices', async (p) 
 	}
 });
 
-(async () => {
-	const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bootgraph-chromium-'));
-	console.log('TAP version 13');
-	console.log('1..' + checks.length);
-	const browser = await chromium.launchPersistentContext(tmp, {
-		executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-		headless: true,
-		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
-			'--no-first-run', '--disable-background-networking',
-			'--disable-component-update', '--disable-sync'],
-		viewport: { width: 1400, height: 800 },
-	});
-	const p = browser.pages()[0] || await browser.newPage();
-	const errors = [];
-	p.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-	p.on('pageerror', (e) => errors.push(String(e)));
-	let failed = 0;
-	for (const [i, c] of checks.entries()) {
-		try {
-			await c.fn(p);
-			if (errors.length)
-				throw new Error(errors.splice(0).join('\n'));
-			console.log('ok ' + (i + 1) + ' - scale: ' + c.name);
-		} catch (e) {
-			failed++;
-			console.log('not ok ' + (i + 1) + ' - scale: ' + c.name);
-			console.log(String(e.stack || e).split('\n').map((l) => '# ' + l).join('\n'));
-		}
-	}
-	console.log(figures.map((l) => '# ' + l).join('\n'));
-	await browser.close();
-	fs.rmSync(tmp, { recursive: true, force: true });
-	process.exit(failed ? 1 : 0);
-})().catch((e) => {
-	console.log('not ok - scale: browser failed to start');
-	console.log('# ' + String(e).split('\n').join('\n# '));
-	process.exit(1);
+run('scale', checks, {
+	each: async (c, p, errors) => {
+		await c.fn(p);
+		if (errors.length)
+			throw new Error(errors.splice(0).join('\n'));
+	},
+	done: () => console.log(figures.map((l) => '# ' + l).join('\n')),
 });
