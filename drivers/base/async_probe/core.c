@@ -276,6 +276,12 @@ static void ap_probe_fn(void *data, async_cookie_t cookie)
 	ap_running(1);
 	ap_hung_check_start();
 	atomic_inc(&ap_stats.probes);
+	/*
+	 * A reason left from an earlier attempt (the device may wait on the
+	 * deferred-probe list) must not be taken for this one's, which may
+	 * defer without giving one.
+	 */
+	device_clear_deferred_probe_reason(dev);
 	if (drv)
 		driver_attach_async(dev, drv);
 	else
@@ -536,7 +542,7 @@ void async_probe_result(struct device *dev, int ret)
 		/* Fields of the probing task's own (struct ap_node). */
 		node->ret = ret;
 		if (ret == -EPROBE_DEFER)
-			ap_trace_defer(node, dev->p->deferred_probe_reason ?: "probe");
+			ap_trace_defer(node);
 		return;
 	}
 	if (!ret || !ap_may_have_waiters(dev))

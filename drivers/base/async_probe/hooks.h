@@ -14,9 +14,14 @@ struct ap_node;
 struct device;
 struct device_driver;
 
-/* Provided by dd.c: the asynchronous halves of both attach paths. */
+/*
+ * Provided by dd.c: the asynchronous halves of both attach paths, and the
+ * deferred-probe reason of one attempt.
+ */
 int driver_attach_async(struct device *dev, const struct device_driver *drv);
 void device_attach_async(struct device *dev);
+void device_clear_deferred_probe_reason(struct device *dev);
+void device_get_deferred_probe_reason(struct device *dev, char *buf, size_t size);
 
 #ifdef CONFIG_ASYNC_PROBE
 int async_probe_driver_policy(const struct device_driver *drv, bool excluded);

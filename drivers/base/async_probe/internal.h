@@ -18,7 +18,8 @@
  *   Order: the device lock (and a parent's) comes before ap_lock; ap_lock
  *   comes before async_lock (kernel/async.c), the device links SRCU read
  *   side, the driver core's deferred_probe_mutex (ap_hand_back() puts a
- *   device on the deferred-probe list), and what a bus's match() takes
+ *   device on the deferred-probe list; the device lock comes before it
+ *   too, where a probe's result hook reads its reason), and what a bus's match() takes
  *   (its dynamic-ID lock): async_probe_wait_earlier() asks it under
  *   ap_lock whether a driver matches a device.  No device lock is ever
  *   taken under ap_lock, and no probe runs under it: the hooks schedule
@@ -240,7 +241,7 @@ void ap_trace_park(struct ap_node *node, unsigned int waiting);
 void ap_trace_queue(struct ap_node *node);
 void ap_trace_start(struct ap_node *node);
 void ap_trace_end(struct ap_node *node, int ret, ktime_t end);
-void ap_trace_defer(struct ap_node *node, const char *reason);
+void ap_trace_defer(struct ap_node *node);
 ktime_t ap_trace_wait_start(void);
 void ap_trace_wait(const char *what, ktime_t start);
 struct ap_record *ap_history_record(struct ap_node *node, int ret, ktime_t end);

@@ -76,12 +76,18 @@ void ap_trace_end(struct ap_node *node, int ret, ktime_t end)
 			      ret, ktime_us_delta(end, node->t_start));
 }
 
-void ap_trace_defer(struct ap_node *node, const char *reason)
+/*
+ * The framework's own probe of @node deferred: its reason is the one the
+ * attempt gave (ap_probe_fn() cleared the last one), or "probe".
+ */
+void ap_trace_defer(struct ap_node *node)
 {
 	char buf[64], *p;
 
+	device_get_deferred_probe_reason(node->dev, buf, sizeof(buf));
+	if (!buf[0])
+		strscpy(buf, "probe", sizeof(buf));
 	/* A value must be one word: the reason is free text. */
-	strscpy(buf, reason, sizeof(buf));
 	for (p = buf; *p; p++)
 		if (*p == ' ' || *p == '\n' || *p == '\t')
 			*p = *(p + 1) ? '_' : '\0';
