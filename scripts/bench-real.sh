@@ -53,7 +53,10 @@ for flavour in lean stock; do
 	"$TOP/scripts/initramfs.sh" $flavour
 done
 
-CMD="initcall_debug loglevel=5 log_buf_len=16M"
+# disks_wait: the guest waits for the keyboard's and the tablet's HID
+# devices and the five sd disks (virtio-scsi, AHCI x3, USB storage): the
+# USB ones come last, and the log must not end before them.
+CMD="initcall_debug loglevel=5 log_buf_len=16M disks_wait=2,5"
 run() {	# NAME FLAVOUR CMDLINE
 	local r
 	[[ " $CONFIGS " == *" $1 "* ]] || return 0
