@@ -175,6 +175,13 @@ static unsigned long apt_degraded[APT_MAX_WORKERS];
 static unsigned long apt_dying[APT_MAX_WORKERS];
 static unsigned long apt_unwaited[APT_MAX_WORKERS][APT_MAX_DEVS];
 static int apt_pending[APT_MAX_WORKERS][APT_MAX_DEVS];	/* supplier + 1 */
+/*
+ * For the report of a violation: each registered device, and what the
+ * driver core and the framework said of each supplier that a queued device
+ * did not wait for, when it was queued (apt_state()).
+ */
+static struct device *apt_devs[APT_MAX_WORKERS][APT_MAX_DEVS];
+static u8 apt_seen[APT_MAX_WORKERS][APT_MAX_DEVS][APT_MAX_DEVS];
 static int apt_failures_seen;
 static atomic_t link_defers;	/* deferrals on a device link */
 static bool apt_traced;		/* the probes below are registered */
@@ -186,6 +193,25 @@ static bool apt_parse(const char *name, unsigned int *w, unsigned int *i)
 	       *w < APT_MAX_WORKERS && *i < APT_MAX_DEVS;
 }
 
+/*
+ * links.status (high nibble), and the framework's node state (0-3, 4: no
+ * node) plus 8 if a driver is set (low nibble), of @dev; 0xff: none.
+ * Read racily: a report.
+ */
+static u8 apt_state(struct device *dev)
+{
+	struct ap_node *node;
+	u8 st;
+
+	if (!dev)
+		return 0xff;
+	rcu_read_lock();
+	node = READ_ONCE(dev->p->async_probe);
+	st = node ? READ_ONCE(node->state) : 4;
+	rcu_read_unlock();
+	return READ_ONCE(dev->links.status) << 4 | st | (READ_ONCE(dev->driver) ? 8 : 0);
+}
+
 static void apt_judge(unsigned int w, unsigned int i, unsigned int s)
 {
 	lockdep_assert_held(&apt_trace_lock);
@@ -194,8 +220,8 @@ static void apt_judge(unsigned int w, unsigned int i, unsigned int s)
 	    apt_dying[w] & BIT(s))
 		return;
 	atomic_inc(&violations);
-	pr_err("async_probe_torture: VIOLATION worker %u device %u: deferred on supplier %u, which was in flight when it was queued\n",
-	       w, i, s);
+	pr_err("async_probe_torture: VIOLATION worker %u device %u: deferred on supplier %u, which was in flight when it was queued (supplier state when queued 0x%02x, now 0x%02x)\n",
+	       w, i, s, apt_seen[w][i][s], apt_state(apt_devs[w][s]));
 }
 
 static void apt_trace_queue(void *data, const char *dev, const char *bus,
@@ -220,6 +246,9 @@ static void apt_trace_queue(void *data, const char *dev, const char *bus,
 			waited |= BIT(s);
 	spin_lock(&apt_trace_lock);
 	apt_unwaited[w][i] = apt_busy[w] & ~waited & ~BIT(i);
+	for (s = 0; s < APT_MAX_DEVS; s++)
+		if (apt_unwaited[w][i] & BIT(s))
+			apt_seen[w][i][s] = apt_state(apt_devs[w][s]);
 	apt_busy[w] |= BIT(i);
 	apt_queued[w] |= BIT(i);
 	if (degraded)
@@ -272,6 +301,7 @@ static void apt_trace_dying(unsigned int w, unsigned int i)
 	spin_lock(&apt_trace_lock);
 	apt_dying[w] |= BIT(i);
 	apt_busy[w] &= ~BIT(i);
+	apt_devs[w][i] = NULL;
 	spin_unlock(&apt_trace_lock);
 }
 
@@ -285,6 +315,7 @@ static void apt_trace_reset(unsigned int w)
 	apt_dying[w] = 0;
 	memset(apt_unwaited[w], 0, sizeof(apt_unwaited[w]));
 	memset(apt_pending[w], 0, sizeof(apt_pending[w]));
+	memset(apt_devs[w], 0, sizeof(apt_devs[w]));
 	spin_unlock(&apt_trace_lock);
 }
 
@@ -504,6 +535,9 @@ static int apt_add_device(struct apt_worker *w, struct apt_dev *d)
 		return ret;
 	}
 	d->pdev = pdev;
+	spin_lock(&apt_trace_lock);
+	apt_devs[w->id][d->idx] = &pdev->dev;
+	spin_unlock(&apt_trace_lock);
 	atomic_inc(&devices);
 	return 0;
 }
