@@ -290,11 +290,17 @@ static void check_time(struct bg_loc *loc, bg_time ts, bg_time *prev)
  * already read from an earlier file is skipped.  Equal records inside
  * one file are kept: they are different events.
  *
- * One capture may hold several boots.  A boot begins at a record of
- * time 0 when the record before it in the same file had a later time,
- * or at a "Linux version" record once the boot so far has had a printk
- * time above 0.  (A record from a CPU whose clock is not synchronised
- * yet can go back by seconds, but not to 0.)  Without --boot the model
+ * One capture may hold several boots.  A boot begins at a "Linux
+ * version" record once the boot so far has had a printk time above 0,
+ * or at a record of time 0 when the record before it in the same file
+ * had a later time and the first record after the time-0 ones is also
+ * before that time: the clock restarted.  (A CPU whose clock is not
+ * synchronised yet can print records of time 0, or go back by seconds,
+ * in the middle of a boot: "calibrate_delay_direct() ..." of a CPU
+ * being brought up; the records after those go on from where the boot
+ * was.  The time-0 records belong to the boot before either way: they
+ * hold no event but "Linux version", which begins a boot itself.)
+ * Without --boot the model
  * is reset when a boot begins, so the last one is what remains; with
  * --boot N the records of the other boots are skipped.  A file's records
  * belong to the boot that is current when they are read.
@@ -304,6 +310,8 @@ struct file_state {
 	bg_time prev_ts;
 	bool kmsg;
 	bool dedup;			/* several files: skip records read before */
+	bg_time zero_after;		/* time before time-0 records, or NOTIME */
+	unsigned long zero_line;	/* the first of them */
 };
 
 static uint64_t rec_hash(bg_time ts, const char *s)
@@ -369,12 +377,9 @@ static bool read_before(struct bg_model *m, const struct file_state *fs,
 	return true;
 }
 
-static bool boot_begins(const struct bg_model *m, const struct file_state *fs,
-			bg_time ts, const char *msg)
+static bool boot_begins(const struct bg_model *m, const char *msg)
 {
 	if (!m->boots.n)
-		return true;
-	if (ts == 0 && fs->prev_ts != BG_NOTIME && fs->prev_ts > 0)
 		return true;
 	return m->boots.ts_max > 0 && !strncmp(msg, "Linux version ", 14);
 }
@@ -396,6 +401,31 @@ static void new_boot(struct bg_model *m, const struct bg_loc *loc)
 		bg_model_reset(m);
 	b->start_file = loc->file;
 	b->start_line = loc->line;
+}
+
+/*
+ * Time-0 records after later ones: a boot begins at the first of them
+ * if the clock restarted, which the first record after them says.
+ */
+static void zero_restart(struct bg_model *m, struct bg_loc *loc,
+			 struct file_state *fs, bg_time ts)
+{
+	unsigned long line = loc->line;
+
+	if (ts == 0 && fs->zero_after == BG_NOTIME &&
+	    fs->prev_ts != BG_NOTIME && fs->prev_ts > 0) {
+		fs->zero_after = fs->prev_ts;
+		fs->zero_line = loc->line;
+	}
+	if (ts == 0 || fs->zero_after == BG_NOTIME)
+		return;
+	if (ts + BACKWARDS_SLACK < fs->zero_after) {
+		loc->line = fs->zero_line;
+		new_boot(m, loc);
+		loc->line = line;
+		fs->prev_ts = BG_NOTIME;
+	}
+	fs->zero_after = BG_NOTIME;
 }
 
 /* Is the current boot the one to read? */
@@ -443,11 +473,15 @@ static void parse_line(struct bg_model *m, struct bg_loc *loc, char *line,
 	m->framings |= 1u << fr;
 	if (read_before(m, fs, ts, msg))
 		return;
-	if (boot_begins(m, fs, ts, msg)) {
+	if (boot_begins(m, msg)) {
 		new_boot(m, loc);
 		fs->prev_ts = BG_NOTIME;
+		fs->zero_after = BG_NOTIME;
+	} else {
+		zero_restart(m, loc, fs, ts);
 	}
-	check_time(loc, ts, &fs->prev_ts);
+	if (fs->zero_after == BG_NOTIME)
+		check_time(loc, ts, &fs->prev_ts);
 	if (m->boots.ts_max == BG_NOTIME || ts > m->boots.ts_max)
 		m->boots.ts_max = ts;
 	if (!boot_wanted(m))
@@ -481,7 +515,8 @@ static int open_input(const char *path, struct bg_loc *loc)
 static int read_text(struct bg_model *m, struct reader *r, struct bg_loc *loc,
 		     bool dedup)
 {
-	struct file_state fs = { .prev_ts = BG_NOTIME, .dedup = dedup };
+	struct file_state fs = { .prev_ts = BG_NOTIME, .dedup = dedup,
+				  .zero_after = BG_NOTIME };
 	size_t len;
 	char *line;
 

@@ -655,7 +655,47 @@ def parents(name, log_parent):
 known = set()
 
 
+CHAIN_LINE_RE = re.compile(r'^[\s\u2514\u2500]*(\S+)(?: \((.+)\))? @(\d+\.\d+)s '
+                           r'\+\S+(?: ret=-?\d+)?  \[(.*)\]$')
+CHAIN_WHY_RE = re.compile(r'(parent|supplier|retry after) (\S+?)(?: bound)?'
+                          r'(?:, through (\S+) it ran inside)?$')
+
+
+def chain_text(j, txt):
+    """The links of critical-chain's text output, first link first, as
+    the json's critical_chain gives them (attempt from its start)."""
+    devs = {d['name']: d for d in j['devices']}
+    links = []
+    for line in open(txt, encoding='utf-8'):
+        m = CHAIN_LINE_RE.match(line.rstrip('\n'))
+        if not m:
+            continue
+        name, start = m.group(1), usecs(m.group(3))
+        at = [i for i, a in enumerate(devs[name]['attempts'])
+              if a['start_us'] == start and a['end_us'] is not None]
+        if len(at) != 1:
+            fail('%s @%s: no such attempt in the json' % (name, m.group(3)))
+        w = CHAIN_WHY_RE.match(m.group(4))
+        links.append({'device': name, 'attempt': at[0], 'start_us': start,
+                      'end_us': devs[name]['attempts'][at[0]]['end_us'],
+                      'why': w and w.group(1).split()[0], 'below': w and w.group(2),
+                      'through': w and w.group(3)})
+    links.reverse()
+    for lo, up in zip(links, links[1:]):
+        if up['below'] != lo['device']:
+            fail('%s: says it waited for %s, the line below is %s' %
+                 (up['device'], up['below'], lo['device']))
+    if not links and 'waiting for no probe the log shows' not in open(txt).read():
+        fail('no chain in %s' % txt)
+    return links
+
+
 def chain_evidence(js, *logs):
+    """Each link of the json's critical chain, or with --chain=TXT of
+    critical-chain's output TXT, has the evidence it names in the logs."""
+    txt = None
+    if logs and logs[0].startswith('--chain='):
+        txt, logs = logs[0][8:], logs[1:]
     j = load(js)
     log_parent = {}
     devs = {d['name']: d for d in j['devices']}
@@ -682,7 +722,7 @@ def chain_evidence(js, *logs):
                     log_parent[m.group(2)] = d['name']
                     break
     known.update(devs)
-    c = j['critical_chain']
+    c = chain_text(j, txt) if txt else j['critical_chain']
     if c and c[0]['why'] is not None:
         fail('the first link has a cause: %s' % c[0])
     for lo, up in zip(c, c[1:]):

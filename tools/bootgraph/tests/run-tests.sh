@@ -206,6 +206,12 @@ t_chain_evidence() {	# each link of the critical chain has its evidence
 	$CHECK chain-evidence "$OUT/c.json" "$1"
 }
 
+t_chain_target_evidence() {	# t_chain_target_evidence TARGET LOG
+	bg "$OUT/c.json" "$OUT/c.err" json "$2" || return 1
+	bg "$OUT/c.txt" "$OUT/c.err" critical-chain -t "$1" "$2" || return 1
+	$CHECK chain-evidence "$OUT/c.json" --chain="$OUT/c.txt" "$2"
+}
+
 t_chain_target_errors() {
 	"$BG" critical-chain -t no-such-dev $S/chain.log >/dev/null 2>"$OUT/e.txt"
 	[ $? -eq 1 ] && grep -q "no finished probe or initcall 'no-such-dev'" "$OUT/e.txt" || return 1
@@ -577,6 +583,15 @@ add "summary says first what pid 1 waited for before /init, and on what|t_expect
 add "critical-chain -t /init: through pid 1's longest wait|t_expect $S/init-wait.log.critical-chain-init critical-chain -t /init $S/init-wait.log"
 add "critical-chain -t INITCALL|t_expect $S/init-wait.log.critical-chain-cmos_init critical-chain -t cmos_init $S/init-wait.log"
 add "critical-chain -t /init of the real stock log|t_expect $S/real/stock-lean-initcall-debug.log.critical-chain-init critical-chain -t /init $S/real/stock-lean-initcall-debug.log"
+# The device-rich machine's real boots: stock 6.12 (as shipped, and with
+# driver_async_probe=*) and the project's kernel, framework off and on.
+RM=$S/real
+for f in stock612 stock612-async-all project-sync project-on; do
+	for t in 7:0:0:0 /init; do
+		add "critical-chain -t $t of $f-machine: every link has its evidence|t_chain_target_evidence $t $RM/$f-machine-initcall-debug.log"
+	done
+	add "critical-chain -t 7:0:0:0 of $f-machine: USB disk <- interface (<- device) <- usb2|t_expect $RM/$f-machine-initcall-debug.log.critical-chain-usbdisk critical-chain -t 7:0:0:0 $RM/$f-machine-initcall-debug.log"
+done
 add "ftrace and trace-cmd report give the same events|t_ftrace_formats"
 add "console log + trace: probes merged, not doubled|t_merge"
 add "stdin input|t_stdin"
@@ -594,7 +609,10 @@ for in in $GOLDEN_INPUTS; do
 	add "trace-event JSON of $in follows the format|t_check trace trace $in"
 	add "csv of $in has one row per attempt|t_csv $in"
 	add "json of $in follows the schema|t_check schema json $in"
-	add "nested probes of $in justified, self times add up|t_nesting $in"
+	case $in in	# the log names the parent of a root hub usbN
+	*.log) add "nested probes of $in justified, self times add up|t_nesting $in --log=$in" ;;
+	*) add "nested probes of $in justified, self times add up|t_nesting $in" ;;
+	esac
 	add "axis of $in ends at the last thing drawn|t_axis_end $in"
 	add "critical chain of $in: every link has its evidence|t_chain_evidence $in"
 done
@@ -612,6 +630,10 @@ add "diff of the real stock boot and framework boot: every number from the logs|
 add "diff of the real framework boot and stock boot: every number from the logs|t_diff_real $RF $RS"
 add "diff A -- B of the real boots, one a side: the rows of A B, from the logs|t_diff_real_group"
 add "diff -t 5000 of the real boots: every change over it listed, none under|t_diff_real -t 5000 $RF $RS"
+for p in stock612 project-sync; do
+	add "diff of the real $p-machine and project-on-machine boots: every number from the logs|t_diff_real $RM/$p-machine-initcall-debug.log $RM/project-on-machine-initcall-debug.log"
+done
+add "diff -a of the real stock612-machine boot and its driver_async_probe=* boot: every row from the logs|t_diff_real -a $RM/stock612-machine-initcall-debug.log $RM/stock612-async-all-machine-initcall-debug.log"
 add "diff of two framework boots, cookies renumbered: async calls paired by function and device|t_diff_cookies"
 add "--help everywhere|t_help"
 add "usage and I/O errors exit 1|t_usage_errors"
