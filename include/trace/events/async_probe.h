@@ -10,6 +10,10 @@
  *   async_probe_end    dev bus drv cookie pid ret usecs
  *   async_probe_defer  dev bus drv reason
  *   async_probe_wait   what usecs      (a framework barrier returned)
+ *
+ * A probe's queue event is emitted once its async call is made, and a free
+ * worker may start the probe before that: its start (and a deferral) can
+ * come before its queue event, never its end.
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM async_probe
