@@ -910,6 +910,51 @@ static void ap_test_defer_reason_is_the_attempts_own(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, READ_ONCE(a->dev.driver));
 }
 
+struct unregister_ctx {
+	struct work_struct work;
+	struct platform_driver *drv;
+};
+
+static void unregister_drv(struct work_struct *work)
+{
+	struct unregister_ctx *ctx = container_of(work, struct unregister_ctx, work);
+
+	platform_driver_unregister(ctx->drv);
+}
+
+/*
+ * A driver that is unregistered while a device it claimed waits for a
+ * probe in flight (here, a first driver's) is not used for the probe run
+ * again after it: that probe could bind the device after driver_detach()
+ * had passed it.  The torture saw such a probe defer on a supplier that
+ * driver_detach() was unbinding.
+ */
+static void ap_test_removed_driver_not_probed_again(struct kunit *test)
+{
+	struct tdev *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	DECLARE_COMPLETION_ONSTACK(release);
+	DECLARE_COMPLETION_ONSTACK(started);
+	struct unregister_ctx ctx = { .drv = &accept_drv };
+	struct platform_device *pdev;
+
+	t->release = &release;
+	t->started = &started;
+	KUNIT_ASSERT_EQ(test, kunit_platform_driver_register(test, &reject_drv), 0);
+	pdev = tdev_add(test, "ap-kunit-two", 0, t, NULL);
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&started, WAIT), 0);
+	/* Claims the device in flight: it would be probed again with this. */
+	KUNIT_ASSERT_EQ(test, platform_driver_register(&accept_drv), 0);
+	INIT_WORK_ONSTACK(&ctx.work, unregister_drv);
+	schedule_work(&ctx.work);
+	msleep(200);		/* the unregistration waits for the probe */
+	complete(&release);
+	flush_work(&ctx.work);
+	destroy_work_on_stack(&ctx.work);
+	KUNIT_EXPECT_EQ(test, async_probe_wait_device(&pdev->dev), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->attempts), 0);
+	KUNIT_EXPECT_NULL(test, READ_ONCE(pdev->dev.driver));
+}
+
 /*
  * Allocation failure the way fault injection (failslab, fail_page_alloc)
  * makes it: every allocation fails but a %__GFP_NOFAIL one.
@@ -1052,6 +1097,7 @@ static struct kunit_case ap_test_cases[] = {
 	KUNIT_CASE(ap_test_no_memory_probes_synchronously),
 	KUNIT_CASE(ap_test_no_memory_after_park_keeps_probe),
 	KUNIT_CASE(ap_test_defer_reason_is_the_attempts_own),
+	KUNIT_CASE(ap_test_removed_driver_not_probed_again),
 	KUNIT_CASE(ap_test_opt_in_policy_per_mode),
 	{}
 };

@@ -628,7 +628,11 @@ void async_probe_device_del(struct device *dev)
 
 /*
  * Drop the parked probes with @drv; return whether one with @drv is queued
- * or running, other than the caller's own.
+ * or running, other than the caller's own.  A probe in flight that would
+ * be run again with @drv (ap_probe_again()) is run again with any driver
+ * of the bus instead, which no longer finds @drv: @drv has left the bus's
+ * list before driver_detach(), and a later probe with it could bind a
+ * device after driver_detach() has looked at it.
  */
 static bool ap_driver_busy(const struct device_driver *drv)
 {
@@ -637,6 +641,8 @@ static bool ap_driver_busy(const struct device_driver *drv)
 
 	mutex_lock(&ap_lock);
 	list_for_each_entry_safe(node, tmp, &ap_nodes, inflight) {
+		if (node->again_drv == drv)
+			node->again_drv = NULL;
 		if (node->drv != drv)
 			continue;
 		if (node->state == AP_PARKED)
