@@ -20,8 +20,14 @@ work function the racing task was running (often async_run_entry_fn),
 not code that raced.  Nor are the frames of an access stack below an
 interrupt entry (asm_sysvec_*, common_interrupt, ...): an access "by
 interrupt" raced there, in the interrupt handler, and the frames below
-belong to whatever code the interrupt happened to stop.  The others are
-removed from OUT_LOG, which scripts/judge.py then judges.
+belong to whatever code the interrupt happened to stop.  Nor are the
+frames below a scheduler entry (schedule(), schedule_preempt_disabled(),
+preempt_schedule*()): an access there is the scheduler's or the
+workqueue's own bookkeeping on the way into or out of a sleep
+(wq_worker_running() reading the task's runtime), and the frames below
+are whatever code went to sleep, a mutex_lock() in the framework as
+much as any other.  The others are removed from OUT_LOG, which
+scripts/judge.py then judges.
 Prints one line: how many reports were seen, kept and dropped.
 """
 import re
@@ -37,11 +43,12 @@ TEST = re.compile(r'\b(apt|apsim|ap_test|ap_kunit|async_test|tprobe)[a-z0-9_]*\+
 ACCESS = re.compile(r'\b(read|write)\b.* by (task|interrupt)\b')
 FRAME = re.compile(r'^\[[ 0-9.]+\]\s+[A-Za-z_][A-Za-z0-9_.]*\+0x[0-9a-f]+/0x[0-9a-f]+')
 IRQ_ENTRY = re.compile(r'\b(asm_)?(sysvec|common_interrupt|exc_nmi)[a-z0-9_]*\+')
+SCHED_ENTRY = re.compile(r'\s(__)?schedule(_[a-z0-9_]+)?\+|\spreempt_schedule[a-z0-9_]*\+')
 
 
 def involves_project(block):
     """A project function in the headline or in the racing frames."""
-    interrupted = False
+    cut = False         # below an interrupt or scheduler entry
     first = True        # the next frame is the one that raced
     for line in block:
         if 'Workqueue:' in line:
@@ -51,16 +58,16 @@ def involves_project(block):
                 return True
             continue
         if ACCESS.search(line):
-            interrupted = False
+            cut = False
             first = True
             continue
-        if IRQ_ENTRY.search(line):
-            interrupted = True
+        if IRQ_ENTRY.search(line) or SCHED_ENTRY.search(line):
+            cut = True
             continue
         if not FRAME.search(line):
             continue        # "value changed", "Reported by", "CPU: ... Comm:"
         raced, first = first, False
-        if interrupted or not PROJECT.search(line):
+        if cut or not PROJECT.search(line):
             continue
         if raced or not TEST.search(line):
             return True

@@ -212,6 +212,19 @@ class KcsanFilter(unittest.TestCase):
         summary, _ = self.run_filter(lines)
         self.assertIn('1 in the project', summary)
 
+    def test_frames_below_a_scheduler_entry_do_not_count(self):
+        # The watchdog slept on ap_lock; the workqueue's wake-up hook raced
+        # with the scheduler's runtime accounting (torture, 2026-11-30).
+        lines = kcsan_report(['wq_worker_running', 'schedule_preempt_disabled',
+                              '__mutex_lock', 'mutex_lock_nested', 'ap_hung_fn',
+                              'process_one_work', 'worker_thread'])
+        lines[1] = '[  5.0] BUG: KCSAN: data-race in wq_worker_running+0x5d/0xc0\n'
+        lines.insert(2, '[  5.0] race at unknown origin, with read to 0xffff of 8 bytes '
+                        'by task 161 on cpu 1:\n')
+        summary, text = self.run_filter(lines)
+        self.assertIn('0 in the project', summary)
+        self.assertNotIn('BUG: KCSAN', text)
+
     def test_a_test_module_calling_the_driver_core_does_not_count(self):
         # Two torture workers race inside klist, through the driver core.
         lines = kcsan_report(['klist_put', 'klist_remove', 'bus_remove_driver',
