@@ -80,10 +80,10 @@ def patch_message(name):
     return subject, body
 
 
-def step_from_patch(name, build):
+def step_from_patch(name, build, followup=False):
     subject, body = patch_message(name)
     return dict(subject=subject, body=body, files=[], patches=[name],
-                maint=[], build=build)
+                maint=[], build=build, followup=followup)
 
 
 STEPS = [
@@ -182,9 +182,9 @@ consumer link "supplier unbind", as its kernel-doc says.
                "include/trace/events/async_probe.h"],
         build=["drivers/base/", "kernel/"]),
     step_from_patch("0004-x86-of-unflatten-an-empty-device-tree-root-with-OF.patch",
-                    build=["arch/x86/kernel/"]),
+                    build=["arch/x86/kernel/"], followup=True),
     step_from_patch("0005-of-property-let-fw_devlink-parse-overlays-on-x86.patch",
-                    build=["drivers/of/"]),
+                    build=["drivers/of/"], followup=True),
     dict(
         subject="dt-bindings: misc: add the async_probe device-tree simulator",
         body="""\
@@ -230,11 +230,11 @@ torture test with the simulator reloaded and rebound beside it.
         patches=[],
         maint=[SELFTESTS],
         build=["drivers/base/"]),
-    step_from_patch("0006-virtio_blk-probe-asynchronously.patch", build=["drivers/block/"]),
-    step_from_patch("0007-virtio_net-probe-asynchronously.patch", build=["drivers/net/"]),
+    step_from_patch("0006-virtio_blk-probe-asynchronously.patch", build=["drivers/block/"], followup=True),
+    step_from_patch("0007-virtio_net-probe-asynchronously.patch", build=["drivers/net/"], followup=True),
     step_from_patch("0008-e1000e-probe-asynchronously.patch",
-                    build=["drivers/net/ethernet/intel/e1000e/"]),
-    step_from_patch("0009-ahci-probe-asynchronously.patch", build=["drivers/ata/"]),
+                    build=["drivers/net/ethernet/intel/e1000e/"], followup=True),
+    step_from_patch("0009-ahci-probe-asynchronously.patch", build=["drivers/ata/"], followup=True),
     dict(
         subject="tools/bootgraph: show a boot device by device",
         body="""\
@@ -271,6 +271,21 @@ short boot-tuning guide.
 ]
 
 
+def ordered():
+    """The core series, then the follow-ups for other subsystems."""
+    return ([s for s in STEPS if not s.get("followup")] +
+            [s for s in STEPS if s.get("followup")])
+
+
+# Why each follow-up is kept apart (cover letter).
+FOLLOWUP_WHY = {
+    "0004-x86-of-unflatten-an-empty-device-tree-root-with-OF.patch":
+        " (x86, for the device-tree simulator on machines without firmware DT)",
+    "0005-of-property-let-fw_devlink-parse-overlays-on-x86.patch":
+        " (OF, the same)",
+}
+
+
 def run(tree, *cmd, **kw):
     return subprocess.run(cmd, cwd=tree, check=True, **kw)
 
@@ -296,7 +311,11 @@ def export(tree, outdir):
                GIT_COMMITTER_NAME=name, GIT_COMMITTER_EMAIL=email,
                GIT_AUTHOR_DATE=DATE, GIT_COMMITTER_DATE=DATE)
     maint = []
-    for step in STEPS:
+    core_head = None
+    for step in ordered():
+        if step.get("followup") and core_head is None:
+            core_head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=tree, check=True,
+                                       capture_output=True, text=True).stdout.strip()
         for f in step["files"]:
             dst = os.path.join(tree, f)
             os.makedirs(os.path.dirname(dst), exist_ok=True)
@@ -322,12 +341,17 @@ def export(tree, outdir):
         msg = "%s\n\n%s\nSigned-off-by: %s\n" % (step["subject"], step["body"], AUTHOR)
         run(tree, "git", "commit", "-q", "--no-verify", "-F", "-",
             input=msg.encode(), env=env)
-    os.makedirs(outdir, exist_ok=True)
-    for f in os.listdir(outdir):
-        if f.endswith(".patch"):
-            os.unlink(os.path.join(outdir, f))
+    followups = os.path.join(outdir, "followups")
+    for d in (outdir, followups):
+        os.makedirs(d, exist_ok=True)
+        for f in os.listdir(d):
+            if f.endswith(".patch"):
+                os.unlink(os.path.join(d, f))
     run(tree, "git", "format-patch", "-q", "--cover-letter", "--no-signature",
-        "--base=pristine", "-o", outdir, "pristine..HEAD", env=env)
+        "--base=pristine", "-o", outdir, "pristine.." + (core_head or "HEAD"), env=env)
+    if core_head:
+        run(tree, "git", "format-patch", "-q", "--no-signature", "-o", followups,
+            core_head + "..HEAD", env=env)
 
 
 def plain_headings(markdown):
@@ -366,15 +390,19 @@ Patches 1-2 rewrite kernel/async.c around dependency cookies (entries
 that run after a given set of earlier ones, without occupying a worker
 while they wait), with tracepoints and a lockdep model of its waits.
 Patch 3 adds drivers/base/async_probe and its driver-core hooks.
-Patches 4-5 let device-tree overlays and fw_devlink work on x86 without
-firmware DT, for the tests.  Patches 6-7 add the test binding, the probe
-simulators, a KUnit suite and kselftests.  Patches 8-11 opt four drivers
-in.  Patch 12 adds tools/bootgraph, patch 13 the documentation.
+Patches 4-5 add the test binding, the probe simulators, a KUnit suite
+and kselftests.  Patch 6 adds tools/bootgraph, patch 7 the
+documentation.
+
+Not in this series, and sent to their subsystems once it is in (the
+project keeps them in followups/, applied after this series in its
+test kernel):
+{followups}
 
 Based on Linux {kver} as Debian packages it (linux-source-6.12
 {version}).  Each patch builds (the objects of the directories it
-touches, with the test configuration); the whole series is what the
-project's test kernel runs.
+touches, with the test configuration); this series and the follow-ups
+together are what the project's test kernel runs.
 
 Tested in QEMU (TCG, x86_64) on a debug kernel (lockdep, KASAN,
 DEBUG_OBJECTS): KUnit suites, kselftests, boots in every mode with an
@@ -387,6 +415,8 @@ Benchmarks (QEMU TCG, from the project's "make bench"):
 
 {tables}
 """.format(version=version, kver=kernel_version(), just="\n".join(just) or "  none",
+           followups="\n".join("  - %s%s" % (st["subject"], FOLLOWUP_WHY.get(st["patches"][0], ""))
+                               for st in STEPS if st.get("followup")),
            tables=tables.strip() or "  (run make bench to fill in)")
     text = text.replace("*** SUBJECT HERE ***",
                         "Dependency-aware parallel device probing, and bootgraph")
@@ -403,7 +433,7 @@ def kernel_version():
 
 def main():
     if len(sys.argv) >= 2 and sys.argv[1] == "steps":
-        for i, s in enumerate(STEPS, 1):
+        for i, s in enumerate(ordered(), 1):
             print("%2d %s (%d files, %d hook patches)" %
                   (i, s["subject"], len(s["files"]), len(s["patches"])))
         return 0
@@ -417,7 +447,7 @@ def main():
         cover(outdir, version, tab)
         return 0
     if len(sys.argv) == 2 and sys.argv[1] == "builds":
-        for s in STEPS:
+        for s in ordered():
             print(" ".join(s["build"]) or "-")
         return 0
     print(__doc__, file=sys.stderr)
