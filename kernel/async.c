@@ -924,11 +924,12 @@ static void async_lockdep_wait(struct async_entry *self, bool self_too)
 }
 
 /*
- * Wait for @w if @wait, tracing the wait even when it is over at once,
- * the way initcall_debug always printed it.
+ * Trace a synchronize call, and wait for @w in it if @wait: a call with
+ * nothing to wait for is traced too, the way initcall_debug always
+ * printed it.
  */
-static void async_wait(struct async_waiter *w, bool wait, const char *kind,
-		       async_cookie_t cookie)
+static void async_trace_wait(struct async_waiter *w, bool wait,
+			     const char *kind, async_cookie_t cookie)
 {
 	struct async_entry *self = wait ? async_current_entry() : NULL;
 	ktime_t start = trace_async_wait_end_enabled() ? ktime_get() : 0;
@@ -998,8 +999,9 @@ void async_synchronize_cookie_domain(async_cookie_t cookie,
 		async_add_waiter(waiters, &w);
 	spin_unlock_irqrestore(&async_lock, flags);
 
-	async_wait(&w, wait, cookie == ASYNC_COOKIE_MAX ? "full" : "cookie",
-		   cookie == ASYNC_COOKIE_MAX ? 0 : cookie);
+	async_trace_wait(&w, wait,
+			 cookie == ASYNC_COOKIE_MAX ? "full" : "cookie",
+			 cookie == ASYNC_COOKIE_MAX ? 0 : cookie);
 }
 EXPORT_SYMBOL_GPL(async_synchronize_cookie_domain);
 
@@ -1078,7 +1080,7 @@ int async_synchronize_one(async_cookie_t cookie)
 	spin_unlock_irqrestore(&async_lock, flags);
 
 	async_lockdep_wait(self, self_too);
-	async_wait(&w, wait, "one", cookie);
+	async_trace_wait(&w, wait, "one", cookie);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(async_synchronize_one);

@@ -915,6 +915,20 @@ struct unregister_ctx {
 	struct platform_driver *drv;
 };
 
+/* The driver @dev's probe in flight is to be run again with, if any. */
+static const struct device_driver *ap_test_again_drv(struct device *dev)
+{
+	const struct device_driver *drv = NULL;
+	struct ap_node *node;
+
+	mutex_lock(&ap_lock);
+	node = ap_node_find(dev);
+	if (node && node->again)
+		drv = node->again_drv;
+	mutex_unlock(&ap_lock);
+	return drv;
+}
+
 static void unregister_drv(struct work_struct *work)
 {
 	struct unregister_ctx *ctx = container_of(work, struct unregister_ctx, work);
@@ -936,6 +950,7 @@ static void ap_test_removed_driver_not_probed_again(struct kunit *test)
 	DECLARE_COMPLETION_ONSTACK(started);
 	struct unregister_ctx ctx = { .drv = &accept_drv };
 	struct platform_device *pdev;
+	int i;
 
 	t->release = &release;
 	t->started = &started;
@@ -944,14 +959,21 @@ static void ap_test_removed_driver_not_probed_again(struct kunit *test)
 	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&started, WAIT), 0);
 	/* Claims the device in flight: it would be probed again with this. */
 	KUNIT_ASSERT_EQ(test, platform_driver_register(&accept_drv), 0);
+	KUNIT_EXPECT_PTR_EQ(test, ap_test_again_drv(&pdev->dev), &accept_drv.driver);
 	INIT_WORK_ONSTACK(&ctx.work, unregister_drv);
 	schedule_work(&ctx.work);
-	msleep(200);		/* the unregistration waits for the probe */
-	complete(&release);
+	/* The unregistration has passed the node when it forgets the driver. */
+	for (i = 0; i < 1000 && ap_test_again_drv(&pdev->dev); i++)
+		msleep(20);
+	KUNIT_EXPECT_NULL(test, ap_test_again_drv(&pdev->dev));
+	/* For the probe in flight and the one run again with any driver. */
+	complete_all(&release);
 	flush_work(&ctx.work);
 	destroy_work_on_stack(&ctx.work);
 	KUNIT_EXPECT_EQ(test, async_probe_wait_device(&pdev->dev), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&t->attempts), 0);
+	/* Run again, but with the drivers left on the bus: the first one. */
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->rejects), 2);
 	KUNIT_EXPECT_NULL(test, READ_ONCE(pdev->dev.driver));
 }
 

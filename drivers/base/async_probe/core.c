@@ -227,7 +227,7 @@ static bool ap_finish(struct ap_node *node, ktime_t end)
 		ap_evaluate(node);
 	} else {
 		/* Put first: evaluating the consumers may free an idle node. */
-		ap_node_put(node);
+		ap_node_free_if_idle(node);
 		ap_evaluate(NULL);
 	}
 	mutex_unlock(&ap_lock);
@@ -351,7 +351,7 @@ static bool ap_take_back(struct ap_node *node)
 {
 	lockdep_assert_held(&ap_lock);
 	node->handback = false;
-	ap_node_put(node);
+	ap_node_free_if_idle(node);
 	return false;
 }
 
@@ -409,7 +409,7 @@ bool async_probe_claim(struct device *dev, const struct device_driver *drv)
 		ret = false;
 		goto out;
 	}
-	node = ap_node_get(dev, &spare);
+	node = ap_node_find_or_create(dev, &spare);
 	if (!node) {
 		atomic_inc(&ap_stats.fallbacks);
 		ret = false;
@@ -450,7 +450,7 @@ out:
  * attach, sysfs, or the deferred-probe work, which may run while the
  * framework also has the device parked or queued.
  */
-static bool ap_own_probe(struct ap_node *node)
+static bool ap_node_probing_here(struct ap_node *node)
 {
 	lockdep_assert_held(&ap_lock);
 	return node->state == AP_QUEUED && READ_ONCE(node->task) == current;
@@ -463,7 +463,7 @@ static bool ap_own_probe(struct ap_node *node)
  * node's probe ever sets its @task to itself; a node returned stays
  * while that probe runs.
  */
-static struct ap_node *ap_my_probe(struct device *dev)
+static struct ap_node *ap_node_if_probing_here(struct device *dev)
 {
 	struct ap_node *node;
 
@@ -505,13 +505,13 @@ void async_probe_bound(struct device *dev)
 	struct ap_node *node;
 
 	/* The framework's own probe: ap_finish() lets the waiters go. */
-	if (ap_my_probe(dev) || !ap_may_have_waiters(dev))
+	if (ap_node_if_probing_here(dev) || !ap_may_have_waiters(dev))
 		return;
 	mutex_lock(&ap_lock);
 	node = ap_node_find(dev);
-	if (node && !ap_own_probe(node) && !list_empty(&node->waiters)) {
+	if (node && !ap_node_probing_here(node) && !list_empty(&node->waiters)) {
 		ap_release_waiters(node, true);
-		ap_node_put(node);
+		ap_node_free_if_idle(node);
 		ap_evaluate(NULL);
 	}
 	mutex_unlock(&ap_lock);
@@ -537,7 +537,7 @@ void async_probe_result(struct device *dev, int ret)
 	atomic_inc(&ap_stats.attempts_all);
 	if (ret == -EPROBE_DEFER)
 		atomic_inc(&ap_stats.defers_all);
-	node = ap_my_probe(dev);
+	node = ap_node_if_probing_here(dev);
 	if (node) {
 		/* Fields of the probing task's own (struct ap_node). */
 		node->ret = ret;
@@ -551,7 +551,7 @@ void async_probe_result(struct device *dev, int ret)
 	node = ap_node_find(dev);
 	if (node && !list_empty(&node->waiters)) {
 		ap_release_waiters(node, false);
-		ap_node_put(node);
+		ap_node_free_if_idle(node);
 		ap_evaluate(NULL);
 	}
 	mutex_unlock(&ap_lock);
@@ -593,7 +593,7 @@ static void ap_cancel_parked(struct ap_node *node)
 	node->state = AP_IDLE;
 	node->drv = NULL;
 	ap_state_changed();
-	ap_node_put(node);
+	ap_node_free_if_idle(node);
 	ap_drop_device(dev);
 }
 
@@ -620,7 +620,7 @@ void async_probe_device_del(struct device *dev)
 		if (node->state == AP_PARKED)
 			ap_cancel_parked(node);	/* may free node */
 		else
-			ap_node_put(node);
+			ap_node_free_if_idle(node);
 		ap_evaluate(NULL);
 	}
 	mutex_unlock(&ap_lock);
@@ -647,7 +647,7 @@ static bool ap_driver_busy(const struct device_driver *drv)
 			continue;
 		if (node->state == AP_PARKED)
 			ap_cancel_parked(node);
-		else if (!ap_own_probe(node))
+		else if (!ap_node_probing_here(node))
 			busy = true;
 	}
 	ap_evaluate(NULL);
@@ -849,7 +849,7 @@ void async_probe_wait_earlier(struct device *dev)
 		mutex_lock(&ap_lock);
 		self = ap_node_find(dev);
 		drv = READ_ONCE(dev->driver);
-		if (self && drv && ap_own_probe(self)) {
+		if (self && drv && ap_node_probing_here(self)) {
 			list_for_each_entry(n, &ap_nodes, inflight)
 				if (ap_earlier_probe(n, self, drv) &&
 				    (!wait || n->cookie < wait))

@@ -86,7 +86,7 @@ struct ap_node *ap_node_find(struct device *dev)
 /**
  * ap_node_alloc() - a new idle node that belongs to no device yet
  *
- * Lets a caller allocate before it takes ap_lock: see ap_node_get().
+ * Lets a caller allocate before it takes ap_lock: see ap_node_find_or_create().
  *
  * Context: may sleep.
  * Return: the node, or %NULL if out of memory.
@@ -108,7 +108,7 @@ struct ap_node *ap_node_alloc(void)
 }
 
 /**
- * ap_node_get() - the framework's node of a device, created idle if needed
+ * ap_node_find_or_create() - the node of a device, created idle if needed
  * @dev: a registered device
  * @spare: a node from ap_node_alloc() to use if one is needed (it is
  *	taken, and *@spare set to %NULL), or %NULL to allocate here
@@ -120,7 +120,8 @@ struct ap_node *ap_node_alloc(void)
  * Context: ap_lock held; may sleep.
  * Return: the node, or %NULL if out of memory or @dev is being removed.
  */
-struct ap_node *ap_node_get(struct device *dev, struct ap_node **spare)
+struct ap_node *ap_node_find_or_create(struct device *dev,
+				       struct ap_node **spare)
 {
 	struct ap_node *node = ap_node_find(dev);
 
@@ -140,7 +141,7 @@ struct ap_node *ap_node_get(struct device *dev, struct ap_node **spare)
 }
 
 /**
- * ap_node_put() - free a node that no longer has a job
+ * ap_node_free_if_idle() - free a node that no longer has a job
  * @node: the node
  *
  * An idle node with no waiters and no explicit dependencies is freed;
@@ -148,7 +149,7 @@ struct ap_node *ap_node_get(struct device *dev, struct ap_node **spare)
  *
  * Context: ap_lock held.
  */
-void ap_node_put(struct ap_node *node)
+void ap_node_free_if_idle(struct ap_node *node)
 {
 	lockdep_assert_held(&ap_lock);
 
@@ -205,6 +206,7 @@ static void ap_park_on(struct ap_node *node, struct ap_node *sup, bool ancestor)
 {
 	struct ap_wait *w;
 
+	lockdep_assert_held(&ap_lock);
 	list_for_each_entry(w, &node->parked_on, c_node)
 		if (w->supplier == sup)
 			return;
@@ -225,13 +227,14 @@ static void ap_park_on(struct ap_node *node, struct ap_node *sup, bool ancestor)
 		ap_ancestor_check_start();
 }
 
-/* Wait for @sup, a supplier in flight or probing. */
+/* Wait for @sup, a supplier in flight: for its cookie, or parked on it. */
 static void ap_wait_for(struct ap_node *node, struct ap_node *sup,
 			struct ap_deps *d)
 {
 	unsigned int i;
 
-	if (sup == node)
+	/* What releases a parked node: see &enum ap_state. */
+	if (WARN_ON_ONCE(!ap_in_flight(sup)) || sup == node)
 		return;
 	if (sup->state == AP_QUEUED && sup->cookie && d->ncookies < AP_MAX_COOKIES) {
 		for (i = 0; i < d->ncookies; i++)
@@ -269,14 +272,14 @@ static void ap_consider_links(struct ap_node *node, struct ap_deps *d)
 			 * The node is published before the status is looked
 			 * at again: see ap_may_have_waiters().
 			 */
-			sn = ap_node_get(sup, NULL);
+			sn = ap_node_find_or_create(sup, NULL);
 			if (!sn)
 				continue;
 			/* Pairs with ap_may_have_waiters(). */
 			smp_mb();
 			if (ap_probing_elsewhere(sup))
 				ap_park_on(node, sn, false);
-			ap_node_put(sn);
+			ap_node_free_if_idle(sn);
 		}
 	}
 	device_links_read_unlock(idx);
@@ -335,7 +338,7 @@ void ap_evaluate(struct ap_node *node)
 		node = list_first_entry(&ap_todo, struct ap_node, todo);
 		list_del_init(&node->todo);
 		ap_evaluate_one(node);
-		ap_node_put(node);
+		ap_node_free_if_idle(node);
 	}
 }
 
@@ -410,7 +413,7 @@ unsigned int ap_drop_stale_parks(void)
 			pr_warn_once("async_probe: %s was left parked on %s, which is not probing; going on\n",
 				     dev_name(node->dev), dev_name(sup->dev));
 			ap_drop_wait(w);
-			ap_node_put(sup);
+			ap_node_free_if_idle(sup);
 			n++;
 		}
 	}
@@ -503,7 +506,7 @@ void ap_unpark(struct ap_node *node)
 	list_for_each_entry_safe(w, tmp, &node->parked_on, c_node) {
 		list_del(&w->s_node);
 		list_del(&w->c_node);
-		ap_node_put(w->supplier);
+		ap_node_free_if_idle(w->supplier);
 		kfree(w);
 	}
 	node->nparked = 0;
@@ -526,14 +529,14 @@ void ap_drop_explicit(struct ap_node *node)
 		list_del(&e->c_node);
 		list_del(&e->s_node);
 		if (e->supplier != node)
-			ap_node_put(e->supplier);
+			ap_node_free_if_idle(e->supplier);
 		kfree(e);
 	}
 	list_for_each_entry_safe(e, tmp, &node->explicit_con, s_node) {
 		list_del(&e->c_node);
 		list_del(&e->s_node);
 		if (e->consumer != node)
-			ap_node_put(e->consumer);
+			ap_node_free_if_idle(e->consumer);
 		kfree(e);
 	}
 }
@@ -666,8 +669,8 @@ int async_probe_add_dependency(struct device *consumer, struct device *supplier)
 		goto out;
 	}
 	ret = -ENOMEM;
-	c = ap_node_get(consumer, NULL);
-	s = c ? ap_node_get(supplier, NULL) : NULL;
+	c = ap_node_find_or_create(consumer, NULL);
+	s = c ? ap_node_find_or_create(supplier, NULL) : NULL;
 	e = s ? kzalloc(sizeof(*e), GFP_KERNEL) : NULL;
 	if (e) {
 		e->consumer = c;
@@ -677,9 +680,9 @@ int async_probe_add_dependency(struct device *consumer, struct device *supplier)
 		ret = 0;
 	}
 	if (s)
-		ap_node_put(s);
+		ap_node_free_if_idle(s);
 	if (c)
-		ap_node_put(c);
+		ap_node_free_if_idle(c);
 out:
 	mutex_unlock(&ap_lock);
 	return ret;
@@ -712,8 +715,8 @@ void async_probe_remove_dependency(struct device *consumer,
 			list_del(&e->s_node);
 			kfree(e);
 		}
-		ap_node_put(s);
-		ap_node_put(c);
+		ap_node_free_if_idle(s);
+		ap_node_free_if_idle(c);
 	}
 	mutex_unlock(&ap_lock);
 }

@@ -13,18 +13,19 @@
  *   and a node is freed only after an RCU grace period: the driver core's
  *   hooks run for every probe, and this lets them tell under
  *   rcu_read_lock() alone whether the probe calling them is the
- *   framework's own (ap_my_probe()), which needs no more of them.
+ *   framework's own (ap_node_if_probing_here()), which needs no more of
+ *   them.
  *
  *   Order: the device lock (and a parent's) comes before ap_lock; ap_lock
  *   comes before async_lock (kernel/async.c), the device links SRCU read
  *   side, the driver core's deferred_probe_mutex (ap_hand_back() puts a
  *   device on the deferred-probe list; the device lock comes before it
- *   too, where a probe's result hook reads its reason), and what a bus's match() takes
- *   (its dynamic-ID lock): async_probe_wait_earlier() asks it under
- *   ap_lock whether a driver matches a device.  No device lock is ever
- *   taken under ap_lock, and no probe runs under it: the hooks schedule
- *   work and return.  The hung-probe and ancestor watchdogs are delayed
- *   work that takes ap_lock; nothing cancels them under it.
+ *   too, where a probe's result hook reads its reason), and what a bus's
+ *   match() takes (its dynamic-ID lock): async_probe_wait_earlier() asks
+ *   it under ap_lock whether a driver matches a device.  No device lock
+ *   is ever taken under ap_lock, and no probe runs under it: the hooks
+ *   schedule work and return.  The hung-probe and ancestor watchdogs are
+ *   delayed work that takes ap_lock; nothing cancels them under it.
  *
  * A node holds a reference to its device while it is parked, queued or
  * running; an idle node (one that only anchors parked consumers or
@@ -54,7 +55,12 @@ struct task_struct;
  * @AP_IDLE: known (it anchors waiters or explicit dependencies) but no
  *	probe of it is in flight
  * @AP_PARKED: waiting for suppliers that have no cookie yet; it holds no
- *	async entry and no worker, and no barrier waits for it
+ *	async entry and no worker, and no barrier waits for it.  What keeps
+ *	it from being lost: a parked node is always parked on a supplier in
+ *	flight in the framework (whose queueing or end releases it) or
+ *	probing outside it (whose result hook releases it), or it is on the
+ *	list ap_evaluate() works through.  ap_wait_for() asserts the first
+ *	case; ap_drop_stale_parks() is the net under the second.
  * @AP_QUEUED: an async entry exists: it waits for the cookies of its
  *	suppliers, for a worker, or its probe runs (then &ap_node.task is set)
  */
@@ -221,9 +227,10 @@ int ap_inflight_count(void);
 
 /* deps.c */
 struct ap_node *ap_node_alloc(void);
-struct ap_node *ap_node_get(struct device *dev, struct ap_node **spare);
+struct ap_node *ap_node_find_or_create(struct device *dev,
+				       struct ap_node **spare);
 struct ap_node *ap_node_find(struct device *dev);
-void ap_node_put(struct ap_node *node);
+void ap_node_free_if_idle(struct ap_node *node);
 void ap_evaluate(struct ap_node *node);
 void ap_release_waiters(struct ap_node *node, bool bound);
 void ap_unpark(struct ap_node *node);
