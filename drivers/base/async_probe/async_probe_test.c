@@ -506,6 +506,88 @@ static void ap_test_wait_earlier(struct kunit *test)
 	KUNIT_EXPECT_NE(test, t[0].end, 0);
 }
 
+/* Whether the framework has @dev parked. */
+static bool ap_test_is_parked(struct device *dev)
+{
+	struct ap_node *node;
+	bool parked;
+
+	mutex_lock(&ap_lock);
+	node = ap_node_find(dev);
+	parked = node && node->state == AP_PARKED;
+	mutex_unlock(&ap_lock);
+	return parked;
+}
+
+/* Probing a device of this type takes its parent's lock too (like USB). */
+static const struct device_type parent_locked_type = {
+	.name = "ap-kunit-parent-locked",
+	.need_parent_lock = true,
+};
+
+/*
+ * async_probe_wait_earlier() does not wait for an earlier probe of a
+ * descendant: that probe takes the caller's device lock, which the
+ * caller's probe holds.  Here a child, queued first behind a supplier
+ * that probes, and its parent, queued next (a driver_override kept it
+ * out of the first attach), have the same driver; the parent's probe
+ * calls async_probe_wait_earlier() while the child still waits for its
+ * supplier.  The parent must bind without waiting for the child, which
+ * probes afterwards; waiting would deadlock on the parent's lock.
+ */
+static void ap_test_wait_earlier_skips_descendants(struct kunit *test)
+{
+	struct tdev *t = kunit_kcalloc(test, 3, sizeof(*t), GFP_KERNEL);
+	DECLARE_COMPLETION_ONSTACK(release);
+	DECLARE_COMPLETION_ONSTACK(started);
+	DECLARE_COMPLETION_ONSTACK(parent_bound);
+	struct platform_device *sup, *parent, *child;
+	struct tdev_pdata pd;
+	int ret;
+
+	t[2].release = &release;	/* the child's supplier, "ap-kunit-b.2" */
+	t[2].started = &started;
+	sup = tdev_add(test, "ap-kunit-b", 2, &t[2], NULL);
+	KUNIT_ASSERT_EQ(test, kunit_platform_driver_register(test, &async_drv_b), 0);
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&started, WAIT), 0);
+
+	t[0].wait_earlier = true;	/* the parent, "ap-kunit.0" */
+	parent = kunit_platform_device_alloc(test, "ap-kunit", 0);
+	KUNIT_ASSERT_NOT_NULL(test, parent);
+	pd.t = &t[0];
+	KUNIT_ASSERT_EQ(test, platform_device_add_data(parent, &pd, sizeof(pd)), 0);
+	KUNIT_ASSERT_EQ(test, device_set_driver_override(&parent->dev, "none"), 0);
+	KUNIT_ASSERT_EQ(test, kunit_platform_device_add(test, parent), 0);
+
+	child = kunit_platform_device_alloc(test, "ap-kunit", 1);
+	KUNIT_ASSERT_NOT_NULL(test, child);
+	pd.t = &t[1];
+	KUNIT_ASSERT_EQ(test, platform_device_add_data(child, &pd, sizeof(pd)), 0);
+	child->dev.parent = &parent->dev;
+	child->dev.type = &parent_locked_type;
+	KUNIT_ASSERT_EQ(test, kunit_platform_device_add(test, child), 0);
+	link(test, child, sup);
+
+	/* The child is queued behind its supplier's cookie. */
+	KUNIT_ASSERT_EQ(test, kunit_platform_driver_register(test, &async_drv), 0);
+	KUNIT_EXPECT_FALSE(test, ap_test_is_parked(&child->dev));
+	ret = kunit_platform_device_prepare_wait_for_probe(test, parent, &parent_bound);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_ASSERT_EQ(test, device_set_driver_override(&parent->dev, ""), 0);
+	KUNIT_ASSERT_EQ(test, driver_attach(&async_drv.driver), 0);
+	KUNIT_EXPECT_NE(test, wait_for_completion_timeout(&parent_bound, 5 * HZ), 0);
+	KUNIT_EXPECT_EQ(test, t[1].start, 0);	/* the child has not started */
+
+	complete(&release);
+	KUNIT_EXPECT_EQ(test, async_probe_wait_device(&child->dev), 0);
+	KUNIT_EXPECT_PTR_EQ(test, READ_ONCE(parent->dev.driver), &async_drv.driver);
+	KUNIT_EXPECT_PTR_EQ(test, READ_ONCE(child->dev.driver), &async_drv.driver);
+	KUNIT_EXPECT_GT(test, t[1].start, t[0].end);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ends[0]), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ends[1]), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&defers[1]), 0);
+}
+
 /* Devices that do not depend on each other probe in parallel. */
 static void ap_test_independent_in_parallel(struct kunit *test)
 {
@@ -728,19 +810,6 @@ static void manual_attach(struct work_struct *work)
 	struct attach_ctx *ctx = container_of(work, struct attach_ctx, work);
 
 	ctx->ret = device_driver_attach(&manual_drv.driver, ctx->dev);
-}
-
-/* Whether the framework has @dev parked. */
-static bool ap_test_is_parked(struct device *dev)
-{
-	struct ap_node *node;
-	bool parked;
-
-	mutex_lock(&ap_lock);
-	node = ap_node_find(dev);
-	parked = node && node->state == AP_PARKED;
-	mutex_unlock(&ap_lock);
-	return parked;
 }
 
 /*
@@ -1105,6 +1174,7 @@ static struct kunit_case ap_test_cases[] = {
 	KUNIT_CASE(ap_test_ancestor_orders_grandchild),
 	KUNIT_CASE(ap_test_explicit_dependency),
 	KUNIT_CASE(ap_test_wait_earlier),
+	KUNIT_CASE(ap_test_wait_earlier_skips_descendants),
 	KUNIT_CASE(ap_test_independent_in_parallel),
 	KUNIT_CASE(ap_test_max_active_one),
 	KUNIT_CASE(ap_test_parked_on_probing_supplier),
