@@ -19,7 +19,7 @@ TIMEOUT ?= 600
 TORTURE_S ?= 180
 FAIL_ALLOC ?= 1
 
-.PHONY: bench bench-async bench-sim bench-real bench-bootgraph torture series series-check help deps prepare stock-tree kernel-test kernel-lean kernel-stock \
+.PHONY: bench bench-async bench-sim bench-real bench-bootgraph profile-sim torture series series-check help deps prepare stock-tree kernel-test kernel-lean kernel-stock \
 	initramfs-test initramfs-lean initramfs-stock initramfs-kcsan kernel-kcsan run test boot \
 	refresh-patches reset-tree clean distclean
 
@@ -40,6 +40,10 @@ help:
 ##                      pm-graph's bootgraph.py; says whether summary met
 ##                      its goal (0.5 s, 100 MB); BENCH_LINES=,
 ##                      BENCH_PY_LINES= (default 100000) for other sizes
+##   profile-sim        where a simulator workload's time goes, function
+##                      by function (ftrace's function profiler, a kernel
+##                      of its own), per mode; WORKLOAD="NAME PARAMS",
+##                      MODES="stock on", REPS=3
 ##   torture            async_probe_torture on the debug kernel for
 ##                      TORTURE_S=180 seconds, FAIL_ALLOC=1 (failslab and
 ##                      fail_page_alloc on the framework); one summary
@@ -109,6 +113,9 @@ bench-real: prepare
 
 bench-bootgraph: prepare
 	@$(S)/bench-bootgraph.sh
+
+profile-sim: prepare
+	@$(S)/profile-sim.sh
 
 torture: initramfs-$(if $(filter 1,$(KCSAN)),kcsan,test)
 	@$(S)/torture.sh $(TORTURE_S) $(FAIL_ALLOC) $(if $(filter 1,$(KCSAN)),kcsan,test)

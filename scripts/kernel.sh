@@ -18,13 +18,14 @@
 set -eu
 . "$(dirname "$0")/lib.sh"
 
-flavour=${1:?usage: kernel.sh test|lean|stock|kcsan}
+flavour=${1:?usage: kernel.sh test|lean|stock|kcsan|profile}
 case "$flavour" in
 test)  src=$KSRC;   frags="base debug project project-test" ;;
 lean)  src=$KSRC;   frags="base lean project bench" ;;
 stock) src=$KSTOCK; frags="base stock bench" ;;
 kcsan) src=$KSRC;   frags="base debug project project-test kcsan" ;;
-*) die "unknown kernel flavour '$flavour' (test, lean, stock or kcsan)" ;;
+profile) src=$KSRC; frags="base lean project bench profile" ;;
+*) die "unknown kernel flavour '$flavour' (test, lean, stock, kcsan or profile)" ;;
 esac
 [ -d "$src" ] || die "$src is missing: run 'scripts/tree.sh prepare' first"
 obj=$BUILD/obj/$flavour
