@@ -74,8 +74,7 @@
  *
  *   async_lock  (spinlock, IRQ-safe; the innermost lock)
  *     protects  next_cookie, entry_count, parked_count, the cookie hash,
- *               every domain's
- *               lists and counters, async_global_pending,
+ *               every domain's lists and counters, async_global_pending,
  *               async_global_waiters, and in every entry the list heads,
  *               ndeps_pending and active.
  *
@@ -111,6 +110,7 @@
 #include <linux/ktime.h>
 #include <linux/lockdep.h>
 #include <linux/overflow.h>
+#include <linux/pid.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -724,7 +724,7 @@ static bool async_schedule_now(async_func_t func, void *data, int node,
  * @node: NUMA node to run on if it has CPUs, or NUMA_NO_NODE
  * @domain: the domain to account the call in
  *
- * @func runs from a workqueue, as async_run with @data and the cookie.
+ * @func is called from a workqueue with @data and the call's cookie.
  * The domain may be waited for with async_synchronize_full_domain() and
  * async_synchronize_cookie_domain().  If no entry can be allocated, or
  * more than 32768 entries are pending, @func runs synchronously before

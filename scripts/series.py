@@ -9,6 +9,8 @@ Usage: series.py export TREE OUTDIR VERSION TABLES
        series.py steps    one line per patch: subject and size
        series.py builds   one line per patch: the directories to compile
                           after it ("-": nothing to compile)
+       series.py kunit    one line per patch: "async" if the async KUnit
+                          suite runs after it (under UML), else "-"
 
 The series is made of the project's own files (laid in whole) and the
 hook patches of patches/ (applied with git apply), grouped into one
@@ -86,48 +88,67 @@ def step_from_patch(name, build, followup=False):
                 maint=[], build=build, followup=followup)
 
 
+# kernel/async.c evolves from upstream's file in steps: patches/async/,
+# applied in order, each building and passing the async KUnit suite as it
+# stands after it (series-check runs it under UML); the last step lays the
+# overlay's files in whole.  A change to the overlay lands in that last
+# step; one that belongs to an earlier step goes into its patch as well.
+ASYNC_FILES = ["kernel/async.c", "kernel/async_internal.h", "include/linux/async.h",
+               "include/trace/events/async.h", "kernel/async_test.c",
+               "kernel/async_lockdep_test.c"]
+
+
+def async_step(name, maint):
+    step = step_from_patch("async/" + name, build=["kernel/"])
+    step.update(maint=maint, kunit=True)
+    return step
+
+
 STEPS = [
+    async_step("01-add-a-KUnit-suite.patch",
+               ["include/linux/async.h", "kernel/async.c", "kernel/async_test.c"]),
+    async_step("02-wake-only-the-waiters-a-completion-satisfies.patch", []),
+    async_step("03-run-calls-after-the-calls-they-depend-on.patch",
+               ["kernel/async_internal.h"]),
+    async_step("04-limit-how-many-calls-of-a-domain-run-at-once.patch", []),
+    async_step("05-trace-calls-and-waits-with-tracepoints.patch",
+               ["include/trace/events/async.h"]),
+    async_step("06-tell-lockdep-what-async-waits-wait-for.patch",
+               ["kernel/async_lockdep_test.c"]),
     dict(
-        subject="async: run calls after the calls they depend on",
+        subject="async: go on with a dependent call in the worker that finished",
         body="""\
-Async cookies only mean "everything scheduled before me": there is no way
-to say "run B after A and C, and nothing else", a waiter is woken by every
-completion, and a call that cannot be queued runs synchronously in its
-caller, behind its back.
+When a call finishes and its completion makes dependent calls ready,
+they are queued on the workqueue, and the worker that finished goes idle
+while another is woken to run them.  Along a chain of dependent calls
+every link pays a wake-up and waits behind whatever was queued before it
+became ready, though the worker that made it ready is free.
 
-Rewrite kernel/async.c around dependency cookies.  async_schedule_after()
-and its domain, device and node variants take the cookies an entry
-depends on; the entry waits off the workqueue (it occupies no worker) and
-is queued when its last dependency finishes, so a worker never blocks on
-another queued item.  async_synchronize_one() waits for one cookie;
-async_cookie_done() tests one.  The new calls return an error when they
-cannot queue instead of running the function in the caller.  Waiters are
-kept sorted per domain and woken only when what they wait for is done;
-pending cookies are found through a hash, so scheduling and completion
-stay O(1) amortized per entry plus O(dependencies).
+Let that worker run one of the calls its completion made ready itself,
+after the completion is over (waiters woken, the other ready calls
+queued): the one that most calls wait for, since it is the likeliest to
+be on the longest chain, of those that may run on this NUMA node.  The
+work item that the workqueue runs stays allocated until its worker is
+done, and current_is_async() and current_async_cookie() report the call
+that runs now, not the one whose work item it is.
 
-Waits are visible to lockdep through a map that models the real rule:
-waiting for earlier entries from a later one (libata) is legal, waiting
-for oneself or for later work is reported.  Tracepoints (async:queue,
-start, finish, wait_begin, wait_end) replace the initcall_debug printks,
-which are now printed from them.
+Measured with the project's benchmark module for kernel/async.c (lean
+x86_64 kernels in QEMU TCG, -smp 2, five runs each):
 
-Every existing caller keeps its behaviour: the old calls, domains,
-barriers and current_is_async() are unchanged in meaning.
+  ns per call (median, range)   before               after
+  chain of 10,000 calls         3,790 (2,719-4,243)  667 (416-833)
+  10,000 calls after one root   1,283 (1,099-1,728)  1,511 (1,060-1,586)
+  10,000 calls and a barrier    1,713 (1,156-2,116)  1,514 (1,104-2,168)
+  one call and its wait         81k (80k-101k)       84k (78k-105k)
+  100,000 parked, then drained  1,222 (1,135-1,425)  1,320 (1,098-1,435)
+
+A chain runs 5.7 times faster; the other cases are within their spread.
 """,
-        files=["kernel/async.c", "kernel/async_internal.h",
-               "include/linux/async.h", "include/trace/events/async.h"],
+        files=ASYNC_FILES,
         patches=[],
-        maint=["include/linux/async.h", "include/trace/events/async.h",
-               "kernel/async.c", "kernel/async_internal.h"],
-        build=["kernel/"]),
-    dict(
-        subject="async: add a KUnit suite and a lockdep test module",
-        body=patch_message("0001-async-add-a-KUnit-suite.patch")[1],
-        files=["kernel/async_test.c", "kernel/async_lockdep_test.c"],
-        patches=["0001-async-add-a-KUnit-suite.patch"],
-        maint=["kernel/async_lockdep_test.c", "kernel/async_test.c"],
-        build=["kernel/"]),
+        maint=[],
+        build=["kernel/"],
+        kunit=True),
     dict(
         subject="driver core: probe in parallel in dependency order (async_probe)",
         body="""\
@@ -334,10 +355,14 @@ def export(tree, outdir):
             maint += step["maint"]
             maintainers(tree, maint)
         run(tree, "git", "add", "-A")
-        # The kernel tree's info/exclude hides the overlay files: add them
-        # by name.
-        if step["files"]:
-            run(tree, "git", "add", "-f", "--", *step["files"])
+        # The kernel tree's info/exclude hides the overlay files: add them,
+        # and those a patch creates, by name.
+        named = list(step["files"])
+        for p in step["patches"]:
+            with open(os.path.join(TOP, "patches", p)) as f:
+                named += re.findall(r"(?m)^\+\+\+ b/(\S+)$", f.read())
+        if named:
+            run(tree, "git", "add", "-f", "--", *named)
         msg = "%s\n\n%s\nSigned-off-by: %s\n" % (step["subject"], step["body"], AUTHOR)
         run(tree, "git", "commit", "-q", "--no-verify", "-F", "-",
             input=msg.encode(), env=env)
@@ -386,12 +411,17 @@ depends on are bound, so that a boot takes about as long as its slowest
 chain of dependent devices, and adds bootgraph, a tool that shows a boot
 device by device so that people can tune it.
 
-Patches 1-2 rewrite kernel/async.c around dependency cookies (entries
-that run after a given set of earlier ones, without occupying a worker
-while they wait), with tracepoints and a lockdep model of its waits.
-Patch 3 adds drivers/base/async_probe and its driver-core hooks.
-Patches 4-5 add the test binding, the probe simulators, a KUnit suite
-and kselftests.  Patch 6 adds tools/bootgraph, patch 7 the
+Patches 1-7 take kernel/async.c from today's file to dependency
+cookies (calls that run after a given set of earlier ones, without
+occupying a worker while they wait), one step at a time: a KUnit suite
+for what it promises today (1), wake-ups only for the waiters a
+completion satisfies (2), the dependencies themselves (3), per-domain
+limits (4), tracepoints (5), a lockdep model of its waits (6), and the
+hand-off of a dependent call to the worker that made it ready, with its
+figures (7).  Each step builds and passes the suite as it stands then.
+Patch 8 adds drivers/base/async_probe and its driver-core hooks.
+Patches 9-10 add the test binding, the probe simulators, a KUnit suite
+and kselftests.  Patch 11 adds tools/bootgraph, patch 12 the
 documentation.
 
 Not in this series, and sent to their subsystems once it is in (the
@@ -449,6 +479,10 @@ def main():
     if len(sys.argv) == 2 and sys.argv[1] == "builds":
         for s in ordered():
             print(" ".join(s["build"]) or "-")
+        return 0
+    if len(sys.argv) == 2 and sys.argv[1] == "kunit":
+        for s in ordered():
+            print("async" if s.get("kunit") else "-")
         return 0
     print(__doc__, file=sys.stderr)
     return 2

@@ -11,8 +11,10 @@
 #        series.sh check    export, then apply the patches one by one with
 #                           git am to a fresh pristine worktree and, after
 #                           each, build the directories it touches and run
-#                           checkpatch --strict on it; finally check that
-#                           the series ends in the tree the tests ran on.
+#                           checkpatch --strict on it, and after each step
+#                           of kernel/async.c run the async KUnit suite
+#                           under UML; finally check that the series ends
+#                           in the tree the tests ran on.
 #                           One "PASS|FAIL series.NAME" line per check.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -21,6 +23,7 @@ SERIES=$OUT/series
 WT=$BUILD/series		# worktree the series is committed in
 CK=$BUILD/series-check		# worktree the series is applied to
 OBJ=$BUILD/obj/series		# build directory for the per-patch builds
+UML=$BUILD/obj/series-uml	# build directory of the async KUnit suite
 # checkpatch runs scripts/spdxcheck.py with Debian's python3 (see style.sh).
 export PATH=/usr/bin:$PATH
 
@@ -110,6 +113,7 @@ check_series() {
 	cat "$TOP"/configs/{base,debug,project,project-test,bench}.config |
 		grep '^CONFIG_' | sed 's/^\(CONFIG_[A-Za-z0-9_]*\)=n$/# \1 is not set/' >"$OBJ/fragments"
 	mapfile -t dirs < <(python3 "$TOP/scripts/series.py" builds)
+	mapfile -t kunit < <(python3 "$TOP/scripts/series.py" kunit)
 	# The core series, then the follow-ups for other subsystems, in the
 	# order scripts/series.py builds lists them.
 	for p in "$SERIES"/[0-9][0-9][0-9][0-9]-*.patch "$SERIES"/followups/[0-9][0-9][0-9][0-9]-*.patch; do
@@ -130,6 +134,7 @@ check_series() {
 			echo "FAIL series.$name.checkpatch"
 		fi
 		build_step "$name" "${dirs[$i]}"
+		[ "${kunit[$i]}" = async ] && kunit_step "$name"
 		i=$((i + 1))
 	done
 	# The last patch leaves the tree the test kernel was built from.
@@ -180,6 +185,30 @@ build_step() {
 	fi
 	note "$name: built $dirs in $(elapsed "$t0")" >&2
 	echo "PASS series.$name.builds"
+}
+
+# kunit_step NAME: the async KUnit suite, as the tree stands now, under
+# UML with kunit.py (a build directory of its own, kept between steps and
+# runs: a step recompiles what it changed).  Every test must pass or be
+# skipped (the lockdep case, as UML's KUnit configuration has no lockdep).
+kunit_step() {
+	local name=$1 t0 klog=$UML/run.log summary
+	t0=$(now)
+	mkdir -p "$UML"
+	printf 'CONFIG_KUNIT=y\nCONFIG_ASYNC_KUNIT_TEST=y\n' >"$UML/kunitconfig"
+	(cd "$CK" && python3 tools/testing/kunit/kunit.py run \
+		--kunitconfig="$UML/kunitconfig" --build_dir="$UML" --jobs="$JOBS" \
+		--timeout=300 --make_options CC="ccache gcc") >"$klog" 2>&1
+	summary=$(sed -n 's/.*Testing complete\. \(Ran .*\)/\1/p' "$klog" | tail -1)
+	cat "$klog" >>"$log"
+	if [ -n "$summary" ] && ! grep -q -E 'failed: [1-9]|crashed: [1-9]|errors: [1-9]' <<<"$summary" &&
+	   grep -q -E 'passed: [1-9]' <<<"$summary"; then
+		note "$name: async KUnit suite under UML: $summary, in $(elapsed "$t0")" >&2
+		echo "PASS series.$name.kunit"
+	else
+		grep -E '\[(FAILED|CRASHED)\]|error:|Error' "$klog" | head -20 | sed 's/^/      /' >&2
+		echo "FAIL series.$name.kunit (${summary:-no result})"
+	fi
 }
 
 case ${1:-} in
