@@ -104,7 +104,22 @@ def async_step(name, maint):
     return step
 
 
+# A fix of the driver core that the framework's hook patch carries (one
+# upstream file belongs to one patch of patches/), sent first and on its
+# own: its hunk leaves that patch in the series (see "without").
+SPLIT_LINKS = "split/device-links-busy.patch"
+FRAMEWORK_HOOKS = "0002-driver-core-hand-asynchronous-probes-to-async_probe.patch"
+
+
+def fix_step():
+    step = step_from_patch(SPLIT_LINKS, build=["drivers/base/"])
+    step["patches"] += ["0011-driver-core-test-build-the-device-link-KUnit-test.patch"]
+    step["files"] = ["drivers/base/test/device-link-test.c"]
+    return step
+
+
 STEPS = [
+    fix_step(),
     async_step("01-add-a-KUnit-suite.patch",
                ["include/linux/async.h", "kernel/async.c", "kernel/async_test.c"]),
     async_step("02-wake-only-the-waiters-a-completion-satisfies.patch", []),
@@ -181,13 +196,6 @@ The hooks in the driver core are small: dd.c splits the asynchronous
 halves of __device_attach() and __driver_attach() so the framework can
 call them, and tells the framework when a device binds, fails, or is
 deleted, and when a driver detaches.
-
-Also fix a race that more parallel probing makes likely:
-device_links_busy() stopped at the first busy consumer link, leaving the
-later ones "available" while the supplier was already unbinding; a
-consumer of two suppliers could then start probing against it and trip
-the WARN_ON in device_links_missing_supplier().  It now marks every idle
-consumer link "supplier unbind", as its kernel-doc says.
 """,
         files=[APD + f for f in ("core.c", "deps.c", "params.c", "trace.c",
                                  "debugfs.c", "hooks.h", "internal.h",
@@ -196,8 +204,9 @@ consumer link "supplier unbind", as its kernel-doc says.
                "include/trace/events/async_probe.h"],
         filters={APD + "Kconfig": kconfig_without_tests,
                  APD + "Makefile": makefile_without_tests},
-        patches=["0002-driver-core-hand-asynchronous-probes-to-async_probe.patch",
+        patches=[FRAMEWORK_HOOKS,
                  "0003-Documentation-document-the-async_probe-parameters.patch"],
+        without={FRAMEWORK_HOOKS: SPLIT_LINKS},
         maint=[APD, "include/linux/async_probe.h",
                "include/linux/async_probe_log.h",
                "include/trace/events/async_probe.h"],
@@ -307,6 +316,30 @@ FOLLOWUP_WHY = {
 }
 
 
+def hunks(text):
+    """The hunks of a patch, each with its file's diff header."""
+    out = []
+    for sec in re.split(r"(?m)^(?=diff --git )", text.split("\n---\n", 1)[-1]):
+        if sec.startswith("diff --git "):
+            head, *hs = re.split(r"(?m)^(?=@@ )", sec)
+            out += [(head, h) for h in hs]
+    return out
+
+
+def patch_without(name, minus):
+    """Patch NAME of patches/ without the hunks of patch MINUS."""
+    with open(os.path.join(TOP, "patches", name)) as f:
+        text = f.read()
+    with open(os.path.join(TOP, "patches", minus)) as f:
+        drop = [h for _, h in hunks(f.read())]
+    for h in drop:
+        if h not in text:
+            sys.exit("series.py: %s no longer has the hunk of %s: make them agree"
+                     % (name, minus))
+        text = text.replace(h, "", 1)
+    return text
+
+
 def run(tree, *cmd, **kw):
     return subprocess.run(cmd, cwd=tree, check=True, **kw)
 
@@ -349,8 +382,13 @@ def export(tree, outdir):
                 out.write(data)
             os.chmod(dst, os.stat(os.path.join(TOP, f)).st_mode & 0o777)
         for p in step["patches"]:
-            run(tree, "git", "apply", "--whitespace=nowarn",
-                os.path.join(TOP, "patches", p))
+            minus = step.get("without", {}).get(p)
+            if minus:
+                run(tree, "git", "apply", "--whitespace=nowarn", "-",
+                    input=patch_without(p, minus).encode())
+            else:
+                run(tree, "git", "apply", "--whitespace=nowarn",
+                    os.path.join(TOP, "patches", p))
         if step["maint"]:
             maint += step["maint"]
             maintainers(tree, maint)
@@ -363,7 +401,10 @@ def export(tree, outdir):
                 named += re.findall(r"(?m)^\+\+\+ b/(\S+)$", f.read())
         if named:
             run(tree, "git", "add", "-f", "--", *named)
-        msg = "%s\n\n%s\nSigned-off-by: %s\n" % (step["subject"], step["body"], AUTHOR)
+        # Tags (Fixes:) go right above the sign-off.
+        tags = step["body"].rstrip("\n").split("\n")[-1].startswith("Fixes: ")
+        msg = "%s\n\n%s%sSigned-off-by: %s\n" % (step["subject"], step["body"],
+                                                 "" if tags else "\n", AUTHOR)
         run(tree, "git", "commit", "-q", "--no-verify", "-F", "-",
             input=msg.encode(), env=env)
     followups = os.path.join(outdir, "followups")
@@ -411,17 +452,20 @@ depends on are bound, so that a boot takes about as long as its slowest
 chain of dependent devices, and adds bootgraph, a tool that shows a boot
 device by device so that people can tune it.
 
-Patches 1-7 take kernel/async.c from today's file to dependency
+Patch 1 fixes a race in device_links_busy() that parallel probing
+found, with a KUnit test; it stands on its own (Fixes: tag).
+
+Patches 2-8 take kernel/async.c from today's file to dependency
 cookies (calls that run after a given set of earlier ones, without
 occupying a worker while they wait), one step at a time: a KUnit suite
-for what it promises today (1), wake-ups only for the waiters a
-completion satisfies (2), the dependencies themselves (3), per-domain
-limits (4), tracepoints (5), a lockdep model of its waits (6), and the
+for what it promises today (2), wake-ups only for the waiters a
+completion satisfies (3), the dependencies themselves (4), per-domain
+limits (5), tracepoints (6), a lockdep model of its waits (7), and the
 hand-off of a dependent call to the worker that made it ready, with its
-figures (7).  Each step builds and passes the suite as it stands then.
-Patch 8 adds drivers/base/async_probe and its driver-core hooks.
-Patches 9-10 add the test binding, the probe simulators, a KUnit suite
-and kselftests.  Patch 11 adds tools/bootgraph, patch 12 the
+figures (8).  Each step builds and passes the suite as it stands then.
+Patch 9 adds drivers/base/async_probe and its driver-core hooks.
+Patches 10-11 add the test binding, the probe simulators, a KUnit suite
+and kselftests.  Patch 12 adds tools/bootgraph, patch 13 the
 documentation.
 
 Not in this series, and sent to their subsystems once it is in (the
@@ -438,7 +482,7 @@ Tested in QEMU (TCG, x86_64) on a debug kernel (lockdep, KASAN,
 DEBUG_OBJECTS): KUnit suites, kselftests, boots in every mode with an
 AHCI, virtio-blk and virtio-scsi disk.
 
-checkpatch --strict: no errors or warnings.  CHECKs left, and why:
+checkpatch --strict: no errors.  Warnings and CHECKs left, and why:
 {just}
 
 Benchmarks (QEMU TCG, from the project's "make bench"):

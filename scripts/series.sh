@@ -59,7 +59,8 @@ export_series() {
 # checkpatch on one patch, with the file each report is about (checkpatch
 # names only the patch's line): captured logs and other test data are
 # exempt (tools/bootgraph/tests/, taken out of the patch first), so are
-# the CHECKs justified for a file in scripts/checkpatch-justified.
+# the CHECKs justified for a file in scripts/checkpatch-justified, and the
+# warnings it lists for the patches ("(message)": the commit message).
 checkpatch_patch() {
 	local p
 	# The exempt files leave the patch first: checkpatch spends minutes
@@ -79,7 +80,9 @@ import re, sys
 patch, justified = sys.argv[1], sys.argv[2]
 files, cur = {}, None
 for n, line in enumerate(open(patch, errors="replace"), 1):
-    if line.startswith("+++ b/"):
+    if line.startswith("diff --git "):
+        cur = line.split()[-1][2:]	# b/FILE: for the "new file" lines
+    elif line.startswith("+++ b/"):
         cur = line[6:].strip()
     files[n] = cur
 ok = set()
@@ -93,7 +96,9 @@ except OSError:
 for line in sys.stdin:
     m = re.match(r"[^:]*:(\d+): (\w+):(\w+):", line)
     f = files.get(int(m.group(1))) if m else None
-    if m and m.group(2) == "CHECK" and (f, m.group(3)) in ok:
+    # Justified: CHECKs, and the two warnings about the patch rather than
+    # the code that the file names (see scripts/checkpatch-justified).
+    if m and m.group(2) in ("CHECK", "WARNING") and (f or "(message)", m.group(3)) in ok:
         continue
     print("%s: %s" % (f or "(message)", line.rstrip()))
 ' "$p" "$TOP/scripts/checkpatch-justified"
