@@ -37,6 +37,7 @@ S:\tMaintained
 MAINT_BEFORE = "ASYNCHRONOUS TRANSFERS/TRANSFORMS (IOAT) API\n"
 
 APD = "drivers/base/async_probe/"
+BOOTGRAPH_TESTS = "tools/bootgraph/tests/"
 SELFTESTS = "tools/testing/selftests/async_probe/"
 
 # Kconfig/Makefile of drivers/base/async_probe as the framework patch adds
@@ -192,10 +193,13 @@ killing it), barriers for all, one device, one bus and "everything a
 naming order depends on", debugfs (stats, pending, graph.dot) and
 async_probe:* tracepoints with the debug lines printed from them.
 
-The hooks in the driver core are small: dd.c splits the asynchronous
-halves of __device_attach() and __driver_attach() so the framework can
-call them, and tells the framework when a device binds, fails, or is
-deleted, and when a driver detaches.
+The hooks in the driver core are small: dd.c hands asynchronous probes
+to the framework while it is on, and probes synchronously one that the
+framework cannot take, so that there is one asynchronous path; it splits
+out the asynchronous half of __device_attach() and the synchronous path
+of __driver_attach() for the framework's probes to run, and tells the
+framework when a device binds, fails, or is deleted, and when a driver
+detaches.
 """,
         files=[APD + f for f in ("core.c", "deps.c", "params.c", "trace.c",
                                  "debugfs.c", "hooks.h", "internal.h",
@@ -274,13 +278,30 @@ boot as an SVG or HTML timeline, one row per device or initcall, with
 the dependency edges and the critical chain: the chain of dependent
 probes that bounds the boot.  It also prints a text summary and the
 chain, writes CSV and JSON, and compares two boots.
-
-Its tests compare the output for recorded logs with golden files, feed
-it malformed input, and fuzz the parsers.
 """,
-        files=git_files("tools/bootgraph/"),
+        files=[f for f in git_files("tools/bootgraph/")
+               if not f.startswith(BOOTGRAPH_TESTS)],
         patches=[],
         maint=["tools/bootgraph/"],
+        build=[]),
+    dict(
+        subject="tools/bootgraph: test it on recorded boots, bad input and a fuzzer",
+        body="""\
+"make -C tools/bootgraph test" compares bootgraph's output for boots
+recorded in QEMU (stock 6.12, and this series with and without the
+framework, as kernel logs, tracefs text and trace.dat) with golden
+files, feeds it bad input (truncated, binary, malformed and overlong
+lines, time going backwards, probes that never end), which must give a
+message and an exit status rather than a crash, runs it under ASan and UBSan, and fuzzes its parsers with
+libFuzzer for a short while.  "make browser-test" loads the HTML page in
+headless Chromium, also at 4,000 and 50,000 devices.
+
+The recorded boots and the golden files are most of this patch's size:
+test data, kept apart from the tool so that the tool reads on its own.
+""",
+        files=[f for f in git_files("tools/bootgraph/") if f.startswith(BOOTGRAPH_TESTS)],
+        patches=[],
+        maint=[],
         build=[]),
     dict(
         subject="Documentation: describe async_probe and bootgraph",
@@ -465,8 +486,8 @@ hand-off of a dependent call to the worker that made it ready, with its
 figures (8).  Each step builds and passes the suite as it stands then.
 Patch 9 adds drivers/base/async_probe and its driver-core hooks.
 Patches 10-11 add the test binding, the probe simulators, a KUnit suite
-and kselftests.  Patch 12 adds tools/bootgraph, patch 13 the
-documentation.
+and kselftests.  Patch 12 adds tools/bootgraph, patch 13 its tests
+(mostly recorded boots and golden files), patch 14 the documentation.
 
 Not in this series, and sent to their subsystems once it is in (the
 project keeps them in followups/, applied after this series in its

@@ -10,8 +10,9 @@
 #                           (scripts/series.py says what goes where)
 #        series.sh check    export, then apply the patches one by one with
 #                           git am to a fresh pristine worktree and, after
-#                           each, build the directories it touches and run
-#                           checkpatch --strict on it, and after each step
+#                           each, build the directories it touches, run
+#                           checkpatch --strict on it and kernel-doc -Wall
+#                           on the C files it touches, and after each step
 #                           of kernel/async.c run the async KUnit suite
 #                           under UML; finally check that the series ends
 #                           in the tree the tests ran on.
@@ -138,6 +139,7 @@ check_series() {
 			printf '%s\n' "$out" | sed 's/^/      /' >&2
 			echo "FAIL series.$name.checkpatch"
 		fi
+		kerneldoc_step "$name"
 		build_step "$name" "${dirs[$i]}"
 		[ "${kunit[$i]}" = async ] && kunit_step "$name"
 		i=$((i + 1))
@@ -190,6 +192,22 @@ build_step() {
 	fi
 	note "$name: built $dirs in $(elapsed "$t0")" >&2
 	echo "PASS series.$name.builds"
+}
+
+# kerneldoc_step NAME: kernel-doc -Wall on the kernel C files the patch
+# just applied touches, as they stand after it.
+kerneldoc_step() {
+	local name=$1 files out
+	mapfile -t files < <(git -C "$CK" diff --name-only --diff-filter=AM HEAD~1 HEAD |
+		grep -E '\.[ch]$' | grep -v '^tools/')
+	[ ${#files[@]} -eq 0 ] && return 0
+	out=$(cd "$CK" && perl scripts/kernel-doc -Wall -none "${files[@]}" 2>&1)
+	if [ -z "$out" ]; then
+		echo "PASS series.$name.kernel-doc"
+	else
+		printf '%s\n' "$out" | sed 's/^/      /' >&2
+		echo "FAIL series.$name.kernel-doc"
+	fi
 }
 
 # kunit_step NAME: the async KUnit suite, as the tree stands now, under

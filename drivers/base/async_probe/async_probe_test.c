@@ -96,6 +96,8 @@ struct tdev {
 	const char *defer_why;		/* with this reason, the first time */
 	atomic_t attempts;
 	atomic_t rejects;		/* tprobe_reject() calls */
+	struct task_struct *task;	/* that ran the last probe */
+	bool was_async;			/* that task ran an async call */
 };
 
 /* Platform data is copied and freed with the device: carry a pointer. */
@@ -124,6 +126,8 @@ static int tprobe(struct platform_device *pdev)
 		return -EPROBE_DEFER;
 	}
 	t->start = atomic_inc_return(&seq);
+	t->task = current;
+	t->was_async = current_is_async();
 	if (t->started)
 		complete(t->started);
 	if (t->sleep_us)
@@ -898,9 +902,8 @@ static struct async_entry *no_async_entry(unsigned int ndeps, gfp_t gfp)
 
 /*
  * Without memory for an async call, the probe is given back to the driver
- * core, which (without memory for its own) probes synchronously, as it
- * does without the framework: the device is bound when the registration
- * returns, so every barrier has seen its probe.
+ * core, which probes synchronously: the device is bound when the
+ * registration returns, so every barrier has seen its probe.
  */
 static void ap_test_no_memory_probes_synchronously(struct kunit *test)
 {
@@ -918,6 +921,35 @@ static void ap_test_no_memory_probes_synchronously(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&ap_stats.fallbacks) - fallbacks, 1);
 	KUNIT_EXPECT_EQ(test, async_probe_wait_device(&pdev->dev), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&t->attempts), 1);
+}
+
+static struct ap_node *no_node(void)
+{
+	return NULL;
+}
+
+/*
+ * Without memory for its node, the framework declines the probe, and the
+ * driver core runs it synchronously in the registering task, not through
+ * an async call of its own: with the framework on, the driver core's
+ * asynchronous helpers are not used (upstream's would have run it in an
+ * async worker, kernel/async.c having memory).
+ */
+static void ap_test_declined_probe_runs_in_caller(struct kunit *test)
+{
+	struct tdev *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	struct platform_device *pdev;
+	int fallbacks = atomic_read(&ap_stats.fallbacks);
+
+	pdev = tdev_add(test, "ap-kunit", 0, t, NULL);
+	kunit_activate_static_stub(test, ap_node_alloc, no_node);
+	KUNIT_ASSERT_EQ(test, kunit_platform_driver_register(test, &async_drv), 0);
+	kunit_deactivate_static_stub(test, ap_node_alloc);
+	KUNIT_EXPECT_PTR_EQ(test, READ_ONCE(pdev->dev.driver), &async_drv.driver);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->attempts), 1);
+	KUNIT_EXPECT_PTR_EQ(test, t->task, current);
+	KUNIT_EXPECT_FALSE(test, t->was_async);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ap_stats.fallbacks) - fallbacks, 1);
 }
 
 static void expect_defer_reason(struct kunit *test, int id, const char *want)
@@ -1187,6 +1219,7 @@ static struct kunit_case ap_test_cases[] = {
 	KUNIT_CASE(ap_test_parent_waits_for_child),
 	KUNIT_CASE(ap_test_parent_waits_for_child_explicitly),
 	KUNIT_CASE(ap_test_no_memory_probes_synchronously),
+	KUNIT_CASE(ap_test_declined_probe_runs_in_caller),
 	KUNIT_CASE(ap_test_no_memory_after_park_keeps_probe),
 	KUNIT_CASE(ap_test_defer_reason_is_the_attempts_own),
 	KUNIT_CASE(ap_test_removed_driver_not_probed_again),

@@ -20,16 +20,17 @@
  * What callers may rely on:
  *  - The framework never probes under a lock of its own, and its hooks
  *    never probe: they queue work and return.  The probe itself runs in
- *    an async worker that takes the device (and parent) lock like the
- *    driver core's own async helpers, and rechecks there that the device
- *    is alive and unbound.
+ *    an async worker that takes the device (and parent) lock and probes
+ *    the way the driver core's own attach paths do (see hooks.h), which
+ *    check there that the device is alive and unbound.
  *  - A device reference is held from the claim to the end of the probe.
  *  - Queued and running probes are async calls in a registered domain, so
  *    async_synchronize_full() and wait_for_device_probe() wait for them,
  *    and driver_probe_done() counts them.  Parked devices are waited for
  *    only through the in-flight suppliers they wait on.
  *  - If the framework cannot take a device (out of memory), the driver
- *    core's own asynchronous path runs it instead; nothing is lost.
+ *    core probes it synchronously; nothing is lost.  With the framework
+ *    on, the driver core's own asynchronous helpers are not used.
  */
 #include <linux/async.h>
 #include <linux/device.h>
@@ -89,13 +90,12 @@ static void ap_drop_device(struct device *dev)
 
 /*
  * No async call could be made for @node: give the probe back to the
- * driver core, which runs it the way it would have without the framework.
- * A node being claimed (@node->claiming, the only one whose call may fail
- * for want of memory: see ap_queue()) makes its claim return false: the
- * driver core then schedules its own async call or, if that fails too,
- * probes synchronously.  Any other can only come here through a bug (a
- * bad cookie): it is put on the deferred-probe list, so that it is not
- * lost, and its next claim is declined.
+ * driver core.  A node being claimed (@node->claiming, the only one whose
+ * call may fail for want of memory: see ap_queue()) makes its claim
+ * return false: the driver core then probes synchronously.  Any other
+ * can only come here through a bug (a bad cookie): it is put on the
+ * deferred-probe list, so that it is not lost, and its next claim is
+ * declined.
  */
 static void ap_hand_back(struct ap_node *node, int err)
 {
@@ -283,7 +283,7 @@ static void ap_probe_fn(void *data, async_cookie_t cookie)
 	 */
 	device_clear_deferred_probe_reason(dev);
 	if (drv)
-		driver_attach_async(dev, drv);
+		driver_attach_device(dev, drv);
 	else
 		device_attach_async(dev);
 	end = ktime_get();
@@ -356,6 +356,22 @@ static bool ap_take_back(struct ap_node *node)
 }
 
 /**
+ * async_probe_active() - do the driver core's asynchronous probes come here?
+ *
+ * While this is true, the driver core offers every probe it would run
+ * asynchronously to async_probe_claim(), and runs one that the framework
+ * declines synchronously; its own asynchronous helpers serve the other
+ * modes (stock: upstream's behaviour).
+ *
+ * Context: Any context.
+ * Return: true in the modes on and all.
+ */
+bool async_probe_active(void)
+{
+	return ap_framework_active();
+}
+
+/**
  * async_probe_claim() - take a probe the driver core would run asynchronously
  * @dev: the device, registered
  * @drv: the driver to probe it with, or %NULL for any asynchronous driver
@@ -366,7 +382,8 @@ static bool ap_take_back(struct ap_node *node)
  * Context: Process context; may sleep.
  * Return: true if the framework will probe @dev (or a probe of @dev is in
  * flight, which will look at @drv too, or it is bound already); false if
- * the driver core must do it itself (framework off, or out of memory).
+ * the driver core must probe it itself, synchronously (framework off, out
+ * of memory, or the device is being removed).
  */
 bool async_probe_claim(struct device *dev, const struct device_driver *drv)
 {

@@ -41,6 +41,7 @@
  * Evaluations run from a to-do list rather than recursively, so that a
  * long chain of parked devices cannot exhaust the stack.
  */
+#include <kunit/static_stub.h>
 #include <linux/device.h>
 #include <linux/rculist.h>
 #include <linux/slab.h>
@@ -87,14 +88,17 @@ struct ap_node *ap_node_find(struct device *dev)
  * ap_node_alloc() - a new idle node that belongs to no device yet
  *
  * Lets a caller allocate before it takes ap_lock: see ap_node_find_or_create().
+ * The KUnit suite replaces it to make the framework decline a probe.
  *
  * Context: may sleep.
  * Return: the node, or %NULL if out of memory.
  */
 struct ap_node *ap_node_alloc(void)
 {
-	struct ap_node *node = kzalloc(sizeof(*node), GFP_KERNEL);
+	struct ap_node *node;
 
+	KUNIT_STATIC_STUB_REDIRECT(ap_node_alloc);
+	node = kzalloc(sizeof(*node), GFP_KERNEL);
 	if (!node)
 		return NULL;
 	node->state = AP_IDLE;

@@ -15,16 +15,18 @@ struct device;
 struct device_driver;
 
 /*
- * Provided by dd.c: the asynchronous halves of both attach paths, and the
+ * Provided by dd.c: what the framework's probes run (the asynchronous half
+ * of __device_attach(), the synchronous path of __driver_attach()), and the
  * deferred-probe reason of one attempt.
  */
-int driver_attach_async(struct device *dev, const struct device_driver *drv);
+void driver_attach_device(struct device *dev, const struct device_driver *drv);
 void device_attach_async(struct device *dev);
 void device_clear_deferred_probe_reason(struct device *dev);
 void device_get_deferred_probe_reason(struct device *dev, char *buf, size_t size);
 
 #ifdef CONFIG_ASYNC_PROBE
 int async_probe_driver_policy(const struct device_driver *drv, bool excluded);
+bool async_probe_active(void);
 bool async_probe_claim(struct device *dev, const struct device_driver *drv);
 void async_probe_bound(struct device *dev);
 void async_probe_result(struct device *dev, int ret);
@@ -36,6 +38,11 @@ static inline int async_probe_driver_policy(const struct device_driver *drv,
 					    bool excluded)
 {
 	return -1;
+}
+
+static inline bool async_probe_active(void)
+{
+	return false;
 }
 
 static inline bool async_probe_claim(struct device *dev,
