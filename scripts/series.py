@@ -290,11 +290,12 @@ chain, writes CSV and JSON, and compares two boots.
 "make -C tools/bootgraph test" compares bootgraph's output for boots
 recorded in QEMU (stock 6.12, and this series with and without the
 framework, as kernel logs, tracefs text and trace.dat) with golden
-files, feeds it bad input (truncated, binary, malformed and overlong
-lines, time going backwards, probes that never end), which must give a
-message and an exit status rather than a crash, runs it under ASan and UBSan, and fuzzes its parsers with
-libFuzzer for a short while.  "make browser-test" loads the HTML page in
-headless Chromium, also at 4,000 and 50,000 devices.
+files, and feeds it bad input (truncated, binary, malformed and
+overlong lines, time going backwards, probes that never end), which
+must give a message and an exit status rather than a crash.  It runs
+under ASan and UBSan, and its parsers are fuzzed with libFuzzer for a
+short while.  "make browser-test" loads the HTML page in headless
+Chromium, also at 4,000 and 50,000 devices.
 
 The recorded boots and the golden files are most of this patch's size:
 test data, kept apart from the tool so that the tool reads on its own.

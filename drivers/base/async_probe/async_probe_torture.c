@@ -644,9 +644,10 @@ static void apt_check(struct apt_worker *w, struct apt_round *r)
 			/*
 			 * A device whose claim the framework declined (no
 			 * memory when it was offered) is probed by the driver
-			 * core's own async helper, which the framework's
-			 * barriers do not wait for: not judged in a round
-			 * with a fallback.  Once claimed, a device stays the
+			 * core synchronously, in the task that offered it (a
+			 * registration, the deferred-probe work), which the
+			 * framework's barriers do not wait for: not judged in
+			 * a round with a fallback.  Once claimed, a device stays the
 			 * framework's (ap_queue()), and is judged.
 			 */
 			if (tries == 0 && !r->defers &&
