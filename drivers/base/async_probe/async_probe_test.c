@@ -901,9 +901,23 @@ static struct async_entry *no_async_entry(unsigned int ndeps, gfp_t gfp)
 }
 
 /*
+ * A probe the framework declined (@fallbacks: ap_stats.fallbacks before)
+ * ran once, synchronously, in the task that registered the driver: the
+ * device is bound when the registration returns.
+ */
+static void expect_probed_in_caller(struct kunit *test, struct platform_device *pdev,
+				    struct tdev *t, int fallbacks)
+{
+	KUNIT_EXPECT_PTR_EQ(test, READ_ONCE(pdev->dev.driver), &async_drv.driver);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->attempts), 1);
+	KUNIT_EXPECT_PTR_EQ(test, t->task, current);
+	KUNIT_EXPECT_FALSE(test, t->was_async);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ap_stats.fallbacks) - fallbacks, 1);
+}
+
+/*
  * Without memory for an async call, the probe is given back to the driver
- * core, which probes synchronously: the device is bound when the
- * registration returns, so every barrier has seen its probe.
+ * core, which probes synchronously: every barrier has seen its probe.
  */
 static void ap_test_no_memory_probes_synchronously(struct kunit *test)
 {
@@ -916,9 +930,7 @@ static void ap_test_no_memory_probes_synchronously(struct kunit *test)
 	kunit_activate_static_stub(test, async_alloc_entry, no_async_entry);
 	KUNIT_ASSERT_EQ(test, kunit_platform_driver_register(test, &async_drv), 0);
 	kunit_deactivate_static_stub(test, async_alloc_entry);
-	KUNIT_EXPECT_PTR_EQ(test, READ_ONCE(pdev->dev.driver), &async_drv.driver);
-	KUNIT_EXPECT_EQ(test, atomic_read(&t->attempts), 1);
-	KUNIT_EXPECT_EQ(test, atomic_read(&ap_stats.fallbacks) - fallbacks, 1);
+	expect_probed_in_caller(test, pdev, t, fallbacks);
 	KUNIT_EXPECT_EQ(test, async_probe_wait_device(&pdev->dev), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&t->attempts), 1);
 }
@@ -945,11 +957,7 @@ static void ap_test_declined_probe_runs_in_caller(struct kunit *test)
 	kunit_activate_static_stub(test, ap_node_alloc, no_node);
 	KUNIT_ASSERT_EQ(test, kunit_platform_driver_register(test, &async_drv), 0);
 	kunit_deactivate_static_stub(test, ap_node_alloc);
-	KUNIT_EXPECT_PTR_EQ(test, READ_ONCE(pdev->dev.driver), &async_drv.driver);
-	KUNIT_EXPECT_EQ(test, atomic_read(&t->attempts), 1);
-	KUNIT_EXPECT_PTR_EQ(test, t->task, current);
-	KUNIT_EXPECT_FALSE(test, t->was_async);
-	KUNIT_EXPECT_EQ(test, atomic_read(&ap_stats.fallbacks) - fallbacks, 1);
+	expect_probed_in_caller(test, pdev, t, fallbacks);
 }
 
 static void expect_defer_reason(struct kunit *test, int id, const char *want)

@@ -647,8 +647,8 @@ static void apt_check(struct apt_worker *w, struct apt_round *r)
 			 * core synchronously, in the task that offered it (a
 			 * registration, the deferred-probe work), which the
 			 * framework's barriers do not wait for: not judged in
-			 * a round with a fallback.  Once claimed, a device stays the
-			 * framework's (ap_queue()), and is judged.
+			 * a round with a fallback.  Once claimed, a device
+			 * stays the framework's (ap_queue()), and is judged.
 			 */
 			if (tries == 0 && !r->defers &&
 			    atomic_read(&ap_stats.fallbacks) == r->fallbacks) {
