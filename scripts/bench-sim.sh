@@ -8,7 +8,9 @@
 #
 #   REPS=n         runs of each workload per boot (default 3)
 #   WORKLOADS=f    a workloads file (NAME PARAMS... per line; default below)
-#   MODES="..."    modes of the lean kernel (default: sync stock on)
+#   MODES="..."    modes of the lean kernel (default: sync stock on); a
+#                  mode may add kernel parameters after "+", e.g.
+#                  on+async_probe.plan=off
 #   STOCK=0        skip the stock kernel
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -17,7 +19,7 @@ REPS=${REPS:-3}
 MODES=${MODES:-sync stock on}
 STOCK=${STOCK:-1}
 for m in $MODES; do
-	case $m in sync|stock|on|all) ;; *) die "MODES: '$m' is not sync, stock, on or all" ;; esac
+	case ${m%%+*} in sync|stock|on|all) ;; *) die "MODES: '$m' is not sync, stock, on or all" ;; esac
 done
 case $STOCK in 0|1) ;; *) die "STOCK must be 0 or 1, not '$STOCK'" ;; esac
 dir=$BUILD/bench-sim
@@ -70,9 +72,15 @@ for flavour in $flavours; do
 done
 runs=
 for mode in $MODES; do
-	say "simulator on the lean kernel, async_probe=$mode"
-	boot_mode lean "lean-$mode" "async_probe=$mode"
-	runs="$runs lean-$mode"
+	# A mode may carry more kernel parameters: on+async_probe.plan=off.
+	params=
+	case $mode in *+*) params=${mode#*+} ;; esac
+	params=${params//+/ }
+	name=lean-${mode%%+*}
+	[ -n "$params" ] && name=$name-$(echo "$params" | tr -c 'a-z0-9\n' - | tr -s -)
+	say "simulator on the lean kernel, async_probe=${mode%%+*} $params"
+	boot_mode lean "$name" "async_probe=${mode%%+*} $params"
+	runs="$runs $name"
 done
 if [ "$STOCK" = 1 ]; then
 	say "simulator on the stock kernel"

@@ -198,11 +198,17 @@ to the framework while it is on, and probes synchronously one that the
 framework cannot take, so that there is one asynchronous path; it splits
 out the asynchronous half of __device_attach() and the synchronous path
 of __driver_attach() for the framework's probes to run, and tells the
-framework when a device binds, fails, or is deleted, and when a driver
-detaches.
+framework when a probe attempt begins, when a device binds, fails, or is
+deleted, and when a driver detaches.
+
+Every probe attempt, in every mode, is also recorded per device in a
+plan (debugfs async_probe/plan): tries, deferrals, result and time, and
+for a device that deferred, the devices whose probe may have provided
+what it waited for.  It is the first half of a boot that learns from
+the last one; nothing reads it back yet.
 """,
-        files=[APD + f for f in ("core.c", "deps.c", "params.c", "trace.c",
-                                 "debugfs.c", "hooks.h", "internal.h",
+        files=[APD + f for f in ("core.c", "deps.c", "params.c", "plan.c",
+                                 "trace.c", "debugfs.c", "hooks.h", "internal.h",
                                  "Kconfig", "Makefile")] +
               ["include/linux/async_probe.h", "include/linux/async_probe_log.h",
                "include/trace/events/async_probe.h"],

@@ -34,7 +34,9 @@
  * probe list); hidden_defers counts them.
  *
  * The report is one console line and /sys/kernel/debug/async_probe_sim/
- * result (key=value lines).  Probes sleep (usleep_range()) or, with cpu=1, spin;
+ * result (key=value lines); "graph" beside it has a line per device: its
+ * index, its probe attempts and its suppliers ("3 attempts=2 sup=0,1").
+ * Probes sleep (usleep_range()) or, with cpu=1, spin;
  * "fail", "defer" and "hang" inject faults.  The module uses upstream APIs
  * only, so that the same source measures a stock kernel too.
  */
@@ -489,6 +491,20 @@ static int sim_result_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(sim_result);
 
+static int sim_graph_show(struct seq_file *m, void *v)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < n; i++) {
+		seq_printf(m, "%u attempts=%d", i, atomic_read(&sim[i].attempts));
+		for (j = 0; j < sim[i].nsup; j++)
+			seq_printf(m, "%s%u", j ? "," : " sup=", sim[i].sup[j]);
+		seq_putc(m, '\n');
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(sim_graph);
+
 static void sim_teardown(void)
 {
 	unsigned int i;
@@ -535,6 +551,7 @@ static int __init sim_init(void)
 	sim_analyse();
 	sim_dir = debugfs_create_dir("async_probe_sim", NULL);
 	debugfs_create_file("result", 0444, sim_dir, NULL, &sim_result_fops);
+	debugfs_create_file("graph", 0444, sim_dir, NULL, &sim_graph_fops);
 
 	if (driver_first) {
 		ret = bus_register_notifier(&platform_bus_type, &sim_nb);

@@ -509,6 +509,20 @@ static bool ap_may_have_waiters(struct device *dev)
 }
 
 /**
+ * async_probe_attempt() - a probe attempt begins
+ * @dev: the device
+ *
+ * Called from __driver_probe_device() just before the driver's probe, in
+ * every mode and on every path: the plan records it (plan.c).
+ *
+ * Context: Process context; device lock held.
+ */
+void async_probe_attempt(struct device *dev)
+{
+	ap_plan_attempt(dev);
+}
+
+/**
  * async_probe_bound() - a device was bound to a driver
  * @dev: the device
  *
@@ -521,6 +535,7 @@ void async_probe_bound(struct device *dev)
 {
 	struct ap_node *node;
 
+	ap_plan_bound(dev);
 	/* The framework's own probe: ap_finish() lets the waiters go. */
 	if (ap_node_if_probing_here(dev) || !ap_may_have_waiters(dev))
 		return;
@@ -554,6 +569,7 @@ void async_probe_result(struct device *dev, int ret)
 	atomic_inc(&ap_stats.attempts_all);
 	if (ret == -EPROBE_DEFER)
 		atomic_inc(&ap_stats.defers_all);
+	ap_plan_result(dev, ret);
 	node = ap_node_if_probing_here(dev);
 	if (node) {
 		/* Fields of the probing task's own (struct ap_node). */
@@ -628,6 +644,7 @@ void async_probe_device_del(struct device *dev)
 {
 	struct ap_node *node;
 
+	ap_plan_device_del(dev);
 	mutex_lock(&ap_lock);
 	node = ap_node_find(dev);
 	if (node) {

@@ -7,6 +7,7 @@
  *              driver, cookie, what a parked one waits for, age
  *   graph.dot  every probe the framework ran, with its dependencies and
  *              timings, as a Graphviz graph
+ *   plan       what this boot learned of every device probed (plan.c)
  */
 #include <linux/debugfs.h>
 #include <linux/device.h>
@@ -97,6 +98,12 @@ static int ap_graph_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(ap_graph);
 
+static int ap_plan_file_show(struct seq_file *m, void *v)
+{
+	return ap_plan_show(m);
+}
+DEFINE_SHOW_ATTRIBUTE(ap_plan_file);
+
 static int __init ap_debugfs_init(void)
 {
 	struct dentry *dir = debugfs_create_dir("async_probe", NULL);
@@ -104,6 +111,7 @@ static int __init ap_debugfs_init(void)
 	debugfs_create_file("stats", 0444, dir, NULL, &ap_stats_fops);
 	debugfs_create_file("pending", 0444, dir, NULL, &ap_pending_fops);
 	debugfs_create_file("graph.dot", 0444, dir, NULL, &ap_graph_fops);
+	debugfs_create_file("plan", 0444, dir, NULL, &ap_plan_file_fops);
 	return 0;
 }
 late_initcall(ap_debugfs_init);

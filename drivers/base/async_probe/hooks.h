@@ -28,6 +28,7 @@ void device_get_deferred_probe_reason(struct device *dev, char *buf, size_t size
 int async_probe_driver_policy(const struct device_driver *drv, bool excluded);
 bool async_probe_active(void);
 bool async_probe_claim(struct device *dev, const struct device_driver *drv);
+void async_probe_attempt(struct device *dev);
 void async_probe_bound(struct device *dev);
 void async_probe_result(struct device *dev, int ret);
 bool async_probe_busy(void);
@@ -51,6 +52,7 @@ static inline bool async_probe_claim(struct device *dev,
 	return false;
 }
 
+static inline void async_probe_attempt(struct device *dev) { }
 static inline void async_probe_bound(struct device *dev) { }
 static inline void async_probe_result(struct device *dev, int ret) { }
 static inline bool async_probe_busy(void) { return false; }

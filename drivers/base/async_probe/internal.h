@@ -243,6 +243,13 @@ int ap_queue(struct ap_node *node, const async_cookie_t *deps,
 	     unsigned int ndeps);
 void ap_hung_check_start(void);
 
+/* plan.c */
+void ap_plan_attempt(struct device *dev);
+void ap_plan_result(struct device *dev, int ret);
+void ap_plan_bound(struct device *dev);
+void ap_plan_device_del(struct device *dev);
+int ap_plan_show(struct seq_file *m);
+
 /* trace.c */
 void ap_trace_park(struct ap_node *node, unsigned int waiting);
 void ap_trace_queue(struct ap_node *node);

@@ -1,0 +1,387 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * async_probe plan, first half: what a boot learns about its devices.
+ *
+ * Every probe attempt of the driver core, in every mode and on every
+ * path, is recorded per device: how often it was tried and deferred, what
+ * the last attempt returned and how long it took, with which driver.
+ * /sys/kernel/debug/async_probe/plan prints it, one line per device, in
+ * the format that Documentation/driver-api/async_probe.rst describes.
+ *
+ * What the record is for is the dependencies nobody declared: a probe
+ * that returns -EPROBE_DEFER until some other device's probe has made
+ * something (a clock, a regulator) available.  Every attempt's start and
+ * every bind takes a number from one counter.  An attempt of a device X
+ * that deferred took its number before it looked for its supplier S, and
+ * did not find what S makes: S's bind comes after that, with a higher
+ * number.  The attempt of X that succeeded found it: S's successful
+ * attempt had started, with a lower number than the one X reads when its
+ * attempt returns.  So S is among the devices whose successful attempt
+ * overlaps that window: X's "after" candidates.  A probe that makes its
+ * resource available before it returns is found by its consumers before
+ * its bind, which is why the window is matched against the whole attempt
+ * and not the bind alone.  When probes are few at a time and retries come
+ * soon after each bind, the window holds one or a few; with many parallel
+ * probes it holds every probe that overlapped it, and the candidates that
+ * every boot names are the supplier.  A device that missed several
+ * suppliers in turn shows the last one: only the window of the retry that
+ * succeeded is known to hold a supplier.
+ *
+ * Locking: a record's fields are written only under its device's lock
+ * (the driver core's hooks and device_del() hold it) and read by the
+ * debugfs file without it, with READ_ONCE().  ap_plan_lock (a mutex)
+ * protects the list of records and their lifetime: a record is freed,
+ * under it, when its device is deleted, before the device can go away,
+ * so the reader may look at the device of every record on the list.
+ * ap_plan_xa maps a device to its record (its own lock).  Neither lock is
+ * ever taken with ap_lock held, nor ap_lock under them.
+ */
+#include <linux/device.h>
+#include <linux/device/bus.h>
+#include <linux/fwnode.h>
+#include <linux/property.h>
+#include <linux/init.h>
+#include <linux/moduleparam.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/string.h>
+#include <linux/xarray.h>
+
+#include "../base.h"
+#include "internal.h"
+
+#undef MODULE_PARAM_PREFIX
+#define MODULE_PARAM_PREFIX "async_probe."
+
+/* The most "after" candidates printed per device; more are counted. */
+#define AP_PLAN_MAX_AFTER	16
+
+/**
+ * struct ap_plan_rec - what a boot learned about one device
+ * @node: on ap_plan_recs, in the order of first attempts (ap_plan_lock)
+ * @dev: the device; the record goes when the device is deleted
+ * @tries: probe attempts
+ * @defers: attempts that returned -EPROBE_DEFER
+ * @ret: what the last attempt returned, 0 once bound
+ * @probe_us: how long the last attempt took
+ * @t_start: when the current attempt began
+ * @seq_start: the number of the current (or last) attempt's start
+ * @seq_deferred: the number of the last deferred attempt's start
+ * @probing: an attempt is under way
+ * @deferred: an attempt deferred since the device was last bound
+ * @win_lo: the window of the retry that succeeded after deferrals: from
+ *	the last deferred attempt's start to the end of the successful one
+ * @win_hi: see @win_lo; 0: no window
+ * @bind_start: the number of the start of the attempt that bound the
+ *	device (its bind's own for a bind without an attempt)
+ * @bind_seq: the number of the device's last bind, 0 for none
+ * @drv: the driver of the last attempt or bind
+ */
+struct ap_plan_rec {
+	struct list_head node;
+	struct device *dev;
+	unsigned int tries, defers;
+	int ret;
+	u32 probe_us;
+	ktime_t t_start;
+	u32 seq_start, seq_deferred;
+	bool probing, deferred;
+	u32 win_lo, win_hi;
+	u32 bind_start, bind_seq;
+	char drv[32];
+};
+
+static bool ap_plan_on = true;
+static DEFINE_MUTEX(ap_plan_lock);
+static LIST_HEAD(ap_plan_recs);		/* ap_plan_rec.node (ap_plan_lock) */
+static unsigned int ap_plan_count;	/* records on it (ap_plan_lock) */
+static DEFINE_XARRAY(ap_plan_xa);	/* device -> record */
+static atomic_t ap_plan_seq = ATOMIC_INIT(0);
+static atomic_t ap_plan_nomem = ATOMIC_INIT(0);
+
+static int ap_set_plan(const char *val, const struct kernel_param *kp)
+{
+	bool on;
+
+	if (kstrtobool(val, &on)) {
+		pr_warn("async_probe: plan=%s is not on or off, leaving it %s\n",
+			val, ap_plan_on ? "on" : "off");
+		return 0;
+	}
+	ap_plan_on = on;
+	return 0;
+}
+
+static const struct kernel_param_ops ap_plan_ops = {
+	.set = ap_set_plan,
+	.get = param_get_bool,
+};
+module_param_cb(plan, &ap_plan_ops, &ap_plan_on, 0444);
+MODULE_PARM_DESC(plan, "record what each probe learns, for debugfs async_probe/plan (default on)");
+
+/* The record of @dev, made on first use; %NULL when off or no memory. */
+static struct ap_plan_rec *ap_plan_get(struct device *dev)
+{
+	struct ap_plan_rec *rec;
+	int err;
+
+	device_lock_assert(dev);
+	if (!ap_plan_on)
+		return NULL;
+	rec = xa_load(&ap_plan_xa, (unsigned long)dev);
+	if (rec || dev->p->dead)
+		return rec;
+	rec = kzalloc(sizeof(*rec), GFP_KERNEL);
+	if (!rec)
+		goto nomem;
+	rec->dev = dev;
+	mutex_lock(&ap_plan_lock);
+	err = xa_err(xa_store(&ap_plan_xa, (unsigned long)dev, rec, GFP_KERNEL));
+	if (!err) {
+		list_add_tail(&rec->node, &ap_plan_recs);
+		ap_plan_count++;
+	}
+	mutex_unlock(&ap_plan_lock);
+	if (!err)
+		return rec;
+	kfree(rec);
+nomem:
+	atomic_inc(&ap_plan_nomem);
+	return NULL;
+}
+
+/**
+ * ap_plan_attempt() - a probe attempt of a device begins
+ * @dev: the device
+ *
+ * Context: Process context; the device lock held.
+ */
+void ap_plan_attempt(struct device *dev)
+{
+	struct ap_plan_rec *rec = ap_plan_get(dev);
+
+	if (!rec)
+		return;
+	WRITE_ONCE(rec->tries, rec->tries + 1);
+	rec->t_start = ktime_get();
+	rec->probing = true;
+	/*
+	 * Fully ordered: taken before the probe looks for its suppliers, so
+	 * a supplier it misses binds later, with a higher number.
+	 */
+	rec->seq_start = atomic_inc_return(&ap_plan_seq);
+}
+
+/**
+ * ap_plan_result() - a probe attempt of a device returned
+ * @dev: the device
+ * @ret: what it returned, negative for an error
+ *
+ * Context: Process context; the device lock held.
+ */
+void ap_plan_result(struct device *dev, int ret)
+{
+	struct ap_plan_rec *rec;
+	const struct device_driver *drv;
+
+	if (!ap_plan_on)
+		return;
+	rec = xa_load(&ap_plan_xa, (unsigned long)dev);
+	if (!rec)
+		return;
+	rec->probing = false;
+	WRITE_ONCE(rec->probe_us, ktime_us_delta(ktime_get(), rec->t_start));
+	WRITE_ONCE(rec->ret, ret);
+	if (ret == -EPROBE_DEFER) {
+		WRITE_ONCE(rec->defers, rec->defers + 1);
+		rec->seq_deferred = rec->seq_start;
+		rec->deferred = true;
+	} else if (!ret && rec->deferred) {
+		/* After its look for its suppliers: see ap_plan_attempt(). */
+		smp_mb();
+		WRITE_ONCE(rec->win_lo, rec->seq_deferred);
+		WRITE_ONCE(rec->win_hi, atomic_read(&ap_plan_seq));
+		rec->deferred = false;
+	}
+	drv = READ_ONCE(dev->driver);
+	if (drv)
+		strscpy(rec->drv, drv->name, sizeof(rec->drv));
+}
+
+/**
+ * ap_plan_bound() - a device was bound to a driver
+ * @dev: the device
+ *
+ * Gives the bind its number.
+ *
+ * Context: Process context; the device lock held.
+ */
+void ap_plan_bound(struct device *dev)
+{
+	struct ap_plan_rec *rec = ap_plan_get(dev);
+	u32 seq;
+
+	if (!rec)
+		return;
+	strscpy(rec->drv, dev->driver->name, sizeof(rec->drv));
+	seq = atomic_inc_return(&ap_plan_seq);
+	WRITE_ONCE(rec->bind_start, rec->probing ? rec->seq_start : seq);
+	WRITE_ONCE(rec->bind_seq, seq);
+}
+
+/**
+ * ap_plan_device_del() - a device is being deleted: forget its record
+ * @dev: the device
+ *
+ * Context: Process context; the device lock held.
+ */
+void ap_plan_device_del(struct device *dev)
+{
+	struct ap_plan_rec *rec;
+
+	mutex_lock(&ap_plan_lock);
+	rec = xa_erase(&ap_plan_xa, (unsigned long)dev);
+	if (rec) {
+		list_del(&rec->node);
+		ap_plan_count--;
+	}
+	mutex_unlock(&ap_plan_lock);
+	kfree(rec);
+}
+
+/*
+ * Print @s as one word of the plan: bytes that are not printable, space,
+ * and the plan's separators ('%', ',', '=') as %XX.
+ */
+static void ap_plan_word(struct seq_file *m, const char *s)
+{
+	for (; *s; s++) {
+		if (*s > ' ' && *s < 0x7f && !strchr("%,=", *s))
+			seq_putc(m, *s);
+		else
+			seq_printf(m, "%%%02x", (unsigned char)*s);
+	}
+}
+
+/* A device's identity: its firmware node's path, else bus:name. */
+static void ap_plan_id(struct seq_file *m, struct device *dev)
+{
+	struct fwnode_handle *fwnode = dev_fwnode(dev);
+	char buf[256];
+
+	if (fwnode && !IS_ERR(fwnode))
+		snprintf(buf, sizeof(buf), "%pfwf", fwnode);
+	else
+		snprintf(buf, sizeof(buf), "%s:%s",
+			 dev->bus ? dev->bus->name : "-", dev_name(dev));
+	ap_plan_word(m, buf);
+}
+
+struct ap_plan_bind {
+	u32 seq, start;
+	struct ap_plan_rec *rec;
+};
+
+static int ap_plan_cmp(const void *a, const void *b)
+{
+	const struct ap_plan_bind *x = a, *y = b;
+
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* The first index of @by (sorted by bind number) whose bind is above @seq. */
+static unsigned int ap_plan_first_after(const struct ap_plan_bind *by,
+					unsigned int n, u32 seq)
+{
+	unsigned int lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (by[mid].seq <= seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * The candidates of @rec: the devices whose binding attempt overlaps its
+ * window (bound after its start, started before its end), the latest
+ * bind first.
+ */
+static void ap_plan_after(struct seq_file *m, struct ap_plan_rec *rec,
+			  const struct ap_plan_bind *by, unsigned int n)
+{
+	u32 lo = READ_ONCE(rec->win_lo), hi = READ_ONCE(rec->win_hi);
+	unsigned int first, end = n, shown = 0, more = 0;
+
+	if (!hi)
+		return;
+	seq_puts(m, " after=");
+	first = ap_plan_first_after(by, n, lo);
+	while (end-- > first) {
+		if (by[end].rec == rec || by[end].start >= hi)
+			continue;
+		if (shown == AP_PLAN_MAX_AFTER) {
+			more++;
+			continue;
+		}
+		if (shown++)
+			seq_putc(m, ',');
+		ap_plan_id(m, by[end].rec->dev);
+	}
+	if (!shown)
+		seq_putc(m, '-');
+	if (more)
+		seq_printf(m, ",+%u", more);
+}
+
+/**
+ * ap_plan_show() - print the plan
+ * @m: the debugfs file
+ *
+ * Context: Process context; takes ap_plan_lock.
+ * Return: 0, or -ENOMEM.
+ */
+int ap_plan_show(struct seq_file *m)
+{
+	struct ap_plan_rec *rec;
+	struct ap_plan_bind *by;
+	unsigned int n = 0;
+	u32 seq;
+
+	mutex_lock(&ap_plan_lock);
+	by = kvmalloc_array(max(ap_plan_count, 1U), sizeof(*by), GFP_KERNEL);
+	if (!by) {
+		mutex_unlock(&ap_plan_lock);
+		return -ENOMEM;
+	}
+	/* Each bind number read once: a device may be bound again meanwhile. */
+	list_for_each_entry(rec, &ap_plan_recs, node) {
+		seq = READ_ONCE(rec->bind_seq);
+		if (seq) {
+			by[n].seq = seq;
+			by[n].start = READ_ONCE(rec->bind_start);
+			by[n++].rec = rec;
+		}
+	}
+	sort(by, n, sizeof(*by), ap_plan_cmp, NULL);
+
+	seq_printf(m, "# async_probe plan v1 devices=%u nomem=%d\n",
+		   ap_plan_count, atomic_read(&ap_plan_nomem));
+	list_for_each_entry(rec, &ap_plan_recs, node) {
+		ap_plan_id(m, rec->dev);
+		seq_puts(m, " drv=");
+		ap_plan_word(m, rec->drv[0] ? rec->drv : "-");
+		seq_printf(m, " ret=%d us=%u tries=%u defers=%u",
+			   READ_ONCE(rec->ret), READ_ONCE(rec->probe_us),
+			   READ_ONCE(rec->tries), READ_ONCE(rec->defers));
+		ap_plan_after(m, rec, by, n);
+		seq_putc(m, '\n');
+	}
+	mutex_unlock(&ap_plan_lock);
+	kvfree(by);
+	return 0;
+}
