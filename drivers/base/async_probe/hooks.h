@@ -11,6 +11,7 @@
 #include <linux/types.h>
 
 struct ap_node;
+struct ap_plan_rec;
 struct device;
 struct device_driver;
 

@@ -28,13 +28,18 @@
  * succeeded is known to hold a supplier.
  *
  * Locking: a record's fields are written only under its device's lock
- * (the driver core's hooks and device_del() hold it) and read by the
- * debugfs file without it, with READ_ONCE().  ap_plan_lock (a mutex)
- * protects the list of records and their lifetime: a record is freed,
- * under it, when its device is deleted, before the device can go away,
- * so the reader may look at the device of every record on the list.
- * ap_plan_xa maps a device to its record (its own lock).  Neither lock is
- * ever taken with ap_lock held, nor ap_lock under them.
+ * (the driver core's hooks and device_del() hold it), and read by the
+ * debugfs file without it, with READ_ONCE().  The device's async_plan
+ * pointer, written under the same lock, finds the record.  The list of
+ * records is read and records are deleted under ap_plan_lock (a mutex);
+ * a record is added under ap_plan_add_lock (a spinlock) alone, with RCU
+ * list primitives, so that the probes of independent devices do not
+ * queue on a mutex to add theirs.  A record is freed, under ap_plan_lock,
+ * when its device is deleted, before the device can go away, so the
+ * reader may look at the device of every record on the list.  The device
+ * lock comes before both locks; neither is taken with ap_lock held, nor
+ * ap_lock under them.  The driver name is copied in place: a read while
+ * the device probes with another driver may show a mix of the two names.
  */
 #include <linux/device.h>
 #include <linux/device/bus.h>
@@ -46,7 +51,8 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
-#include <linux/xarray.h>
+#include <linux/rculist.h>
+#include <linux/spinlock.h>
 
 #include "../base.h"
 #include "internal.h"
@@ -59,7 +65,7 @@
 
 /**
  * struct ap_plan_rec - what a boot learned about one device
- * @node: on ap_plan_recs, in the order of first attempts (ap_plan_lock)
+ * @node: on ap_plan_recs, in the order of first attempts
  * @dev: the device; the record goes when the device is deleted
  * @tries: probe attempts
  * @defers: attempts that returned -EPROBE_DEFER
@@ -94,9 +100,8 @@ struct ap_plan_rec {
 
 static bool ap_plan_on = true;
 static DEFINE_MUTEX(ap_plan_lock);
-static LIST_HEAD(ap_plan_recs);		/* ap_plan_rec.node (ap_plan_lock) */
-static unsigned int ap_plan_count;	/* records on it (ap_plan_lock) */
-static DEFINE_XARRAY(ap_plan_xa);	/* device -> record */
+static DEFINE_SPINLOCK(ap_plan_add_lock);
+static LIST_HEAD(ap_plan_recs);		/* ap_plan_rec.node (see above) */
 static atomic_t ap_plan_seq = ATOMIC_INIT(0);
 static atomic_t ap_plan_nomem = ATOMIC_INIT(0);
 
@@ -124,31 +129,24 @@ MODULE_PARM_DESC(plan, "record what each probe learns, for debugfs async_probe/p
 static struct ap_plan_rec *ap_plan_get(struct device *dev)
 {
 	struct ap_plan_rec *rec;
-	int err;
 
 	device_lock_assert(dev);
 	if (!ap_plan_on)
 		return NULL;
-	rec = xa_load(&ap_plan_xa, (unsigned long)dev);
+	rec = dev->p->async_plan;
 	if (rec || dev->p->dead)
 		return rec;
 	rec = kzalloc(sizeof(*rec), GFP_KERNEL);
-	if (!rec)
-		goto nomem;
-	rec->dev = dev;
-	mutex_lock(&ap_plan_lock);
-	err = xa_err(xa_store(&ap_plan_xa, (unsigned long)dev, rec, GFP_KERNEL));
-	if (!err) {
-		list_add_tail(&rec->node, &ap_plan_recs);
-		ap_plan_count++;
+	if (!rec) {
+		atomic_inc(&ap_plan_nomem);
+		return NULL;
 	}
-	mutex_unlock(&ap_plan_lock);
-	if (!err)
-		return rec;
-	kfree(rec);
-nomem:
-	atomic_inc(&ap_plan_nomem);
-	return NULL;
+	rec->dev = dev;
+	dev->p->async_plan = rec;
+	spin_lock(&ap_plan_add_lock);
+	list_add_tail_rcu(&rec->node, &ap_plan_recs);
+	spin_unlock(&ap_plan_add_lock);
+	return rec;
 }
 
 /**
@@ -185,9 +183,8 @@ void ap_plan_result(struct device *dev, int ret)
 	struct ap_plan_rec *rec;
 	const struct device_driver *drv;
 
-	if (!ap_plan_on)
-		return;
-	rec = xa_load(&ap_plan_xa, (unsigned long)dev);
+	device_lock_assert(dev);
+	rec = dev->p->async_plan;
 	if (!rec)
 		return;
 	rec->probing = false;
@@ -238,15 +235,18 @@ void ap_plan_bound(struct device *dev)
  */
 void ap_plan_device_del(struct device *dev)
 {
-	struct ap_plan_rec *rec;
+	struct ap_plan_rec *rec = dev->p->async_plan;
 
+	device_lock_assert(dev);
+	if (!rec)
+		return;
+	dev->p->async_plan = NULL;
 	mutex_lock(&ap_plan_lock);
-	rec = xa_erase(&ap_plan_xa, (unsigned long)dev);
-	if (rec) {
-		list_del(&rec->node);
-		ap_plan_count--;
-	}
+	spin_lock(&ap_plan_add_lock);
+	list_del_rcu(&rec->node);
+	spin_unlock(&ap_plan_add_lock);
 	mutex_unlock(&ap_plan_lock);
+	/* Every reader of the list holds ap_plan_lock: none is left. */
 	kfree(rec);
 }
 
@@ -349,17 +349,26 @@ int ap_plan_show(struct seq_file *m)
 {
 	struct ap_plan_rec *rec;
 	struct ap_plan_bind *by;
-	unsigned int n = 0;
+	unsigned int i = 0, n = 0, count = 0;
 	u32 seq;
 
 	mutex_lock(&ap_plan_lock);
-	by = kvmalloc_array(max(ap_plan_count, 1U), sizeof(*by), GFP_KERNEL);
+	list_for_each_entry_rcu(rec, &ap_plan_recs, node,
+				lockdep_is_held(&ap_plan_lock))
+		count++;
+	by = kvmalloc_array(max(count, 1U), sizeof(*by), GFP_KERNEL);
 	if (!by) {
 		mutex_unlock(&ap_plan_lock);
 		return -ENOMEM;
 	}
-	/* Each bind number read once: a device may be bound again meanwhile. */
-	list_for_each_entry(rec, &ap_plan_recs, node) {
+	/*
+	 * Each bind number read once: a device may be bound again meanwhile.
+	 * Records added since the count are left for the next read.
+	 */
+	list_for_each_entry_rcu(rec, &ap_plan_recs, node,
+				lockdep_is_held(&ap_plan_lock)) {
+		if (i++ == count)
+			break;
 		seq = READ_ONCE(rec->bind_seq);
 		if (seq) {
 			by[n].seq = seq;
@@ -370,8 +379,11 @@ int ap_plan_show(struct seq_file *m)
 	sort(by, n, sizeof(*by), ap_plan_cmp, NULL);
 
 	seq_printf(m, "# async_probe plan v1 devices=%u nomem=%d\n",
-		   ap_plan_count, atomic_read(&ap_plan_nomem));
-	list_for_each_entry(rec, &ap_plan_recs, node) {
+		   count, atomic_read(&ap_plan_nomem));
+	list_for_each_entry_rcu(rec, &ap_plan_recs, node,
+				lockdep_is_held(&ap_plan_lock)) {
+		if (!count--)
+			break;
 		ap_plan_id(m, rec->dev);
 		seq_puts(m, " drv=");
 		ap_plan_word(m, rec->drv[0] ? rec->drv : "-");
