@@ -221,7 +221,8 @@ plan_check() {
 				if (index(c, ",platform:apsim." s[j] ","))
 					hit = 1
 			if (!hit && c !~ /,\+[0-9]+,$/) {
-				print "plan: apsim." i " (suppliers " sup[i] ") after=" v["after"]; bad++
+				print "plan: apsim." i " (suppliers " sup[i] ") after=" v["after"]
+				bad++
 			}
 			learned++; cands += split(v["after"], s, ",")
 			if (learned <= 3)
