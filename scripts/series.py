@@ -204,11 +204,15 @@ deleted, and when a driver detaches.
 Every probe attempt, in every mode, is also recorded per device in a
 plan (debugfs async_probe/plan): tries, deferrals, result and time, and
 for a device that deferred, the devices whose probe may have provided
-what it waited for.  It is the first half of a boot that learns from
-the last one; nothing reads it back yet.
+what it waited for.  With async_probe.plan=replay, the next boot reads
+that plan from the initramfs (/lib/firmware/async_probe.plan) before
+devices probe, and queues each device it names after the suppliers it
+learned while their probes are queued or running, so that the deferral
+does not happen again.  A plan that is not valid is reported and
+ignored; a stale one costs time, never a device.
 """,
         files=[APD + f for f in ("core.c", "deps.c", "params.c", "plan.c",
-                                 "trace.c", "debugfs.c", "hooks.h", "internal.h",
+                                 "replay.c", "trace.c", "debugfs.c", "hooks.h", "internal.h",
                                  "Kconfig", "Makefile")] +
               ["include/linux/async_probe.h", "include/linux/async_probe_log.h",
                "include/trace/events/async_probe.h"],

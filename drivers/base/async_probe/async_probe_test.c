@@ -15,6 +15,7 @@
 #include <linux/platform_device.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 #include <trace/events/async_probe.h>
 
@@ -1208,6 +1209,191 @@ static void ap_test_opt_in_policy_per_mode(struct kunit *test)
 	}
 }
 
+/* A copy of @text in a vmalloc() buffer, as the boot reads a plan. */
+static char *plan_text(struct kunit *test, const char *text)
+{
+	char *buf = vmalloc(max(strlen(text), 1));
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	memcpy(buf, text, strlen(text));
+	return buf;
+}
+
+/*
+ * A plan is checked whole: one that is cut short, from another version,
+ * or has a malformed line is refused, with the line at fault; within v1,
+ * keys it does not know are skipped.  The edges of a valid plan are the
+ * ones it names, with the first line of a device that has two.
+ */
+static void ap_test_plan_parse(struct kunit *test)
+{
+	static const struct {
+		const char *text;
+		unsigned int line;
+	} bad[] = {
+		{ "", 1 },
+		{ "# async_probe plan v1 devices=0", 1 },
+		{ "# something else\n", 1 },
+		{ "# async_probe plan v2 devices=0\n", 1 },
+		{ "# async_probe plan v1\n", 1 },
+		{ "# async_probe plan v1 devices=2\na:x ret=0\n", 3 },
+		{ "# async_probe plan v1 devices=1\na:x ret=0\nb:y\n", 4 },
+		{ "# async_probe plan v1 devices=1\na:x ret=zero\n", 2 },
+		{ "# async_probe plan v1 devices=1\na:x retired\n", 2 },
+		{ "# async_probe plan v1 devices=1\na:x  ret=0\n", 2 },
+		{ "# async_probe plan v1 devices=1\na:x after=b,,c\n", 2 },
+		{ "# async_probe plan v1 devices=1\na:x after=+3,b\n", 2 },
+		{ "# async_probe plan v1 devices=2\na:x\nb:y tries=-1\n", 3 },
+	};
+	static const char good[] =
+		"# async_probe plan v1 devices=4 nomem=0\n"
+		"# a comment\n"
+		"a:x drv=d ret=0 us=10 tries=2 defers=1 after=b:y,c:z,+7 new=key\n"
+		"b:y drv=d ret=-19 us=5 tries=1 defers=0 after=-\n"
+		"\n"
+		"a:x drv=d after=b:y\n"
+		"c:z after=c:z,e:w\n";
+	struct ap_plan_table *t = NULL;
+	struct ap_plan_entry *a, *c;
+	struct ap_plan_error err;
+	char *buf;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		buf = plan_text(test, bad[i].text);
+		KUNIT_EXPECT_EQ_MSG(test, ap_replay_parse(buf, strlen(bad[i].text), &t, &err),
+				    -EINVAL, "plan %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, err.line, bad[i].line, "plan %d: %s", i, err.why);
+		vfree(buf);
+	}
+	KUNIT_EXPECT_NULL(test, t);
+
+	buf = plan_text(test, good);
+	KUNIT_ASSERT_EQ(test, ap_replay_parse(buf, strlen(good), &t, &err), 0);
+	KUNIT_EXPECT_EQ(test, ap_replay_devices(t), 3);
+	a = ap_replay_find(t, "a:x");
+	c = ap_replay_find(t, "c:z");
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	KUNIT_ASSERT_EQ(test, a->nafter, 2);
+	KUNIT_EXPECT_STREQ(test, a->after[0]->id, "b:y");
+	KUNIT_EXPECT_STREQ(test, a->after[1]->id, "c:z");
+	KUNIT_EXPECT_EQ(test, ap_replay_find(t, "b:y")->nafter, 0);
+	/* Itself is no supplier; a supplier without a line of its own is. */
+	KUNIT_ASSERT_EQ(test, c->nafter, 1);
+	KUNIT_EXPECT_STREQ(test, c->after[0]->id, "e:w");
+	KUNIT_EXPECT_FALSE(test, c->after[0]->listed);
+	KUNIT_EXPECT_NULL(test, ap_replay_find(t, "d:v"));
+	ap_replay_free(t);
+}
+
+struct plan_ctx {
+	struct ap_plan_table *t, *old;
+};
+
+static void plan_restore(void *data)
+{
+	struct plan_ctx *ctx = data;
+
+	ap_replay_set(ctx->old);
+	ap_replay_free(ctx->t);
+}
+
+/*
+ * Replay @text until the test ends.  Registered before the test's devices:
+ * they are removed first, with the framework's pointers into the plan.
+ */
+static void plan_replay(struct kunit *test, const char *text)
+{
+	struct plan_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	struct ap_plan_error err;
+	char *buf = plan_text(test, text);
+
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	KUNIT_ASSERT_EQ(test, ap_replay_parse(buf, strlen(text), &ctx->t, &err), 0);
+	ctx->old = ap_replay_set(ctx->t);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, plan_restore, ctx), 0);
+}
+
+/*
+ * A supplier the plan learned is waited for like a device link's: the
+ * consumer, which no link or parent orders, starts after the supplier's
+ * probe ends, and no probe defers.
+ */
+static void ap_test_plan_orders_learned_supplier(struct kunit *test)
+{
+	struct tdev *t = kunit_kcalloc(test, 3, sizeof(*t), GFP_KERNEL);
+	int i, waits = atomic_read(&ap_stats.plan_waits);
+	struct platform_device *pdev[3];
+
+	plan_replay(test, "# async_probe plan v1 devices=3\n"
+		    "platform:ap-kunit.0 drv=ap-kunit\n"
+		    "platform:ap-kunit.1 drv=ap-kunit after=platform:ap-kunit.0\n"
+		    "platform:ap-kunit.2 drv=ap-kunit after=platform:ap-kunit.1\n");
+	/* Long enough that a worker starts the others meanwhile, unordered. */
+	t[0].sleep_us = 100000;
+	t[1].sleep_us = 50000;
+	for (i = 0; i < 3; i++)
+		pdev[i] = tdev_add(test, "ap-kunit", i, &t[i], NULL);
+	probe_all(test, pdev[2]);
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_EQ(test, async_probe_wait_device(&pdev[i]->dev), 0);
+	KUNIT_EXPECT_GT(test, t[1].start, t[0].end);
+	KUNIT_EXPECT_GT(test, t[2].start, t[1].end);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ap_stats.plan_waits) - waits, 2);
+	expect_probed_once(test, t, 3);
+}
+
+/*
+ * What a plan must never do: make a probe wait for itself, for a cycle of
+ * learned suppliers, for its parent's probe (which may wait for it), or
+ * for a device that does not exist.  All probe, each once.
+ */
+static void ap_test_plan_learned_cycle_does_not_hang(struct kunit *test)
+{
+	struct tdev *t = kunit_kcalloc(test, 3, sizeof(*t), GFP_KERNEL);
+	struct platform_device *a, *b, *c;
+	DECLARE_COMPLETION_ONSTACK(done);
+	int skipped = atomic_read(&ap_stats.plan_skipped);
+
+	plan_replay(test, "# async_probe plan v1 devices=3\n"
+		    "platform:ap-kunit.0 after=platform:ap-kunit.1,platform:ap-kunit.0\n"
+		    "platform:ap-kunit.1 after=platform:ap-kunit.0,platform:gone.7\n"
+		    "platform:ap-kunit.2 after=platform:ap-kunit.1\n");
+	for (int i = 0; i < 3; i++)
+		t[i].sleep_us = 10000;
+	a = tdev_add(test, "ap-kunit", 0, &t[0], NULL);
+	b = tdev_add(test, "ap-kunit", 1, &t[1], NULL);
+	c = tdev_add(test, "ap-kunit", 2, &t[2], &b->dev);
+	KUNIT_ASSERT_EQ(test, kunit_platform_device_prepare_wait_for_probe(test, c, &done), 0);
+	KUNIT_ASSERT_EQ(test, kunit_platform_driver_register(test, &async_drv), 0);
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&done, WAIT), 0);
+	KUNIT_EXPECT_EQ(test, async_probe_wait_device(&a->dev), 0);
+	KUNIT_EXPECT_EQ(test, async_probe_wait_device(&b->dev), 0);
+	KUNIT_EXPECT_EQ(test, async_probe_wait_device(&c->dev), 0);
+	KUNIT_EXPECT_PTR_EQ(test, READ_ONCE(a->dev.driver), &async_drv.driver);
+	KUNIT_EXPECT_PTR_EQ(test, READ_ONCE(b->dev.driver), &async_drv.driver);
+	expect_probed_once(test, t, 3);
+	/* a: b not queued yet; b: gone.7; c: its parent b. */
+	KUNIT_EXPECT_EQ(test, atomic_read(&ap_stats.plan_skipped) - skipped, 3);
+}
+
+/*
+ * A plan that learned a child's probe after its parent's (the parent's
+ * probe made the child, and waited for it) must not make the child wait
+ * for that probe: the parent would wait forever.
+ */
+static void ap_test_plan_child_never_waits_for_parent(struct kunit *test)
+{
+	int skipped = atomic_read(&ap_stats.plan_skipped);
+
+	plan_replay(test, "# async_probe plan v1 devices=2\n"
+		    "platform:ap-kunit-parent.0\n"
+		    "platform:ap-kunit-child.0 after=platform:ap-kunit-parent.0\n");
+	parent_waits_for_child(test, true);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ap_stats.plan_skipped) - skipped, 1);
+}
+
 static struct kunit_case ap_test_cases[] = {
 	KUNIT_CASE(ap_test_links_order_probes),
 	KUNIT_CASE(ap_test_parent_orders_child),
@@ -1232,6 +1418,10 @@ static struct kunit_case ap_test_cases[] = {
 	KUNIT_CASE(ap_test_defer_reason_is_the_attempts_own),
 	KUNIT_CASE(ap_test_removed_driver_not_probed_again),
 	KUNIT_CASE(ap_test_opt_in_policy_per_mode),
+	KUNIT_CASE(ap_test_plan_parse),
+	KUNIT_CASE(ap_test_plan_orders_learned_supplier),
+	KUNIT_CASE(ap_test_plan_learned_cycle_does_not_hang),
+	KUNIT_CASE(ap_test_plan_child_never_waits_for_parent),
 	{}
 };
 

@@ -207,6 +207,8 @@ static bool ap_finish(struct ap_node *node, ktime_t end)
 		atomic_inc(&ap_stats.deferred);
 	else if (ret != -ENODEV)
 		atomic_inc(&ap_stats.failed);
+	if (ret == -EPROBE_DEFER && node->plan && !node->dev->driver)
+		atomic_inc(&ap_stats.plan_deferred);
 	ap_trace_end(node, ret, end);
 	ap_history_add(rec);
 	WRITE_ONCE(node->task, NULL);
@@ -388,6 +390,7 @@ bool async_probe_active(void)
 bool async_probe_claim(struct device *dev, const struct device_driver *drv)
 {
 	struct ap_node *node, *spare;
+	struct ap_plan_entry *plan;
 	bool ret = true;
 
 	if (!ap_framework_active())
@@ -420,6 +423,7 @@ bool async_probe_claim(struct device *dev, const struct device_driver *drv)
 
 	/* Most devices have no node yet: allocate it out of ap_lock. */
 	spare = ap_node_alloc();
+	plan = ap_replay_lookup(dev);
 	mutex_lock(&ap_lock);
 	if (dev->p->dead) {
 		/* Being removed: the driver core's own path drops it. */
@@ -448,6 +452,7 @@ bool async_probe_claim(struct device *dev, const struct device_driver *drv)
 	node->no_ancestors = false;
 	node->state = AP_PARKED;
 	node->t_claim = ktime_get();
+	ap_replay_claimed(node, plan);
 	list_add_tail(&node->inflight, &ap_nodes);
 	atomic_inc(&ap_stats.claimed);
 	node->claiming = true;

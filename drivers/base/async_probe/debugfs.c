@@ -61,6 +61,10 @@ static int ap_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "attempts_all: %d\n", atomic_read(&ap_stats.attempts_all));
 	seq_printf(m, "defers_all: %d\n", atomic_read(&ap_stats.defers_all));
 	seq_printf(m, "wait_nomem: %d\n", atomic_read(&ap_stats.wait_nomem));
+	seq_printf(m, "plan_matched: %d\n", atomic_read(&ap_stats.plan_matched));
+	seq_printf(m, "plan_waits: %d\n", atomic_read(&ap_stats.plan_waits));
+	seq_printf(m, "plan_skipped: %d\n", atomic_read(&ap_stats.plan_skipped));
+	seq_printf(m, "plan_deferred: %d\n", atomic_read(&ap_stats.plan_deferred));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(ap_stats);

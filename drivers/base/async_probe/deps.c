@@ -163,6 +163,8 @@ void ap_node_free_if_idle(struct ap_node *node)
 		return;
 	if (node->dev->p)
 		WRITE_ONCE(node->dev->p->async_probe, NULL);
+	if (node->plan && node->plan->node == node)
+		node->plan->node = NULL;
 	kfree_rcu(node, rcu);
 }
 
@@ -289,9 +291,49 @@ static void ap_consider_links(struct ap_node *node, struct ap_deps *d)
 	device_links_read_unlock(idx);
 }
 
+/* Whether @a is an ancestor or a descendant of @b. */
+static bool ap_same_line(struct device *a, struct device *b)
+{
+	struct device *d;
+
+	for (d = a->parent; d; d = d->parent)
+		if (d == b)
+			return true;
+	for (d = b->parent; d; d = d->parent)
+		if (d == a)
+			return true;
+	return false;
+}
+
+/*
+ * The suppliers the plan learned for @node: each is waited for, by its
+ * cookie, while its probe is queued or running in the framework (see
+ * replay.c for why no other is).  Returns the number waited for.
+ */
+static unsigned int ap_consider_learned(struct ap_node *node, struct ap_deps *d,
+					unsigned int *skipped)
+{
+	struct ap_plan_entry *e = node->plan;
+	unsigned int i, waits = 0;
+	struct ap_node *sn;
+
+	for (i = 0; i < e->nafter; i++) {
+		sn = e->after[i]->node;
+		if (!sn || sn == node || sn->state != AP_QUEUED || !sn->cookie ||
+		    ap_same_line(node->dev, sn->dev)) {
+			(*skipped)++;
+			continue;
+		}
+		ap_wait_for(node, sn, d);
+		waits++;
+	}
+	return waits;
+}
+
 /* Evaluate one node: park it, or queue it after its suppliers' cookies. */
 static void ap_evaluate_one(struct ap_node *node)
 {
+	unsigned int learned = 0, skipped = 0;
 	struct ap_deps deps, *d = &deps;
 	struct ap_explicit *e;
 	struct device *anc;
@@ -314,11 +356,16 @@ static void ap_evaluate_one(struct ap_node *node)
 		if (ap_in_flight(e->supplier))
 			ap_wait_for(node, e->supplier, d);
 	ap_consider_links(node, d);
+	if (node->plan && !node->nparked)
+		learned = ap_consider_learned(node, d, &skipped);
 
 	if (node->nparked) {
 		atomic_inc(&ap_stats.parked);
 		ap_trace_park(node, node->nparked);
 	} else {
+		/* Counted once per queued probe, not per evaluation. */
+		atomic_add(learned, &ap_stats.plan_waits);
+		atomic_add(skipped, &ap_stats.plan_skipped);
 		strscpy(node->deps, d->names, sizeof(node->deps));
 		ap_queue(node, d->cookies, d->ncookies);
 	}

@@ -40,6 +40,7 @@
 #include <linux/atomic.h>
 #include <linux/ktime.h>
 #include <linux/list.h>
+#include <linux/types.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/workqueue.h>
@@ -117,6 +118,7 @@ enum ap_state {
  * @claiming: async_probe_claim() is evaluating it (ap_lock)
  * @handback: no async call could be made for it, and its probe was given
  *	back to the driver core: its next claim is declined (ap_lock)
+ * @plan: its entry in the plan the boot replays, %NULL for none (ap_lock)
  */
 struct ap_node {
 	struct device *dev;
@@ -140,7 +142,31 @@ struct ap_node {
 	bool no_ancestors;
 	char deps[AP_DEPS_NAMES];
 	bool claiming, handback;
+	struct ap_plan_entry *plan;
 	struct rcu_head rcu;
+};
+
+/**
+ * struct ap_plan_entry - one device of the plan the boot replays
+ * @hnode: in the plan's hash table, by @id
+ * @id: the device's identity as the plan writes it (escaped)
+ * @after: the suppliers it was learned to wait for
+ * @nafter: how many
+ * @node: the framework's node of the device with this identity while it
+ *	has one, claimed with this entry (ap_lock)
+ * @listed: the plan has a line for it (else it names it as a supplier)
+ * @matched: a device with this identity was claimed (ap_lock)
+ *
+ * The plan is read once, before devices probe, and never changes after:
+ * every field but @node and @matched is read without a lock.
+ */
+struct ap_plan_entry {
+	struct hlist_node hnode;
+	const char *id;
+	struct ap_plan_entry **after;
+	unsigned int nafter;
+	struct ap_node *node;
+	bool listed, matched;
 };
 
 /**
@@ -200,12 +226,19 @@ struct ap_explicit {
  * @wait_nomem: waits for a supplier not recorded for lack of memory (the
  *	consumer then probes without waiting, and the driver core's device
  *	links defer it)
+ * @plan_matched: plan entries that a claimed device matched
+ * @plan_waits: learned suppliers that queued probes waited for
+ * @plan_skipped: learned suppliers not waited for: not queued or
+ *	running in the framework when the consumer was, or its ancestor or
+ *	descendant
+ * @plan_deferred: probes of planned devices that deferred all the same
  */
 struct ap_stats {
 	atomic_t claimed, parked, queued, probes, bound, failed, deferred;
 	atomic_t released, fallbacks, hung, running, max_running;
 	atomic_t attempts_all, defers_all, refs, stale_parks, again;
 	atomic_t wait_nomem;
+	atomic_t plan_matched, plan_waits, plan_skipped, plan_deferred;
 };
 
 extern struct mutex ap_lock;
@@ -244,11 +277,41 @@ int ap_queue(struct ap_node *node, const async_cookie_t *deps,
 void ap_hung_check_start(void);
 
 /* plan.c */
+enum ap_plan_mode {
+	AP_PLAN_OFF,
+	AP_PLAN_RECORD,
+	AP_PLAN_REPLAY,
+};
+
+/* Where async_probe.plan=replay finds the plan: in the initramfs. */
+#define AP_PLAN_PATH	"/lib/firmware/async_probe.plan"
+
+/* The longest identity of a device in a plan, escaped, with its NUL. */
+#define AP_PLAN_ID_MAX	384
+
+enum ap_plan_mode ap_plan_mode_get(void);
+int ap_plan_dev_id(struct device *dev, char *buf, size_t size);
 void ap_plan_attempt(struct device *dev);
 void ap_plan_result(struct device *dev, int ret);
 void ap_plan_bound(struct device *dev);
 void ap_plan_device_del(struct device *dev);
 int ap_plan_show(struct seq_file *m);
+
+/* replay.c */
+struct ap_plan_table;
+struct ap_plan_error {
+	unsigned int line;
+	const char *why;
+};
+
+int ap_replay_parse(char *text, size_t size, struct ap_plan_table **tablep,
+		    struct ap_plan_error *err);
+void ap_replay_free(struct ap_plan_table *t);
+struct ap_plan_table *ap_replay_set(struct ap_plan_table *t);
+struct ap_plan_entry *ap_replay_find(struct ap_plan_table *t, const char *id);
+unsigned int ap_replay_devices(struct ap_plan_table *t);
+struct ap_plan_entry *ap_replay_lookup(struct device *dev);
+void ap_replay_claimed(struct ap_node *node, struct ap_plan_entry *entry);
 
 /* trace.c */
 void ap_trace_park(struct ap_node *node, unsigned int waiting);

@@ -83,6 +83,7 @@
  *	device (its bind's own for a bind without an attempt)
  * @bind_seq: the number of the device's last bind, 0 for none
  * @drv: the driver of the last attempt or bind
+ * @entry: the device's entry in the plan the boot replays, if any
  */
 struct ap_plan_rec {
 	struct list_head node;
@@ -96,34 +97,60 @@ struct ap_plan_rec {
 	u32 win_lo, win_hi;
 	u32 bind_start, bind_seq;
 	char drv[32];
+	struct ap_plan_entry *entry;
 };
 
-static bool ap_plan_on = true;
+static enum ap_plan_mode ap_plan_mode = AP_PLAN_RECORD;
 static DEFINE_MUTEX(ap_plan_lock);
 static DEFINE_SPINLOCK(ap_plan_add_lock);
 static LIST_HEAD(ap_plan_recs);		/* ap_plan_rec.node (see above) */
 static atomic_t ap_plan_seq = ATOMIC_INIT(0);
 static atomic_t ap_plan_nomem = ATOMIC_INIT(0);
 
+static const char * const ap_plan_mode_names[] = {
+	[AP_PLAN_OFF] = "off",
+	[AP_PLAN_RECORD] = "record",
+	[AP_PLAN_REPLAY] = "replay",
+};
+
+/* off, record, replay; a boolean means off or record. */
 static int ap_set_plan(const char *val, const struct kernel_param *kp)
 {
+	int i = sysfs_match_string(ap_plan_mode_names, val);
 	bool on;
 
-	if (kstrtobool(val, &on)) {
-		pr_warn("async_probe: plan=%s is not on or off, leaving it %s\n",
-			val, ap_plan_on ? "on" : "off");
-		return 0;
-	}
-	ap_plan_on = on;
+	if (i >= 0)
+		ap_plan_mode = i;
+	else if (!kstrtobool(val, &on))
+		ap_plan_mode = on ? AP_PLAN_RECORD : AP_PLAN_OFF;
+	else
+		pr_warn("async_probe: plan=%s is not off, record or replay, leaving it %s\n",
+			val, ap_plan_mode_names[ap_plan_mode]);
 	return 0;
+}
+
+static int ap_get_plan(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", ap_plan_mode_names[ap_plan_mode]);
 }
 
 static const struct kernel_param_ops ap_plan_ops = {
 	.set = ap_set_plan,
-	.get = param_get_bool,
+	.get = ap_get_plan,
 };
-module_param_cb(plan, &ap_plan_ops, &ap_plan_on, 0444);
-MODULE_PARM_DESC(plan, "record what each probe learns, for debugfs async_probe/plan (default on)");
+module_param_cb(plan, &ap_plan_ops, NULL, 0444);
+MODULE_PARM_DESC(plan, "off, record (default), or replay: record, and use " AP_PLAN_PATH);
+
+/**
+ * ap_plan_mode_get() - what the plan is used for in this boot
+ *
+ * Context: Any context.
+ * Return: off, record, or replay.
+ */
+enum ap_plan_mode ap_plan_mode_get(void)
+{
+	return ap_plan_mode;
+}
 
 /* The record of @dev, made on first use; %NULL when off or no memory. */
 static struct ap_plan_rec *ap_plan_get(struct device *dev)
@@ -131,7 +158,7 @@ static struct ap_plan_rec *ap_plan_get(struct device *dev)
 	struct ap_plan_rec *rec;
 
 	device_lock_assert(dev);
-	if (!ap_plan_on)
+	if (ap_plan_mode == AP_PLAN_OFF)
 		return NULL;
 	rec = dev->p->async_plan;
 	if (rec || dev->p->dead)
@@ -142,6 +169,7 @@ static struct ap_plan_rec *ap_plan_get(struct device *dev)
 		return NULL;
 	}
 	rec->dev = dev;
+	rec->entry = ap_replay_lookup(dev);
 	dev->p->async_plan = rec;
 	spin_lock(&ap_plan_add_lock);
 	list_add_tail_rcu(&rec->node, &ap_plan_recs);
@@ -251,31 +279,73 @@ void ap_plan_device_del(struct device *dev)
 }
 
 /*
- * Print @s as one word of the plan: bytes that are not printable, space,
- * and the plan's separators ('%', ',', '=') as %XX.
+ * Write @s into @buf as one word of the plan: bytes that are not
+ * printable, space and the plan's separators ('%', ',', '=') as %XX.
+ * Return the length, or -ENAMETOOLONG if it was cut to fit.
  */
-static void ap_plan_word(struct seq_file *m, const char *s)
+static int ap_plan_escape(const char *s, char *buf, size_t size)
 {
+	size_t n = 0;
+
 	for (; *s; s++) {
+		if (n + 4 > size) {
+			buf[n] = '\0';
+			return -ENAMETOOLONG;
+		}
 		if (*s > ' ' && *s < 0x7f && !strchr("%,=", *s))
-			seq_putc(m, *s);
+			buf[n++] = *s;
 		else
-			seq_printf(m, "%%%02x", (unsigned char)*s);
+			n += sprintf(buf + n, "%%%02x", (unsigned char)*s);
 	}
+	buf[n] = '\0';
+	return n;
 }
 
-/* A device's identity: its firmware node's path, else bus:name. */
-static void ap_plan_id(struct seq_file *m, struct device *dev)
+/**
+ * ap_plan_dev_id() - a device's identity in the plan
+ * @dev: the device
+ * @buf: where to write it
+ * @size: the size of @buf, %AP_PLAN_ID_MAX for an identity of any length
+ *	the plan can hold
+ *
+ * The identity is the full path of the device's firmware node where it
+ * has one, else its bus and name ("platform:apsim.3"), escaped as a word
+ * of the plan.
+ *
+ * Context: Process context; may sleep.
+ * Return: its length; -ENAMETOOLONG if it was cut to fit @buf, -ENOMEM.
+ */
+int ap_plan_dev_id(struct device *dev, char *buf, size_t size)
 {
 	struct fwnode_handle *fwnode = dev_fwnode(dev);
-	char buf[256];
+	char *raw;
+	int ret;
 
 	if (fwnode && !IS_ERR(fwnode))
-		snprintf(buf, sizeof(buf), "%pfwf", fwnode);
+		raw = kasprintf(GFP_KERNEL, "%pfwf", fwnode);
 	else
-		snprintf(buf, sizeof(buf), "%s:%s",
-			 dev->bus ? dev->bus->name : "-", dev_name(dev));
-	ap_plan_word(m, buf);
+		raw = kasprintf(GFP_KERNEL, "%s:%s",
+				dev->bus ? dev->bus->name : "-", dev_name(dev));
+	if (!raw)
+		return -ENOMEM;
+	ret = ap_plan_escape(raw, buf, size);
+	kfree(raw);
+	return ret;
+}
+
+/* Print @s as one word of the plan. */
+static void ap_plan_word(struct seq_file *m, const char *s, char *buf)
+{
+	ap_plan_escape(s, buf, AP_PLAN_ID_MAX);
+	seq_puts(m, buf);
+}
+
+/* Print a device's identity; one that is too long is printed cut. */
+static void ap_plan_id(struct seq_file *m, struct device *dev, char *buf)
+{
+	if (ap_plan_dev_id(dev, buf, AP_PLAN_ID_MAX) == -ENOMEM)
+		strscpy(buf, "-", AP_PLAN_ID_MAX);
+	seq_puts(m, buf);
 }
 
 struct ap_plan_bind {
@@ -307,18 +377,36 @@ static unsigned int ap_plan_first_after(const struct ap_plan_bind *by,
 }
 
 /*
+ * A device that did not defer in this boot keeps the suppliers its plan
+ * entry names, so that the plan this boot writes serves the next one too.
+ */
+static void ap_plan_carry(struct seq_file *m, struct ap_plan_entry *e)
+{
+	unsigned int i;
+
+	if (!e || !e->nafter)
+		return;
+	seq_puts(m, " after=");
+	for (i = 0; i < e->nafter; i++)
+		seq_printf(m, "%s%s", i ? "," : "", e->after[i]->id);
+}
+
+/*
  * The candidates of @rec: the devices whose binding attempt overlaps its
  * window (bound after its start, started before its end), the latest
  * bind first.
  */
 static void ap_plan_after(struct seq_file *m, struct ap_plan_rec *rec,
-			  const struct ap_plan_bind *by, unsigned int n)
+			  const struct ap_plan_bind *by, unsigned int n,
+			  char *buf)
 {
 	u32 lo = READ_ONCE(rec->win_lo), hi = READ_ONCE(rec->win_hi);
 	unsigned int first, end = n, shown = 0, more = 0;
 
-	if (!hi)
+	if (!hi) {
+		ap_plan_carry(m, rec->entry);
 		return;
+	}
 	seq_puts(m, " after=");
 	first = ap_plan_first_after(by, n, lo);
 	while (end-- > first) {
@@ -330,7 +418,7 @@ static void ap_plan_after(struct seq_file *m, struct ap_plan_rec *rec,
 		}
 		if (shown++)
 			seq_putc(m, ',');
-		ap_plan_id(m, by[end].rec->dev);
+		ap_plan_id(m, by[end].rec->dev, buf);
 	}
 	if (!shown)
 		seq_putc(m, '-');
@@ -350,8 +438,12 @@ int ap_plan_show(struct seq_file *m)
 	struct ap_plan_rec *rec;
 	struct ap_plan_bind *by;
 	unsigned int i = 0, n = 0, count = 0;
+	char *buf;
 	u32 seq;
 
+	buf = kmalloc(AP_PLAN_ID_MAX, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
 	mutex_lock(&ap_plan_lock);
 	list_for_each_entry_rcu(rec, &ap_plan_recs, node,
 				lockdep_is_held(&ap_plan_lock))
@@ -359,6 +451,7 @@ int ap_plan_show(struct seq_file *m)
 	by = kvmalloc_array(max(count, 1U), sizeof(*by), GFP_KERNEL);
 	if (!by) {
 		mutex_unlock(&ap_plan_lock);
+		kfree(buf);
 		return -ENOMEM;
 	}
 	/*
@@ -384,16 +477,17 @@ int ap_plan_show(struct seq_file *m)
 				lockdep_is_held(&ap_plan_lock)) {
 		if (!count--)
 			break;
-		ap_plan_id(m, rec->dev);
+		ap_plan_id(m, rec->dev, buf);
 		seq_puts(m, " drv=");
-		ap_plan_word(m, rec->drv[0] ? rec->drv : "-");
+		ap_plan_word(m, rec->drv[0] ? rec->drv : "-", buf);
 		seq_printf(m, " ret=%d us=%u tries=%u defers=%u",
 			   READ_ONCE(rec->ret), READ_ONCE(rec->probe_us),
 			   READ_ONCE(rec->tries), READ_ONCE(rec->defers));
-		ap_plan_after(m, rec, by, n);
+		ap_plan_after(m, rec, by, n, buf);
 		seq_putc(m, '\n');
 	}
 	mutex_unlock(&ap_plan_lock);
 	kvfree(by);
+	kfree(buf);
 	return 0;
 }
