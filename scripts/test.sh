@@ -81,11 +81,13 @@ series_tests() {
 	"$TOP/scripts/series.sh" check | collect
 }
 
-# boot NAME STEPS TIMEOUT CMDLINE: one test boot and what it produced.
+# boot NAME STEPS TIMEOUT CMDLINE [INITRAMFS]: one test boot and what it
+# produced.
 boot() {
 	local name=$1 steps=$2 timeout=$3 cmdline=$4 run=$OUT/$1 rc
 	stage "boot: $name ($steps)"
-	"$TOP/scripts/boot.sh" -n "$name" -s "$steps" -t "$timeout" -c "$cmdline" test
+	"$TOP/scripts/boot.sh" -n "$name" -s "$steps" -t "$timeout" -c "$cmdline" \
+		${5:+-I "$5"} test
 	rc=$?
 	{
 		case $rc in
@@ -134,6 +136,25 @@ boot_rootfs() {
 	} | collect
 }
 
+# plan_initramfs PLAN OUT: the test initramfs, with PLAN where a boot with
+# async_probe.plan=replay reads its plan: kernel/async_probe.plan in an
+# uncompressed archive put before it, the way early microcode is.  No PLAN
+# (the boot that records it failed): the initramfs alone, and the boot's
+# plan test says what is missing.
+plan_initramfs() {
+	local dir
+
+	: >"$2"
+	if [ -s "$1" ]; then
+		dir=$(mktemp -d)
+		mkdir -p "$dir/kernel"
+		cp "$1" "$dir/kernel/async_probe.plan"
+		(cd "$dir" && find kernel | cpio -o -H newc -R 0:0 --quiet) >"$2"
+		rm -rf "$dir"
+	fi
+	cat "$BUILD/initramfs/test.cpio" >>"$2"
+}
+
 stage "setup: packages, kernel tree"
 "$TOP/scripts/deps.sh" base && "$TOP/scripts/tree.sh" prepare ||
 	{ echo "FAIL setup" | collect; stage ""; exit 1; }
@@ -150,15 +171,32 @@ if want boots || want kernel; then
 		echo "PASS build.test-kernel" | collect
 		if want boots || [ -z "$ONLY" ]; then
 			boot main kunit,kselftest 900 "kunit.enable=1"
+			# The plan the main boot recorded (plan.sh), for the boots
+			# that replay it; one cut short, for a boot to ignore.
+			plan_initramfs "$OUT/main/guest/async_probe.plan" \
+				"$BUILD/initramfs/test-plan.cpio"
+			printf '%s\n' "# async_probe plan v1 devices=50 nomem=0" \
+				"platform:apsim.1 drv=apsim ret=0 tries=2 defers=1 after=platform:apsim.0" \
+				>"$BUILD/initramfs/garbage.plan"
+			plan_initramfs "$BUILD/initramfs/garbage.plan" \
+				"$BUILD/initramfs/test-garbage-plan.cpio"
+			replay="async_probe.plan=replay"
 			# One boot per mode, and one with garbage parameters.
 			local_modes="KSFT_TESTS=async_probe:modes.sh"
 			boot mode-sync kselftest 300 "async_probe=sync $local_modes"
 			boot mode-stock kselftest 300 "async_probe=stock $local_modes"
-			boot mode-all kselftest 300 "async_probe=all driver_async_probe=*,apsim $local_modes"
-			boot trace kselftest 300 "trace_event=async_probe:*,async:* trace_clock=perf trace_buf_size=4M initcall_debug loglevel=5 KSFT_TESTS=async_probe:boot_trace.sh"
+			boot mode-all kselftest 300 \
+				"async_probe=all driver_async_probe=*,apsim $replay APPLAN=garbage $local_modes,async_probe:plan.sh" \
+				"$BUILD/initramfs/test-garbage-plan.cpio"
+			boot trace kselftest 300 \
+				"trace_event=async_probe:*,async:* trace_clock=perf trace_buf_size=4M initcall_debug loglevel=5 $replay APPLAN=replay KSFT_TESTS=async_probe:boot_trace.sh,async_probe:plan.sh" \
+				"$BUILD/initramfs/test-plan.cpio"
 			boot_rootfs
-			# A short torture pass (make torture runs the long one).
-			boot torture kselftest 500 "aptorture_s=60 aptorture_fail_alloc=1 KSFT_TESTS=async_probe:torture.sh"
+			# A short torture pass (make torture runs the long one),
+			# with a plan that names none of its devices.
+			boot torture kselftest 500 \
+				"aptorture_s=60 aptorture_fail_alloc=1 $replay KSFT_TESTS=async_probe:torture.sh" \
+				"$BUILD/initramfs/test-plan.cpio"
 			boot garbage kselftest 300 "async_probe=bogus async_probe.max_active=-3 async_probe.hung_timeout=soon async_probe.debug=maybe async_probe.plan=sometimes $local_modes"
 		fi
 	else

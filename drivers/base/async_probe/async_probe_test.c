@@ -15,7 +15,6 @@
 #include <linux/platform_device.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 #include <trace/events/async_probe.h>
 
@@ -1209,10 +1208,10 @@ static void ap_test_opt_in_policy_per_mode(struct kunit *test)
 	}
 }
 
-/* A copy of @text in a vmalloc() buffer, as the boot reads a plan. */
+/* A copy of @text in a kvmalloc() buffer, as the boot reads a plan. */
 static char *plan_text(struct kunit *test, const char *text)
 {
-	char *buf = vmalloc(max(strlen(text), 1));
+	char *buf = kvmalloc(max(strlen(text), 1), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 	memcpy(buf, text, strlen(text));
@@ -1264,7 +1263,7 @@ static void ap_test_plan_parse(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, ap_replay_parse(buf, strlen(bad[i].text), &t, &err),
 				    -EINVAL, "plan %d", i);
 		KUNIT_EXPECT_EQ_MSG(test, err.line, bad[i].line, "plan %d: %s", i, err.why);
-		vfree(buf);
+		kvfree(buf);
 	}
 	KUNIT_EXPECT_NULL(test, t);
 

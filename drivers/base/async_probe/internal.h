@@ -283,8 +283,11 @@ enum ap_plan_mode {
 	AP_PLAN_REPLAY,
 };
 
-/* Where async_probe.plan=replay finds the plan: in the initramfs. */
-#define AP_PLAN_PATH	"/lib/firmware/async_probe.plan"
+/*
+ * Where async_probe.plan=replay finds the plan: a file of an uncompressed
+ * cpio archive at the start of the initramfs, as early microcode is.
+ */
+#define AP_PLAN_PATH	"kernel/async_probe.plan"
 
 /* The longest identity of a device in a plan, escaped, with its NUL. */
 #define AP_PLAN_ID_MAX	384

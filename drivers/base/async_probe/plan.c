@@ -84,6 +84,8 @@
  * @bind_seq: the number of the device's last bind, 0 for none
  * @drv: the driver of the last attempt or bind
  * @entry: the device's entry in the plan the boot replays, if any
+ * @shown: the record whose "after" list ap_plan_show() printed this one
+ *	in last (ap_plan_lock)
  */
 struct ap_plan_rec {
 	struct list_head node;
@@ -98,6 +100,7 @@ struct ap_plan_rec {
 	u32 bind_start, bind_seq;
 	char drv[32];
 	struct ap_plan_entry *entry;
+	struct ap_plan_rec *shown;
 };
 
 static enum ap_plan_mode ap_plan_mode = AP_PLAN_RECORD;
@@ -377,48 +380,51 @@ static unsigned int ap_plan_first_after(const struct ap_plan_bind *by,
 }
 
 /*
- * A device that did not defer in this boot keeps the suppliers its plan
- * entry names, so that the plan this boot writes serves the next one too.
- */
-static void ap_plan_carry(struct seq_file *m, struct ap_plan_entry *e)
-{
-	unsigned int i;
-
-	if (!e || !e->nafter)
-		return;
-	seq_puts(m, " after=");
-	for (i = 0; i < e->nafter; i++)
-		seq_printf(m, "%s%s", i ? "," : "", e->after[i]->id);
-}
-
-/*
- * The candidates of @rec: the devices whose binding attempt overlaps its
- * window (bound after its start, started before its end), the latest
- * bind first.
+ * Print " after=" and the suppliers learned for @rec: the candidates of
+ * this boot's window, then those the replayed plan named, once each; at
+ * most AP_PLAN_MAX_AFTER, and ",+N" for the candidates left out.
+ *
+ * A supplier is most often one whose probe was running when the deferred
+ * attempt began (the framework started it first, and the consumer, not
+ * knowing, did not wait), so those come first; then the others, in the
+ * order they bound.  The first AP_PLAN_MAX_AFTER are the likeliest.
  */
 static void ap_plan_after(struct seq_file *m, struct ap_plan_rec *rec,
 			  const struct ap_plan_bind *by, unsigned int n,
 			  char *buf)
 {
 	u32 lo = READ_ONCE(rec->win_lo), hi = READ_ONCE(rec->win_hi);
-	unsigned int first, end = n, shown = 0, more = 0;
+	struct ap_plan_entry *e = rec->entry;
+	unsigned int first, i, j, pass, shown = 0, more = 0;
+	bool dup;
 
-	if (!hi) {
-		ap_plan_carry(m, rec->entry);
+	if (!hi && (!e || !e->nafter))
 		return;
-	}
 	seq_puts(m, " after=");
-	first = ap_plan_first_after(by, n, lo);
-	while (end-- > first) {
-		if (by[end].rec == rec || by[end].start >= hi)
-			continue;
-		if (shown == AP_PLAN_MAX_AFTER) {
-			more++;
-			continue;
+	first = hi ? ap_plan_first_after(by, n, lo) : n;
+	for (pass = 0; pass < 2; pass++) {
+		for (i = first; i < n; i++) {
+			if (by[i].rec == rec || by[i].start >= hi ||
+			    (by[i].start < lo) != !pass)
+				continue;
+			if (shown == AP_PLAN_MAX_AFTER) {
+				more++;
+				continue;
+			}
+			if (shown++)
+				seq_putc(m, ',');
+			ap_plan_id(m, by[i].rec->dev, buf);
+			/* Remember it, for the plan's own list below. */
+			by[i].rec->shown = rec;
 		}
-		if (shown++)
-			seq_putc(m, ',');
-		ap_plan_id(m, by[end].rec->dev, buf);
+	}
+	for (j = 0; e && j < e->nafter && shown < AP_PLAN_MAX_AFTER; j++) {
+		dup = false;
+		for (i = first; i < n && !dup; i++)
+			dup = by[i].rec->shown == rec && by[i].rec->entry == e->after[j];
+		if (dup)
+			continue;
+		seq_printf(m, "%s%s", shown++ ? "," : "", e->after[j]->id);
 	}
 	if (!shown)
 		seq_putc(m, '-');

@@ -3,12 +3,14 @@
  * async_probe plan, second half: a boot that uses what the last one learned.
  *
  * With async_probe.plan=replay, the plan a boot wrote (debugfs
- * async_probe/plan, saved as AP_PLAN_PATH in the initramfs) is read once,
- * at rootfs_initcall() time: after the initramfs is unpacked, before the
- * drivers of device_initcall() probe.  The initramfs is the one file
- * system every boot has by then, and the one the firmware loader reads
- * early firmware from; bootconfig would carry a 10,000-device plan (about
- * a megabyte) badly, being meant for a few kilobytes of settings.
+ * async_probe/plan) is read once, at core_initcall() time, before any
+ * driver registers: from the initrd image, where it is AP_PLAN_PATH in an
+ * uncompressed cpio archive at the start, found the way early microcode
+ * is (find_cpio_data()).  Nothing waits for the initramfs to be unpacked:
+ * reading the file from the unpacked initramfs would hold every device
+ * initcall back until it is, a second on a slow machine.  Bootconfig
+ * would carry a 10,000-device plan (about a megabyte) badly, being meant
+ * for a few kilobytes of settings (32 KiB at most).
  *
  * A device the framework takes is looked up in the plan by its identity
  * (ap_plan_dev_id()).  The suppliers its entry names ("after=") are then
@@ -33,16 +35,16 @@
  * @matched fields of its entries.
  */
 #include <linux/device.h>
+#include <linux/earlycpio.h>
 #include <linux/hash.h>
 #include <linux/init.h>
 #include <linux/initrd.h>
-#include <linux/kernel_read_file.h>
 #include <linux/kstrtox.h>
 #include <linux/ktime.h>
+#include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/stringhash.h>
-#include <linux/vmalloc.h>
 
 #include "internal.h"
 
@@ -254,7 +256,7 @@ void ap_replay_free(struct ap_plan_table *t)
 	kvfree(t->entries);
 	kvfree(t->after);
 	kvfree(t->buckets);
-	vfree(t->text);
+	kvfree(t->text);
 	kfree(t);
 }
 
@@ -265,7 +267,7 @@ struct ap_replay_dev {
 
 /**
  * ap_replay_parse() - check a plan and build its table
- * @text: the file, a vmalloc() buffer, which this cuts into words in
+ * @text: the file, a kvmalloc() buffer, which this cuts into words in
  *	place; on success the table owns it, else the caller does
  * @size: its size
  * @tablep: where to put the table
@@ -438,29 +440,66 @@ void ap_replay_claimed(struct ap_node *node, struct ap_plan_entry *entry)
 	}
 }
 
-/* Read the plan of the initramfs, once, before devices probe. */
+/*
+ * Find the plan in the initrd image as the boot loader left it: a file
+ * AP_PLAN_PATH in an uncompressed cpio archive at its start (where early
+ * microcode goes), found without unpacking anything.
+ */
+static int __init ap_replay_find_plan(void **data, size_t *size)
+{
+	struct cpio_data cd = { };
+	long off = 0, next;
+	void *p;
+
+	if (!IS_ENABLED(CONFIG_BLK_DEV_INITRD) || !initrd_start)
+		return -ENOENT;
+	for (;;) {
+		next = 0;
+		cd = find_cpio_data(AP_PLAN_PATH, (void *)initrd_start + off,
+				    initrd_end - initrd_start - off, &next);
+		if (!cd.data)
+			return -ENOENT;
+		/* A name that only begins with AP_PLAN_PATH: look further. */
+		if (!cd.name[0])
+			break;
+		off += next;
+	}
+	if (cd.size > AP_PLAN_MAX_BYTES)
+		return -EFBIG;
+	p = kvmalloc(max(cd.size, 1UL), GFP_KERNEL);
+	if (!p)
+		return -ENOMEM;
+	memcpy(p, cd.data, cd.size);
+	*data = p;
+	*size = cd.size;
+	return 0;
+}
+
+/*
+ * Read the plan once, before drivers register: at core_initcall() time the
+ * initrd is still where the boot loader put it (populate_rootfs() frees
+ * it, later), and nothing waits for it to be unpacked.
+ */
 static int __init ap_replay_init(void)
 {
 	struct ap_plan_table *t = NULL;
 	struct ap_plan_error err;
 	ktime_t start = ktime_get();
 	void *buf = NULL;
-	ssize_t size;
+	size_t size = 0;
 	int ret;
 
 	if (ap_plan_mode_get() != AP_PLAN_REPLAY)
 		return 0;
-	wait_for_initramfs();
-	size = kernel_read_file_from_path_initns(AP_PLAN_PATH, 0, &buf,
-						 AP_PLAN_MAX_BYTES, NULL,
-						 READING_UNKNOWN);
-	if (size == -ENOENT) {
-		pr_info("async_probe: plan: no %s, nothing to replay\n", AP_PLAN_PATH);
+	ret = ap_replay_find_plan(&buf, &size);
+	if (ret == -ENOENT) {
+		pr_info("async_probe: plan: no %s in the initramfs, nothing to replay\n",
+			AP_PLAN_PATH);
 		return 0;
 	}
-	if (size < 0) {
-		pr_warn("async_probe: plan: %s not read (%pe%s), ignored\n", AP_PLAN_PATH,
-			ERR_PTR(size), size == -EFBIG ? ": larger than 16 MiB" : "");
+	if (ret) {
+		pr_warn("async_probe: plan: %s ignored: %pe%s\n", AP_PLAN_PATH, ERR_PTR(ret),
+			ret == -EFBIG ? " (larger than 16 MiB)" : "");
 		return 0;
 	}
 	ret = ap_replay_parse(buf, size, &t, &err);
@@ -471,18 +510,16 @@ static int __init ap_replay_init(void)
 		else
 			pr_warn("async_probe: plan: %s ignored: %pe\n", AP_PLAN_PATH,
 				ERR_PTR(ret));
-		vfree(buf);
+		kvfree(buf);
 		return 0;
 	}
 	ap_replay_set(t);
-	pr_info("async_probe: plan: %u devices, %u learned suppliers (%zd KiB, read in %lld ms)\n",
+	pr_info("async_probe: plan: %u devices, %u learned suppliers (%zu KiB, read in %lld us)\n",
 		t->ndevices, t->nlearned, DIV_ROUND_UP(size, 1024),
-		ktime_ms_delta(ktime_get(), start));
+		ktime_us_delta(ktime_get(), start));
 	return 0;
 }
-
-/* After populate_rootfs() (init/ links before drivers/), before devices. */
-rootfs_initcall(ap_replay_init);
+core_initcall(ap_replay_init);
 
 /* Say how much of the plan the devices probed at boot matched. */
 static int __init ap_replay_report(void)
