@@ -396,7 +396,7 @@ static void ap_plan_after(struct seq_file *m, struct ap_plan_rec *rec,
 	u32 lo = READ_ONCE(rec->win_lo), hi = READ_ONCE(rec->win_hi);
 	struct ap_plan_entry *e = rec->entry;
 	unsigned int first, i, j, pass, shown = 0, more = 0;
-	bool dup;
+	bool dup, running;
 
 	if (!hi && (!e || !e->nafter))
 		return;
@@ -404,8 +404,9 @@ static void ap_plan_after(struct seq_file *m, struct ap_plan_rec *rec,
 	first = hi ? ap_plan_first_after(by, n, lo) : n;
 	for (pass = 0; pass < 2; pass++) {
 		for (i = first; i < n; i++) {
-			if (by[i].rec == rec || by[i].start >= hi ||
-			    (by[i].start < lo) != !pass)
+			/* Pass 0: those running at the deferral; pass 1: the rest. */
+			running = by[i].start < lo;
+			if (by[i].rec == rec || by[i].start >= hi || running == !!pass)
 				continue;
 			if (shown == AP_PLAN_MAX_AFTER) {
 				more++;
