@@ -19,7 +19,7 @@ TIMEOUT ?= 600
 TORTURE_S ?= 180
 FAIL_ALLOC ?= 1
 
-.PHONY: bench bench-async bench-sim bench-real bench-bootgraph profile-sim torture series series-check help deps prepare stock-tree kernel-test kernel-lean kernel-stock \
+.PHONY: bench bench-async bench-sim bench-plan bench-real bench-bootgraph profile-sim torture series series-check help deps prepare stock-tree kernel-test kernel-lean kernel-stock \
 	initramfs-test initramfs-lean initramfs-stock initramfs-kcsan kernel-kcsan run test boot \
 	refresh-patches reset-tree clean distclean
 
@@ -31,9 +31,11 @@ help:
 ##   test               host tests, style checks, the debug kernel booted
 ##                      with KUnit and kselftests; ONLY="host style boots"
 ##                      picks stages
-##   bench              the four benchmarks below, one after the other
+##   bench              the benchmarks below, one after the other
 ##   bench-async        kernel/async.c costs, project vs stock (lean)
 ##   bench-sim          probe simulator: modes sync/stock/on, stock kernel
+##   bench-plan         the probe plan: hidden-dependency storms, a boot
+##                      that records, two that replay, the stock kernel
 ##   bench-real         a q35 machine full of devices: every mode, stock
 ##   bench-bootgraph    bootgraph's time and memory on a generated
 ##                      1,000,000-line log beside scripts/bootgraph.pl and
@@ -100,13 +102,16 @@ boot: initramfs-$(FLAVOUR)
 		$(if $(filter 1,$(INTERACTIVE)),-i -s shell,-v $(if $(STEPS),-s $(STEPS))) \
 		-n boot-$(FLAVOUR) -c "$(CMDLINE)" $(FLAVOUR)
 
-bench: bench-async bench-sim bench-real bench-bootgraph
+bench: bench-async bench-sim bench-plan bench-real bench-bootgraph
 
 bench-async: prepare
 	@$(S)/bench-async.sh
 
 bench-sim: prepare
 	@$(S)/bench-sim.sh
+
+bench-plan: prepare
+	@$(S)/bench-plan.sh
 
 bench-real: prepare
 	@$(S)/bench-real.sh

@@ -3,6 +3,7 @@
 """Tables of the benchmark runs.
 
   bench_table.py sim OUT RUN...         simulator results of out/bench-sim-RUN/
+  bench_table.py plan OUT RUN...        the same, for make bench-plan
   bench_table.py real OUT REPS CFG...   real-device boots out/bench-real-CFG-1..REPS/
 
 Each RUN's guest wrote bench-sim.txt, one line per run of a workload with
@@ -55,7 +56,11 @@ def sim_bound(r):
     return crit
 
 
-def sim(out, runs):
+PLAN_TITLE = ('# Probe plan: hidden-dependency storms, first boot, replays, '
+              'stock 6.12')
+
+
+def sim(out, runs, report='bench-sim', title=None, pair=('lean-on', 'stock-kernel')):
     data = {}       # workload -> run -> list of dicts
     order = []
     for run in runs:
@@ -73,8 +78,8 @@ def sim(out, runs):
                 order.append(w)
             data.setdefault(w, {}).setdefault(run, []).append(f)
     # The framework's default mode against the kernel it replaces, same run.
-    ratio = 'lean-on' in runs and 'stock-kernel' in runs
-    md = ['# Probe simulator: wall time from driver registration to the last bind',
+    ratio = pair[0] in runs and pair[1] in runs
+    md = [title or '# Probe simulator: wall time from driver registration to the last bind',
           '',
           f'QEMU TCG, -smp 2, q35, lean kernels; host {host()}.  Times in ms: '
           'median (min-max) of the runs; x = wall / bound, where the bound is the '
@@ -82,7 +87,7 @@ def sim(out, runs):
           'serial sum over the CPUs.',
           '',
           '| workload | devices | links | serial sum | bound | ' +
-          ' | '.join(runs) + (' | on / stock 6.12' if ratio else '') + ' |',
+          ' | '.join(runs) + (f' | {pair[0]} / {pair[1]}' if ratio else '') + ' |',
           '|---|---|---|---|---|' + '---|' * (len(runs) + bool(ratio))]
     over = ['', '## Scheduling overhead', '',
             'Per run, medians: wall time per device; the attach loop (registering '
@@ -121,7 +126,7 @@ def sim(out, runs):
             ok = all(r.get('bound') == r.get('expected') and r.get('violations') == '0'
                      for r in rs)
             att = rs[0].get('core_attempts', rs[0].get('attempts', '?'))
-            dfr = rs[0].get('core_defers', '-')
+            dfr = rs[0].get('core_defers', rs[0].get('hidden_defers', '-'))
             cell = f'{med / 1000:.1f} ({spread(walls)}) {med / bound if bound else 0:.2f}x'
             cell += f' a={att} d={dfr}' + ('' if ok else ' **BAD**')
             row.append(cell)
@@ -146,16 +151,17 @@ def sim(out, runs):
                                'cpu_ms': cpu_ms, 'register_us': reg,
                                'critical_real_us': real_cp}
         if ratio:
-            on, stock = meds.get('lean-on'), meds.get('stock-kernel')
+            on, stock = meds.get(pair[0]), meds.get(pair[1])
             r = on / stock if on and stock else None
             row.append(f'{r:.2f}' if r else '-')
             jw['on_over_stock'] = r
         md.append('| ' + ' | '.join(str(c) for c in row) + ' |')
         js['workloads'].append(jw)
     md += ['', 'a = probe attempts by the driver core (the simulator\'s own count on '
-           'the stock kernel), d = deferrals (- where the kernel has no counter).']
+           'the stock kernel), d = deferrals (the simulator\'s count where the '
+           'kernel has no counter), both of the first run.']
     md += over
-    write_report(out, 'bench-sim', md, js)
+    write_report(out, report, md, js)
 
 
 TS = re.compile(r'^\[ *(\d+\.\d+)\]')
@@ -247,6 +253,9 @@ def real(out, reps, cfgs):
 def main():
     if len(sys.argv) >= 4 and sys.argv[1] == 'sim':
         sim(sys.argv[2], sys.argv[3:])
+    elif len(sys.argv) >= 4 and sys.argv[1] == 'plan':
+        sim(sys.argv[2], sys.argv[3:], 'bench-plan', PLAN_TITLE,
+            ('plan-replay1', 'stock-kernel-plan'))
     elif len(sys.argv) >= 5 and sys.argv[1] == 'real':
         real(sys.argv[2], int(sys.argv[3]), sys.argv[4:])
     else:

@@ -40,3 +40,69 @@ hash_files() {
 		[ -f "$f" ] && cat "$f"
 	done | sha1sum | cut -c1-16
 }
+
+# plan_initramfs PLAN BASE OUT: the initramfs BASE with PLAN where a boot
+# with async_probe.plan=replay reads its plan: kernel/async_probe.plan in
+# an uncompressed cpio archive put before it, the way early microcode is.
+# No PLAN (the boot that records it failed): BASE alone.
+plan_initramfs() {
+	local dir
+
+	: >"$3"
+	if [ -s "$1" ]; then
+		dir=$(mktemp -d)
+		mkdir -p "$dir/kernel"
+		cp "$1" "$dir/kernel/async_probe.plan"
+		(cd "$dir" && find kernel | cpio -o -H newc -R 0:0 --quiet) >"$3"
+		rm -rf "$dir"
+	fi
+	cat "$2" >>"$3"
+}
+
+# plan_merge PLAN...: one plan of the devices of every PLAN (the first
+# line of a device wins), with the header counting them.
+plan_merge() {
+	awk '/^#/ { next } !seen[$1]++ { lines[n++] = $0 }
+	END {
+		print "# async_probe plan v1 devices=" n " nomem=0"
+		for (i = 0; i < n; i++) print lines[i]
+	}' "$@"
+}
+
+# plan_confirm PLAN...: the plans of several boots that recorded (no
+# replay), made one: a device's learned suppliers are those that every
+# boot that saw it defer names (a list cut short, ",+N", names any), in
+# the first boot's order; the rest of each line is the first boot's.  In
+# a boot with many probes at once, a deferred device's list holds every
+# probe that overlapped its wait, and the supplier is the one they share.
+plan_confirm() {
+	awk '
+	FNR == 1 { f++ }
+	/^#/ { next }
+	{
+		id = $1; a = ""
+		for (i = 2; i <= NF; i++) if ($i ~ /^after=/) a = substr($i, 7)
+		if (!(id in line)) { line[id] = $0; order[n++] = id }
+		if (a == "" || a == "-" || a ~ /,\+[0-9]+$/) next
+		lists[id]++
+		m = split(a, w, ",")
+		for (i = 1; i <= m; i++) cnt[id, w[i]]++
+	}
+	END {
+		print "# async_probe plan v1 devices=" n " nomem=0"
+		for (k = 0; k < n; k++) {
+			id = order[k]; l = line[id]
+			if (lists[id] > 1 && match(l, / after=[^ ]*/)) {
+				m = split(substr(l, RSTART + 7, RLENGTH - 7), w, ",")
+				keep = ""
+				for (i = 1; i <= m; i++)
+					if (cnt[id, w[i]] == lists[id])
+						keep = keep (keep == "" ? "" : ",") w[i]
+				if (keep != "")
+					l = substr(l, 1, RSTART - 1) " after=" keep \
+					    substr(l, RSTART + RLENGTH)
+			}
+			print l
+		}
+	}' "$@"
+}

@@ -136,25 +136,6 @@ boot_rootfs() {
 	} | collect
 }
 
-# plan_initramfs PLAN OUT: the test initramfs, with PLAN where a boot with
-# async_probe.plan=replay reads its plan: kernel/async_probe.plan in an
-# uncompressed archive put before it, the way early microcode is.  No PLAN
-# (the boot that records it failed): the initramfs alone, and the boot's
-# plan test says what is missing.
-plan_initramfs() {
-	local dir
-
-	: >"$2"
-	if [ -s "$1" ]; then
-		dir=$(mktemp -d)
-		mkdir -p "$dir/kernel"
-		cp "$1" "$dir/kernel/async_probe.plan"
-		(cd "$dir" && find kernel | cpio -o -H newc -R 0:0 --quiet) >"$2"
-		rm -rf "$dir"
-	fi
-	cat "$BUILD/initramfs/test.cpio" >>"$2"
-}
-
 stage "setup: packages, kernel tree"
 "$TOP/scripts/deps.sh" base && "$TOP/scripts/tree.sh" prepare ||
 	{ echo "FAIL setup" | collect; stage ""; exit 1; }
@@ -174,12 +155,12 @@ if want boots || want kernel; then
 			# The plan the main boot recorded (plan.sh), for the boots
 			# that replay it; one cut short, for a boot to ignore.
 			plan_initramfs "$OUT/main/guest/async_probe.plan" \
-				"$BUILD/initramfs/test-plan.cpio"
+				"$BUILD/initramfs/test.cpio" "$BUILD/initramfs/test-plan.cpio"
 			printf '%s\n' "# async_probe plan v1 devices=50 nomem=0" \
 				"platform:apsim.1 drv=apsim ret=0 tries=2 defers=1 after=platform:apsim.0" \
 				>"$BUILD/initramfs/garbage.plan"
 			plan_initramfs "$BUILD/initramfs/garbage.plan" \
-				"$BUILD/initramfs/test-garbage-plan.cpio"
+				"$BUILD/initramfs/test.cpio" "$BUILD/initramfs/test-garbage-plan.cpio"
 			replay="async_probe.plan=replay"
 			# One boot per mode, and one with garbage parameters.
 			local_modes="KSFT_TESTS=async_probe:modes.sh"

@@ -6,7 +6,9 @@
 # result in /out/bench-sim.txt, with the driver core's probe attempts and
 # deferrals from the framework's counters where the kernel has them, and
 # the CPU time the whole guest spent busy while the module loaded (device
-# registration included), from /proc/stat.
+# registration included), from /proc/stat.  With /bench/dump-plans, the
+# probe plan after the first run of each workload named hidden* is kept
+# as /out/plan-NAME.txt (make bench-plan).
 reps=$(cat /bench/reps 2>/dev/null || echo 3)
 stats=/sys/kernel/debug/async_probe/stats
 mode=$(sed -n 's/^mode: //p' $stats 2>/dev/null)
@@ -27,6 +29,10 @@ while read -r name params; do
 			[ -n "$a0" ] && extra="$extra core_attempts=$((a1 - a0)) core_defers=$((d1 - d0))"
 			echo "workload=$name mode=$mode run=$r $extra" \
 				"$(tr '\n' ' ' </sys/kernel/debug/async_probe_sim/result)" >>/out/bench-sim.txt
+			case $r,$name in 0,hidden*)
+				[ -f /bench/dump-plans ] &&
+					cat /sys/kernel/debug/async_probe/plan >"/out/plan-$name.txt" ;;
+			esac
 			rmmod async_probe_sim
 		else
 			echo "workload=$name mode=$mode run=$r failed=1" >>/out/bench-sim.txt

@@ -61,7 +61,7 @@
 #define MODULE_PARAM_PREFIX "async_probe."
 
 /* The most "after" candidates printed per device; more are counted. */
-#define AP_PLAN_MAX_AFTER	16
+#define AP_PLAN_MAX_AFTER	32
 
 /**
  * struct ap_plan_rec - what a boot learned about one device
@@ -380,14 +380,51 @@ static unsigned int ap_plan_first_after(const struct ap_plan_bind *by,
 }
 
 /*
- * Print " after=" and the suppliers learned for @rec: the candidates of
- * this boot's window, then those the replayed plan named, once each; at
- * most AP_PLAN_MAX_AFTER, and ",+N" for the candidates left out.
+ * Print the candidates of @rec's window of one kind: those whose binding
+ * attempt was running when the deferred attempt began (@running), or the
+ * others; at most AP_PLAN_MAX_AFTER, the rest counted in *@more.  Return
+ * how many were printed.
+ */
+static unsigned int ap_plan_kind(struct seq_file *m, struct ap_plan_rec *rec,
+				 const struct ap_plan_bind *by, unsigned int n,
+				 u32 lo, u32 hi, bool running, unsigned int *more,
+				 char *buf)
+{
+	unsigned int i, shown = 0;
+	bool was_running;
+
+	*more = 0;
+	for (i = ap_plan_first_after(by, n, lo); i < n; i++) {
+		was_running = by[i].start < lo;
+		if (by[i].rec == rec || by[i].start >= hi || was_running != running)
+			continue;
+		if (shown == AP_PLAN_MAX_AFTER) {
+			(*more)++;
+			continue;
+		}
+		if (m)
+			seq_puts(m, shown ? "," : "");
+		if (m)
+			ap_plan_id(m, by[i].rec->dev, buf);
+		/* Remember it, for the replayed plan's list: see below. */
+		by[i].rec->shown = rec;
+		shown++;
+	}
+	return shown;
+}
+
+/*
+ * Print what @rec learned: " after=", the suppliers the next boot waits
+ * for, and " maybe=", the other candidates of its window.
  *
  * A supplier is most often one whose probe was running when the deferred
  * attempt began (the framework started it first, and the consumer, not
- * knowing, did not wait), so those come first; then the others, in the
- * order they bound.  The first AP_PLAN_MAX_AFTER are the likeliest.
+ * knowing, did not wait): those are "after", the others "maybe", where
+ * the supplier is when it was not running then (it was queued behind
+ * others, or deferred itself).  When none was running, the others are
+ * "after".  The suppliers the replayed plan named follow this boot's in
+ * "after", once each, so that each boot's plan holds what the boots
+ * before it learned.
  */
 static void ap_plan_after(struct seq_file *m, struct ap_plan_rec *rec,
 			  const struct ap_plan_bind *by, unsigned int n,
@@ -395,33 +432,19 @@ static void ap_plan_after(struct seq_file *m, struct ap_plan_rec *rec,
 {
 	u32 lo = READ_ONCE(rec->win_lo), hi = READ_ONCE(rec->win_hi);
 	struct ap_plan_entry *e = rec->entry;
-	unsigned int first, i, j, pass, shown = 0, more = 0;
-	bool dup, running;
+	unsigned int i, j, shown = 0, more = 0, maybe_more;
+	bool running = false, dup;
 
 	if (!hi && (!e || !e->nafter))
 		return;
 	seq_puts(m, " after=");
-	first = hi ? ap_plan_first_after(by, n, lo) : n;
-	for (pass = 0; pass < 2; pass++) {
-		for (i = first; i < n; i++) {
-			/* Pass 0: those running at the deferral; pass 1: the rest. */
-			running = by[i].start < lo;
-			if (by[i].rec == rec || by[i].start >= hi || running == !!pass)
-				continue;
-			if (shown == AP_PLAN_MAX_AFTER) {
-				more++;
-				continue;
-			}
-			if (shown++)
-				seq_putc(m, ',');
-			ap_plan_id(m, by[i].rec->dev, buf);
-			/* Remember it, for the plan's own list below. */
-			by[i].rec->shown = rec;
-		}
+	if (hi) {
+		running = ap_plan_kind(NULL, rec, by, n, lo, hi, true, &more, buf);
+		shown = ap_plan_kind(m, rec, by, n, lo, hi, running, &more, buf);
 	}
 	for (j = 0; e && j < e->nafter && shown < AP_PLAN_MAX_AFTER; j++) {
 		dup = false;
-		for (i = first; i < n && !dup; i++)
+		for (i = 0; i < n && !dup && hi; i++)
 			dup = by[i].rec->shown == rec && by[i].rec->entry == e->after[j];
 		if (dup)
 			continue;
@@ -431,6 +454,12 @@ static void ap_plan_after(struct seq_file *m, struct ap_plan_rec *rec,
 		seq_putc(m, '-');
 	if (more)
 		seq_printf(m, ",+%u", more);
+	if (!running || !ap_plan_kind(NULL, rec, by, n, lo, hi, false, &maybe_more, buf))
+		return;
+	seq_puts(m, " maybe=");
+	ap_plan_kind(m, rec, by, n, lo, hi, false, &maybe_more, buf);
+	if (maybe_more)
+		seq_printf(m, ",+%u", maybe_more);
 }
 
 /**

@@ -51,8 +51,8 @@
 /* A larger file is not read: a 10,000-device plan is about a megabyte. */
 #define AP_PLAN_MAX_BYTES	(16 << 20)
 
-/* Learned suppliers kept per device; the plan prints at most 16. */
-#define AP_PLAN_MAX_LEARNED	16
+/* Learned suppliers kept per device, as many as the plan prints. */
+#define AP_PLAN_MAX_LEARNED	32
 
 /**
  * struct ap_plan_table - a plan read for replay
