@@ -1,19 +1,56 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make run: boot the lean kernel once, the way a user would, and summarise
-# its probe phase.  Probe lines go to the log buffer only (loglevel=5): the
-# serial console prints synchronously and would serialise the probes.
-# Everything is kept in out/run/: console.log, guest/dmesg.txt, the bound
-# devices, and the bootgraph timeline.
+# make run: boot the lean kernel the way a user would, twice: the second
+# time with the probe plan the first boot wrote (async_probe.plan=replay),
+# and summarise the probe phase of both.  Probe lines go to the log buffer
+# only (loglevel=5): the serial console prints synchronously and would
+# serialise the probes.  Everything is kept in out/run/ and
+# out/run-replay/: console.log, guest/dmesg.txt, the bound devices, the
+# plan, and the bootgraph timeline of the first boot.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
 CMDLINE="initcall_debug loglevel=5 log_buf_len=8M ${CMDLINE:-}"
+
+# side_by_side DMESG1 DMESG2: the lines of bootgraph's summary that say
+# how the probe phase went, for both boots.
+side_by_side() {
+	local keys='^(Probe phase|Serial probe time|Parallelism|Critical path|Devices|Run init):'
+
+	"$TOP/tools/bootgraph/bootgraph" summary "$1" | grep -E "$keys" >"$OUT/run/summary.a"
+	"$TOP/tools/bootgraph/bootgraph" summary "$2" | grep -E "$keys" >"$OUT/run/summary.b"
+	awk 'function val(l) { sub(/^[^:]*: */, "", l); return l }
+	FNR == NR { k[FNR] = $0; sub(/:.*/, "", k[FNR]); a[FNR] = val($0); n = FNR; next }
+	{ b[FNR] = val($0) }
+	END {
+		printf "%-18s %-48s %s\n", "", "first boot", "with its plan"
+		for (i = 1; i <= n; i++)
+			printf "%-18s %-48s %s\n", k[i] ":", substr(a[i], 1, 48), substr(b[i], 1, 48)
+	}' "$OUT/run/summary.a" "$OUT/run/summary.b"
+}
 say "booting the lean kernel (out/run/console.log)"
 "$TOP/scripts/boot.sh" -n run -s info -t 600 -c "$CMDLINE" lean ||
 	die "the boot failed: see out/run/console.log"
 python3 "$TOP/scripts/judge.py" "$OUT/run/console.log" || warn "the console shows problems (above)"
+
+# The same boot with the plan the first one wrote.
+replay=
+plan=$OUT/run/guest/async_probe.plan
+if [ -s "$plan" ]; then
+	say "booting it again with the plan the first boot wrote (out/run-replay/console.log)"
+	plan_initramfs "$plan" "$BUILD/initramfs/lean.cpio" "$BUILD/initramfs/lean-plan.cpio"
+	if "$TOP/scripts/boot.sh" -n run-replay -s info -t 600 -I "$BUILD/initramfs/lean-plan.cpio" \
+		-c "$CMDLINE async_probe.plan=replay" lean; then
+		python3 "$TOP/scripts/judge.py" "$OUT/run-replay/console.log" ||
+			warn "the console of the second boot shows problems (above)"
+		replay=$OUT/run-replay/guest/dmesg.txt
+	else
+		warn "the boot with the plan failed: see out/run-replay/console.log"
+	fi
+else
+	warn "the first boot wrote no plan (out/run/guest/async_probe.plan): one boot only"
+fi
 
 dmesg=$OUT/run/guest/dmesg.txt
 [ -s "$dmesg" ] || die "the guest wrote no dmesg (out/run/guest/)"
@@ -56,5 +93,10 @@ else
 			printf "      %10.1f ms  %s\n", slow[best] / 1000, best; delete slow[best]; k++
 		}
 	}' "$dmesg"
+fi
+if [ -x "$TOP/tools/bootgraph/bootgraph" ] && [ -n "$replay" ] && [ -s "$replay" ]; then
+	say "the two boots side by side: without a plan, and with the first boot's"
+	side_by_side "$dmesg" "$replay" | sed 's/^/    /'
+	grep -h "async_probe: plan:" "$replay" | sed 's/^\[[^]]*\] /    /'
 fi
 note "full console: out/run/console.log; kernel log: out/run/guest/dmesg.txt"

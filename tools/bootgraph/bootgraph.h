@@ -314,6 +314,7 @@ struct bg_model {
 	struct bg_boots boots;		/* kept by bg_model_reset() */
 	const char *last_file;		/* for messages about the whole input */
 	unsigned long last_line;
+	const char *plan[2];		/* the kernel's "async_probe: plan:" lines */
 
 	/* filled by bg_analyze() */
 	struct bg_dev **shown;		/* probed devices, by first start */

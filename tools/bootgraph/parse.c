@@ -146,6 +146,11 @@ static void parse_ap(struct bg_model *m, struct bg_loc *loc, struct bg_ev *ev,
 
 	if (sp)
 		*sp++ = '\0';
+	/* What the kernel read of its probe plan, then how much matched. */
+	if (!strcmp(s, "plan:")) {
+		m->plan[m->plan[0] ? 1 : 0] = bg_intern(m, sp ? sp : "", sp ? strlen(sp) : 0);
+		return;
+	}
 	ev->src = SRC_AP_PRINTK;
 	if (!bg_ap_event(m, loc, ev, s, sp))
 		bg_warn(loc, W_MALFORMED, "unknown async_probe event '%.40s'", s);

@@ -255,6 +255,8 @@ static int summary_out(FILE *f, struct bg_model *m, const void *p)
 	put_at(f, "Freeing initmem:", m->mark[MARK_FREE_INIT].ts, NULL);
 	put_at(f, "Run init:", m->mark[MARK_INIT].ts, m->mark[MARK_INIT].label);
 	put_at(f, "Log ends:", m->st.log_end, NULL);
+	for (i = 0; i < 2 && m->plan[i]; i++)
+		fprintf(f, "%-20s%s\n", i ? "" : "Probe plan:", m->plan[i]);
 	if (!m->nshown || !sp->slowest)
 		return 0;
 	fprintf(f, "\nSlowest probes (self time):\n");

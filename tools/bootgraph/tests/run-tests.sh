@@ -184,6 +184,13 @@ t_initcall_durs() {	# kernel's "after N usecs" once its clock is fine
 	$CHECK initcall-durs "$1" "$OUT/i.json"
 }
 
+t_plan() {	# the kernel's probe-plan lines: in the summary, not warned about
+	bg "$OUT/pl.out" "$OUT/pl.err" summary "$S/plan.log" || return 1
+	[ ! -s "$OUT/pl.err" ] || { cat "$OUT/pl.err"; return 1; }
+	grep -q '^Probe plan: *144 devices, 235 learned suppliers' "$OUT/pl.out" &&
+		grep -q '^ *4 of 144 devices matched so far, 3 learned' "$OUT/pl.out"
+}
+
 t_probe_durs() {	# kernel's "after N usecs" of probes once its clock is fine
 	bg "$OUT/p.json" "$OUT/p.err" json "$1" || return 1
 	$CHECK probe-durs "$1" "$OUT/p.json"
@@ -564,6 +571,7 @@ for f in $S/probe-usecs.log $S/initcall-usecs.log $S/qemu-async.log $S/stock-ini
 	add "probe durations of $f: kernel's N once the clock is fine|t_probe_durs $f"
 done
 add "probe durations: blame|t_expect $S/probe-usecs.log.blame blame $S/probe-usecs.log"
+add "the kernel's probe plan lines in the summary|t_plan"
 add "nested probes on one task (printk caller ids)|t_nesting $S/nested.log 1-1:1-1:1.0 1-1:1-1:1.1 1-1:1.0:0003:0627:0001.0001"
 add "nested probes by name when the task is unknown|t_nesting $S/nested-names.log 00:03:00:03:0 00:03:00:03:0.0 1-1:1-1.2"
 for f in nested nested-names; do
