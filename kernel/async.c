@@ -54,8 +54,9 @@
  *
  *  - A domain may limit how many of its entries run at once
  *    (async_domain_set_max_active()).  Entries ready beyond the limit wait
- *    on the domain's throttled list, again without a worker, and run in
- *    the order they became ready.  An entry that waits for earlier
+ *    on the domain's throttled list, again without a worker, and run by
+ *    priority (async_schedule_node_domain_after_prio()), highest first,
+ *    and among equals in the order they became ready.  An entry that waits for earlier
  *    entries lends its slot out for the time of the wait, so a limited
  *    domain cannot fill up with entries all waiting for one that is
  *    held back.
@@ -161,6 +162,8 @@ struct async_dep {
  * @ndeps_pending: dependencies that have not finished yet (async_lock)
  * @ndependents: entries that named this one as a dependency (async_lock)
  * @active: counted in @domain->active (async_lock)
+ * @prio: its place among the throttled entries of @domain: higher first,
+ *	in the order they became ready among equals
  * @running: in the entry whose work item a worker runs, the entry that
  *	worker runs now: the entry itself or one handed on to it (read and
  *	written by that worker only)
@@ -183,6 +186,7 @@ struct async_entry {
 	unsigned int		ndeps_pending;
 	unsigned int		ndependents;
 	bool			active;
+	int			prio;
 	struct async_entry	*running;
 	unsigned int		ndeps;
 	struct async_dep	deps[] __counted_by(ndeps);
@@ -415,6 +419,23 @@ static void async_wake(struct list_head *wake)
 		complete(&w->done);
 }
 
+/*
+ * Put @entry on the throttled list of its domain, after the entries of
+ * its priority and higher: from the tail, so that a domain whose entries
+ * all have one priority pays O(1).
+ */
+static void async_throttle(struct async_entry *entry)
+{
+	struct list_head *pos = &entry->domain->throttled;
+
+	lockdep_assert_held(&async_lock);
+
+	while (pos->prev != &entry->domain->throttled &&
+	       list_entry(pos->prev, struct async_entry, ready)->prio < entry->prio)
+		pos = pos->prev;
+	list_add_tail(&entry->ready, pos);
+}
+
 /* @entry may run: onto @run, or onto the throttled list of its domain. */
 static void async_ready(struct async_entry *entry, struct list_head *run)
 {
@@ -423,7 +444,7 @@ static void async_ready(struct async_entry *entry, struct list_head *run)
 	lockdep_assert_held(&async_lock);
 
 	if (domain->max_active && domain->active >= domain->max_active) {
-		list_add_tail(&entry->ready, &domain->throttled);
+		async_throttle(entry);
 		return;
 	}
 	domain->active++;
@@ -508,8 +529,8 @@ static void async_retire(struct async_entry *entry, struct list_head *run,
 /*
  * Of the entries a completion made ready, the one its worker runs next
  * instead of queuing it: one that may run on this node, and of those the
- * one most entries wait for, since it is most likely on the longest
- * chain.  NULL if none may.
+ * one of highest priority, then the one most entries wait for, since it
+ * is most likely on the longest chain.  NULL if none may.
  */
 static struct async_entry *async_pick_next(struct list_head *run)
 {
@@ -521,7 +542,9 @@ static struct async_entry *async_pick_next(struct list_head *run)
 	list_for_each_entry(entry, run, ready) {
 		if (entry->node != NUMA_NO_NODE && entry->node != nid)
 			continue;
-		if (!best || entry->ndependents > best->ndependents)
+		if (!best || entry->prio > best->prio ||
+		    (entry->prio == best->prio &&
+		     entry->ndependents > best->ndependents))
 			best = entry;
 	}
 	if (best)
@@ -780,12 +803,15 @@ bool async_schedule_dev_nocall(async_func_t func, struct device *dev)
 EXPORT_SYMBOL_GPL(async_schedule_dev_nocall);
 
 /**
- * async_schedule_node_domain_after() - run a function asynchronously once
- *	the given earlier calls finished
+ * async_schedule_node_domain_after_prio() - run a function asynchronously
+ *	once the given earlier calls finished, with a priority
  * @func: function to run
  * @data: its first argument
  * @node: NUMA node to run on if it has CPUs, or NUMA_NO_NODE
  * @domain: the domain to account the call in, or %NULL for the default
+ * @prio: where the call goes when it is ready while its domain runs as
+ *	many calls as async_domain_set_max_active() allows: before every
+ *	waiting call of a lower priority, after those of its own
  * @deps: cookies of earlier calls that must finish before @func starts
  * @ndeps: number of cookies in @deps (at most %ASYNC_MAX_DEPS)
  * @cookie: where to store the cookie of the call, or %NULL
@@ -800,7 +826,9 @@ EXPORT_SYMBOL_GPL(async_schedule_dev_nocall);
  * parked: it counts as pending for the barriers of its domain but does not
  * occupy a worker.  With no dependency left it is queued at once.
  *
- * Unlike async_schedule(), this never runs @func in the caller.
+ * Unlike async_schedule(), this never runs @func in the caller.  A
+ * domain without a limit starts every ready call at once, whatever its
+ * priority.
  *
  * Context: Process context; may sleep.
  * Return: 0 on success; -EINVAL if @func is %NULL or a cookie in @deps
@@ -808,11 +836,11 @@ EXPORT_SYMBOL_GPL(async_schedule_dev_nocall);
  * %ASYNC_MAX_DEPS; -ENOMEM if the call cannot be set up (never with
  * %__GFP_NOFAIL).
  */
-int async_schedule_node_domain_after(async_func_t func, void *data, int node,
-				     struct async_domain *domain,
-				     const async_cookie_t *deps,
-				     unsigned int ndeps, async_cookie_t *cookie,
-				     gfp_t gfp)
+int async_schedule_node_domain_after_prio(async_func_t func, void *data,
+					  int node, struct async_domain *domain,
+					  int prio, const async_cookie_t *deps,
+					  unsigned int ndeps,
+					  async_cookie_t *cookie, gfp_t gfp)
 {
 	struct async_entry *entry;
 	unsigned long flags;
@@ -829,6 +857,7 @@ int async_schedule_node_domain_after(async_func_t func, void *data, int node,
 	if (!entry)
 		return -ENOMEM;
 	async_init_entry(entry, func, data, node, domain ?: &async_dfl_domain);
+	entry->prio = prio;
 
 	spin_lock_irqsave(&async_lock, flags);
 	ret = async_publish(entry, deps);
@@ -850,6 +879,34 @@ int async_schedule_node_domain_after(async_func_t func, void *data, int node,
 	if (cookie)
 		*cookie = c;
 	return 0;
+}
+EXPORT_SYMBOL_GPL(async_schedule_node_domain_after_prio);
+
+/**
+ * async_schedule_node_domain_after() - run a function asynchronously once
+ *	the given earlier calls finished
+ * @func: function to run
+ * @data: its first argument
+ * @node: NUMA node to run on if it has CPUs, or NUMA_NO_NODE
+ * @domain: the domain to account the call in, or %NULL for the default
+ * @deps: cookies of earlier calls that must finish before @func starts
+ * @ndeps: number of cookies in @deps (at most %ASYNC_MAX_DEPS)
+ * @cookie: where to store the cookie of the call, or %NULL
+ * @gfp: %GFP_KERNEL, or with %__GFP_NOFAIL
+ *
+ * async_schedule_node_domain_after_prio() with priority 0.
+ *
+ * Context: Process context; may sleep.
+ * Return: see async_schedule_node_domain_after_prio().
+ */
+int async_schedule_node_domain_after(async_func_t func, void *data, int node,
+				     struct async_domain *domain,
+				     const async_cookie_t *deps,
+				     unsigned int ndeps, async_cookie_t *cookie,
+				     gfp_t gfp)
+{
+	return async_schedule_node_domain_after_prio(func, data, node, domain, 0,
+						     deps, ndeps, cookie, gfp);
 }
 EXPORT_SYMBOL_GPL(async_schedule_node_domain_after);
 

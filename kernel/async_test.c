@@ -327,6 +327,38 @@ static void async_test_domain_limit(struct kunit *test)
 }
 
 /*
+ * With its one slot held, a limited domain starts the calls that became
+ * ready meanwhile by priority, highest first, and in the order they
+ * became ready among equals.
+ */
+static void async_test_domain_limit_priority(struct kunit *test)
+{
+	static const int prio[] = { 0, 5, 9, 5, -3, 9 };
+	static const int want[] = { 2, 5, 1, 3, 0, 4 };	/* start order */
+	DECLARE_COMPLETION_ONSTACK(release);
+	struct call *c = calls_alloc(test, ARRAY_SIZE(prio) + 1);
+	struct call *blocker = &c[ARRAY_SIZE(prio)];
+	int i, ret;
+
+	async_domain_set_max_active(&test_limited, 1);
+	blocker->release = &release;
+	blocker->cookie = async_schedule_domain(call_fn, blocker, &test_limited);
+	for (i = 0; i < ARRAY_SIZE(prio); i++) {
+		ret = async_schedule_node_domain_after_prio(call_fn, &c[i], NUMA_NO_NODE,
+							    &test_limited, prio[i], NULL, 0,
+							    &c[i].cookie, GFP_KERNEL);
+		KUNIT_ASSERT_EQ(test, ret, 0);
+	}
+	complete(&release);
+	async_synchronize_full_domain(&test_limited);
+	async_domain_set_max_active(&test_limited, 0);
+	for (i = 1; i < ARRAY_SIZE(want); i++)
+		KUNIT_EXPECT_LT_MSG(test, c[want[i - 1]].end, c[want[i]].start,
+				    "call %d (priority %d) before call %d (priority %d)",
+				    want[i - 1], prio[want[i - 1]], want[i], prio[want[i]]);
+}
+
+/*
  * With a limit of one, a later call that holds the slot and waits for an
  * earlier call which becomes ready only then must lend its slot out: the
  * wait returns (c[2].visible), after the earlier call ran.  Without the
@@ -655,6 +687,7 @@ static struct kunit_case async_test_cases[] = {
 	KUNIT_CASE(async_test_full_sees_parked),
 	KUNIT_CASE(async_test_domain_limit),
 	KUNIT_CASE(async_test_domain_limit_lends_slot),
+	KUNIT_CASE(async_test_domain_limit_priority),
 	KUNIT_CASE(async_test_current_is_async),
 	KUNIT_CASE(async_test_current_is_async_freed_work),
 	KUNIT_CASE(async_test_fork_join_in_entry),

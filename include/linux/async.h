@@ -144,6 +144,12 @@ async_schedule_node_domain_after(async_func_t func, void *data, int node,
 				 struct async_domain *domain,
 				 const async_cookie_t *deps, unsigned int ndeps,
 				 async_cookie_t *cookie, gfp_t gfp);
+int __must_check
+async_schedule_node_domain_after_prio(async_func_t func, void *data, int node,
+				      struct async_domain *domain, int prio,
+				      const async_cookie_t *deps,
+				      unsigned int ndeps, async_cookie_t *cookie,
+				      gfp_t gfp);
 
 /**
  * async_schedule_after() - run a function once its dependencies finished

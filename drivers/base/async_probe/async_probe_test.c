@@ -1393,6 +1393,40 @@ static void ap_test_plan_child_never_waits_for_parent(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&ap_stats.plan_skipped) - skipped, 1);
 }
 
+/*
+ * When more probes are ready than may run, the plan orders them: the one
+ * heading the longest learned chain first (3, whose consumer 4 takes long,
+ * before 2, slower alone), and the one that found no hardware last time
+ * (1) after all others, though it was claimed first of them.
+ */
+static void ap_test_plan_orders_ready_probes(struct kunit *test)
+{
+	struct tdev *t = kunit_kcalloc(test, 4, sizeof(*t), GFP_KERNEL);
+	DECLARE_COMPLETION_ONSTACK(release);
+	struct platform_device *pdev[4];
+	int i;
+
+	plan_replay(test, "# async_probe plan v1 devices=5\n"
+		    "platform:ap-kunit.0 us=1\n"
+		    "platform:ap-kunit.1 ret=-19 us=1\n"
+		    "platform:ap-kunit.2 us=100\n"
+		    "platform:ap-kunit.3 us=50\n"
+		    "platform:ap-kunit.4 us=80 after=platform:ap-kunit.3\n");
+	async_domain_set_max_active(&ap_domain, 1);
+	t[0].release = &release;	/* holds the only slot meanwhile */
+	for (i = 0; i < 4; i++)
+		pdev[i] = tdev_add(test, "ap-kunit", i, &t[i], NULL);
+	KUNIT_EXPECT_EQ(test, kunit_platform_driver_register(test, &async_drv), 0);
+	complete(&release);
+	for (i = 0; i < 4; i++)
+		KUNIT_EXPECT_EQ(test, async_probe_wait_device(&pdev[i]->dev), 0);
+	async_domain_set_max_active(&ap_domain, ap_max_active_param());
+	KUNIT_EXPECT_LT(test, t[0].end, t[3].start);
+	KUNIT_EXPECT_LT(test, t[3].end, t[2].start);
+	KUNIT_EXPECT_LT(test, t[2].end, t[1].start);
+	expect_probed_once(test, t, 4);
+}
+
 static struct kunit_case ap_test_cases[] = {
 	KUNIT_CASE(ap_test_links_order_probes),
 	KUNIT_CASE(ap_test_parent_orders_child),
@@ -1421,6 +1455,7 @@ static struct kunit_case ap_test_cases[] = {
 	KUNIT_CASE(ap_test_plan_orders_learned_supplier),
 	KUNIT_CASE(ap_test_plan_learned_cycle_does_not_hang),
 	KUNIT_CASE(ap_test_plan_child_never_waits_for_parent),
+	KUNIT_CASE(ap_test_plan_orders_ready_probes),
 	{}
 };
 

@@ -154,9 +154,10 @@ int ap_queue(struct ap_node *node, const async_cookie_t *deps,
 	node->state = AP_QUEUED;
 	node->t_queue = ktime_get();
 	atomic_inc(&ap_inflight);
-	ret = async_schedule_node_domain_after(ap_probe_fn, dev, dev_to_node(dev),
-					       &ap_domain, deps, ndeps,
-					       &node->cookie, gfp);
+	ret = async_schedule_node_domain_after_prio(ap_probe_fn, dev, dev_to_node(dev),
+						    &ap_domain,
+						    node->plan ? node->plan->prio : 0,
+						    deps, ndeps, &node->cookie, gfp);
 	if (ret) {
 		atomic_dec(&ap_inflight);
 		ap_hand_back(node, ret);

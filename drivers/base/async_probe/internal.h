@@ -154,7 +154,12 @@ struct ap_node {
  * @nafter: how many
  * @node: the framework's node of the device with this identity while it
  *	has one, claimed with this entry (ap_lock)
+ * @us: how long its probe took in the boot the plan is from
+ * @prio: the priority of its probe among those waiting for a slot: the
+ *	probe time of the longest learned chain it heads, the lowest for
+ *	@absent
  * @listed: the plan has a line for it (else it names it as a supplier)
+ * @absent: its probe found no hardware (-ENODEV, -ENXIO)
  * @matched: a device with this identity was claimed (ap_lock)
  *
  * The plan is read once, before devices probe, and never changes after:
@@ -166,7 +171,9 @@ struct ap_plan_entry {
 	struct ap_plan_entry **after;
 	unsigned int nafter;
 	struct ap_node *node;
-	bool listed, matched;
+	u32 us;
+	int prio;
+	bool listed, absent, matched;
 };
 
 /**

@@ -176,21 +176,27 @@ static int ap_replay_after_ok(const char *val)
 	}
 }
 
+/* A device line of a plan, as the first pass cut it. */
+struct ap_replay_dev {
+	char *id, *after;
+	u32 us;
+	int ret;
+};
+
 /*
  * Check one device line ("ID key=value ..."), cutting it into words in
- * place; *@after is its "after=" list, %NULL for none.  Returns the
- * number of suppliers it names.
+ * place, into @d; @d->after is its "after=" list, %NULL for none.
+ * Returns the number of suppliers it names.
  */
-static int ap_replay_line(char *line, char **id, char **after,
+static int ap_replay_line(char *line, struct ap_replay_dev *d,
 			  struct ap_plan_error *err)
 {
 	char *tok, *val;
-	int n = 0, v;
+	int n = 0;
 	u32 u;
 
-	*id = strsep(&line, " ");
-	*after = NULL;
-	if (!ap_plan_word_ok(*id, strlen(*id))) {
+	*d = (struct ap_replay_dev){ .id = strsep(&line, " ") };
+	if (!ap_plan_word_ok(d->id, strlen(d->id))) {
 		err->why = "a device name that is not one word";
 		return -EINVAL;
 	}
@@ -202,10 +208,12 @@ static int ap_replay_line(char *line, char **id, char **after,
 		}
 		*val++ = '\0';
 		if (!strcmp(tok, "ret")) {
-			if (kstrtoint(val, 10, &v))
+			if (kstrtoint(val, 10, &d->ret))
 				goto bad;
-		} else if (!strcmp(tok, "us") || !strcmp(tok, "tries") ||
-			   !strcmp(tok, "defers")) {
+		} else if (!strcmp(tok, "us")) {
+			if (kstrtou32(val, 10, &d->us))
+				goto bad;
+		} else if (!strcmp(tok, "tries") || !strcmp(tok, "defers")) {
 			if (kstrtou32(val, 10, &u))
 				goto bad;
 		} else if (!strcmp(tok, "drv")) {
@@ -215,7 +223,7 @@ static int ap_replay_line(char *line, char **id, char **after,
 			n = ap_replay_after_ok(val);
 			if (n < 0)
 				goto bad;
-			*after = val;
+			d->after = val;
 		}
 		/* Other keys are for later writers of v1: skipped. */
 	}
@@ -260,10 +268,58 @@ void ap_replay_free(struct ap_plan_table *t)
 	kfree(t);
 }
 
-/* A device line of a plan, as the first pass cut it. */
-struct ap_replay_dev {
-	char *id, *after;
-};
+/*
+ * Give every entry its priority: the probe time of the longest learned
+ * chain it heads (its own, then that of the consumers waiting for it, and
+ * so on), so that when more probes are ready than may run, the one the
+ * most work waits for starts first.  A device whose probe found no
+ * hardware last time (-ENODEV, -ENXIO) comes after all others; it is
+ * still probed.  Longest paths in the graph of learned suppliers, in
+ * topological order from the devices nobody waits for; devices on a cycle
+ * (a plan can have one) keep what they have when the order stops.
+ */
+static int ap_replay_prio(struct ap_plan_table *t)
+{
+	unsigned int *waiters, *queue, head = 0, tail = 0, i, j;
+	struct ap_plan_entry *e, *s;
+	u64 *best;
+	int ret = -ENOMEM;
+
+	waiters = kvcalloc(t->nentries, sizeof(*waiters), GFP_KERNEL);
+	queue = kvcalloc(t->nentries, sizeof(*queue), GFP_KERNEL);
+	best = kvcalloc(t->nentries, sizeof(*best), GFP_KERNEL);
+	if (!waiters || !queue || !best)
+		goto out;
+	for (i = 0; i < t->nentries; i++)
+		for (j = 0; j < t->entries[i].nafter; j++)
+			waiters[t->entries[i].after[j] - t->entries]++;
+	for (i = 0; i < t->nentries; i++)
+		if (!waiters[i])
+			queue[tail++] = i;
+	while (head < tail) {
+		e = &t->entries[queue[head++]];
+		best[e - t->entries] += e->us;
+		for (j = 0; j < e->nafter; j++) {
+			s = e->after[j];
+			i = s - t->entries;
+			best[i] = max(best[i], best[e - t->entries]);
+			if (!--waiters[i])
+				queue[tail++] = i;
+		}
+	}
+	for (i = 0; i < t->nentries; i++) {
+		e = &t->entries[i];
+		if (waiters[i])
+			best[i] += e->us;
+		e->prio = e->absent ? INT_MIN : min_t(u64, best[i], INT_MAX);
+	}
+	ret = 0;
+out:
+	kvfree(best);
+	kvfree(queue);
+	kvfree(waiters);
+	return ret;
+}
 
 /**
  * ap_replay_parse() - check a plan and build its table
@@ -310,7 +366,7 @@ int ap_replay_parse(char *text, size_t size, struct ap_plan_table **tablep,
 	for (err->line = 2; (line = strsep(&p, "\n")); err->line++) {
 		if (!*line || *line == '#')
 			continue;
-		n = ap_replay_line(line, &dl[ndev].id, &dl[ndev].after, err);
+		n = ap_replay_line(line, &dl[ndev], err);
 		if (n < 0) {
 			ret = -EINVAL;
 			goto out;
@@ -344,7 +400,10 @@ int ap_replay_parse(char *text, size_t size, struct ap_plan_table **tablep,
 			dl[i].id = NULL;
 			continue;
 		}
-		ap_replay_add(t, dl[i].id)->listed = true;
+		e = ap_replay_add(t, dl[i].id);
+		e->listed = true;
+		e->us = dl[i].us;
+		e->absent = dl[i].ret == -ENODEV || dl[i].ret == -ENXIO;
 	}
 	t->ndevices = t->nentries;
 	for (i = 0; i < ndev; i++) {
@@ -352,6 +411,11 @@ int ap_replay_parse(char *text, size_t size, struct ap_plan_table **tablep,
 			continue;
 		e = ap_replay_find(t, dl[i].id);
 		ap_replay_link(t, e, dl[i].after);
+	}
+	ret = ap_replay_prio(t);
+	if (ret) {
+		ap_replay_free(t);
+		goto out;
 	}
 	t->text = text;
 	*tablep = t;
