@@ -22,13 +22,17 @@ rm -rf "$dir"
 mkdir -p "$dir"
 echo "$REPS" >"$dir/reps"
 : >"$dir/dump-plans"
-# Each storm under its own device names, so that one plan holds them all;
-# stale256 has hidden256's names and another graph.
+# Each workload under its own device names, so that one plan holds them
+# all; stale256 has hidden256's names and another graph.
 cat >"$dir/workloads.txt" <<'W'
 # name       simulator parameters
 hidden256    name=h256 n=256 k=2 p=40 min_us=2000 max_us=5000 seed=11 hidden=1 links=0
 hidden1000   name=h1000 n=1000 k=2 p=40 min_us=2000 max_us=5000 seed=12 hidden=1 links=0 timeout_s=300
 stale256     name=h256 n=256 k=2 p=40 min_us=2000 max_us=5000 seed=99 hidden=1 links=0
+# CPU-bound probes along device links, two and four at a time: the plan
+# orders the ready ones by the longest chain they head
+cpu256-ma2   name=c2 n=256 k=2 p=40 min_us=2000 max_us=5000 seed=11 cpu=1 ap_max_active=2
+cpu256-ma4   name=c4 n=256 k=2 p=40 min_us=2000 max_us=5000 seed=11 cpu=1 ap_max_active=4
 W
 
 [ "$STOCK" = 1 ] && "$TOP/scripts/tree.sh" stock

@@ -51,8 +51,11 @@ def sim_bound(r):
     """The lower bound of a run's wall time (us): the critical path, and for
     CPU-bound probes also the serial sum spread over the guest's CPUs."""
     crit = int(r.get('critical_us', 0))
-    if r.get('cpu_bound') == '1':
-        return max(crit, int(r.get('sum_us', 0)) / max(int(r.get('cpus', 1)), 1))
+    if r.get('cpu_bound') == '1' or 'max_active' in r:
+        slots = int(r.get('cpus', 1)) if r.get('cpu_bound') == '1' else 1 << 30
+        if int(r.get('max_active', 0)):
+            slots = min(slots, int(r['max_active']))
+        return max(crit, int(r.get('sum_us', 0)) / max(slots, 1))
     return crit
 
 

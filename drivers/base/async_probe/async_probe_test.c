@@ -1251,7 +1251,7 @@ static void ap_test_plan_parse(struct kunit *test)
 		"b:y drv=d ret=-19 us=5 tries=1 defers=0 after=-\n"
 		"\n"
 		"a:x drv=d after=b:y\n"
-		"c:z after=c:z,e:w\n";
+		"c:z after=c:z,e:w links=b:y\n";
 	struct ap_plan_table *t = NULL;
 	struct ap_plan_entry *a, *c;
 	struct ap_plan_error err;
@@ -1282,6 +1282,9 @@ static void ap_test_plan_parse(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, c->nafter, 1);
 	KUNIT_EXPECT_STREQ(test, c->after[0]->id, "e:w");
 	KUNIT_EXPECT_FALSE(test, c->after[0]->listed);
+	/* Linked suppliers are kept apart: they order, never wait. */
+	KUNIT_ASSERT_EQ(test, c->nlinks, 1);
+	KUNIT_EXPECT_STREQ(test, c->links[0]->id, "b:y");
 	KUNIT_EXPECT_NULL(test, ap_replay_find(t, "d:v"));
 	ap_replay_free(t);
 }
@@ -1395,7 +1398,7 @@ static void ap_test_plan_child_never_waits_for_parent(struct kunit *test)
 
 /*
  * When more probes are ready than may run, the plan orders them: the one
- * heading the longest learned chain first (3, whose consumer 4 takes long,
+ * heading the longest chain first (3, whose linked consumer 4 takes long,
  * before 2, slower alone), and the one that found no hardware last time
  * (1) after all others, though it was claimed first of them.
  */
@@ -1411,7 +1414,7 @@ static void ap_test_plan_orders_ready_probes(struct kunit *test)
 		    "platform:ap-kunit.1 ret=-19 us=1\n"
 		    "platform:ap-kunit.2 us=100\n"
 		    "platform:ap-kunit.3 us=50\n"
-		    "platform:ap-kunit.4 us=80 after=platform:ap-kunit.3\n");
+		    "platform:ap-kunit.4 us=80 links=platform:ap-kunit.3\n");
 	async_domain_set_max_active(&ap_domain, 1);
 	t[0].release = &release;	/* holds the only slot meanwhile */
 	for (i = 0; i < 4; i++)

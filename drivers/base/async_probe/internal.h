@@ -152,6 +152,9 @@ struct ap_node {
  * @id: the device's identity as the plan writes it (escaped)
  * @after: the suppliers it was learned to wait for
  * @nafter: how many
+ * @links: the suppliers of its device links (for @prio only: every boot
+ *	knows those)
+ * @nlinks: how many
  * @node: the framework's node of the device with this identity while it
  *	has one, claimed with this entry (ap_lock)
  * @us: how long its probe took in the boot the plan is from
@@ -170,6 +173,8 @@ struct ap_plan_entry {
 	const char *id;
 	struct ap_plan_entry **after;
 	unsigned int nafter;
+	struct ap_plan_entry **links;
+	unsigned int nlinks;
 	struct ap_node *node;
 	u32 us;
 	int prio;

@@ -462,6 +462,32 @@ static void ap_plan_after(struct seq_file *m, struct ap_plan_rec *rec,
 		seq_printf(m, ",+%u", maybe_more);
 }
 
+/*
+ * Print " links=": the suppliers of @dev's managed device links.  Every
+ * boot knows them and waits for them; the plan has them for the next
+ * boot's priorities, which follow the longest chain of known and learned
+ * suppliers alike.
+ */
+static void ap_plan_links(struct seq_file *m, struct device *dev, char *buf)
+{
+	struct device_link *link;
+	unsigned int shown = 0;
+	int idx;
+
+	idx = device_links_read_lock();
+	list_for_each_entry_rcu(link, &dev->links.suppliers, c_node,
+				device_links_read_lock_held()) {
+		if (!(link->flags & DL_FLAG_MANAGED) ||
+		    link->flags & DL_FLAG_SYNC_STATE_ONLY)
+			continue;
+		if (shown == AP_PLAN_MAX_AFTER)
+			break;
+		seq_puts(m, shown++ ? "," : " links=");
+		ap_plan_id(m, link->supplier, buf);
+	}
+	device_links_read_unlock(idx);
+}
+
 /**
  * ap_plan_show() - print the plan
  * @m: the debugfs file
@@ -520,6 +546,7 @@ int ap_plan_show(struct seq_file *m)
 			   READ_ONCE(rec->ret), READ_ONCE(rec->probe_us),
 			   READ_ONCE(rec->tries), READ_ONCE(rec->defers));
 		ap_plan_after(m, rec, by, n, buf);
+		ap_plan_links(m, rec->dev, buf);
 		seq_putc(m, '\n');
 	}
 	mutex_unlock(&ap_plan_lock);

@@ -61,14 +61,15 @@
  * @nentries: how many
  * @ndevices: devices with a line of their own
  * @nlearned: learned suppliers in all
- * @after: the suppliers of every entry, one array
+ * @nsup: learned and linked suppliers in all
+ * @after: the suppliers of every entry, learned and linked, one array
  * @buckets: the hash table, by identity
  * @bits: log2 of its size
  */
 struct ap_plan_table {
 	char *text;
 	struct ap_plan_entry *entries;
-	unsigned int nentries, ndevices, nlearned;
+	unsigned int nentries, ndevices, nlearned, nsup;
 	struct ap_plan_entry **after;
 	struct hlist_head *buckets;
 	unsigned int bits;
@@ -178,7 +179,7 @@ static int ap_replay_after_ok(const char *val)
 
 /* A device line of a plan, as the first pass cut it. */
 struct ap_replay_dev {
-	char *id, *after;
+	char *id, *after, *links;
 	u32 us;
 	int ret;
 };
@@ -192,7 +193,7 @@ static int ap_replay_line(char *line, struct ap_replay_dev *d,
 			  struct ap_plan_error *err)
 {
 	char *tok, *val;
-	int n = 0;
+	int n = 0, k;
 	u32 u;
 
 	*d = (struct ap_replay_dev){ .id = strsep(&line, " ") };
@@ -219,11 +220,15 @@ static int ap_replay_line(char *line, struct ap_replay_dev *d,
 		} else if (!strcmp(tok, "drv")) {
 			if (!ap_plan_word_ok(val, strlen(val)))
 				goto bad;
-		} else if (!strcmp(tok, "after")) {
-			n = ap_replay_after_ok(val);
-			if (n < 0)
+		} else if (!strcmp(tok, "after") || !strcmp(tok, "links")) {
+			k = ap_replay_after_ok(val);
+			if (k < 0)
 				goto bad;
-			d->after = val;
+			n += k;
+			if (*tok == 'a')
+				d->after = val;
+			else
+				d->links = val;
 		}
 		/* Other keys are for later writers of v1: skipped. */
 	}
@@ -233,22 +238,26 @@ bad:
 	return -EINVAL;
 }
 
-/* Give @e the suppliers its "after=" list names (cut in place). */
+/*
+ * The suppliers a list names ("after=" or "links=", cut in place) for @e,
+ * in the table's array of suppliers: *@nsup of them from *@sup.
+ */
 static void ap_replay_link(struct ap_plan_table *t, struct ap_plan_entry *e,
-			   char *list)
+			   char *list, struct ap_plan_entry ***sup,
+			   unsigned int *nsup)
 {
 	struct ap_plan_entry *s;
 	char *w;
 
-	e->after = &t->after[t->nlearned];
-	while ((w = strsep(&list, ",")) && e->nafter < AP_PLAN_MAX_LEARNED) {
+	*sup = &t->after[t->nsup];
+	while (list && (w = strsep(&list, ",")) && *nsup < AP_PLAN_MAX_LEARNED) {
 		if (*w == '+' || !strcmp(w, "-"))
 			break;
 		s = ap_replay_find(t, w) ?: ap_replay_add(t, w);
 		if (s != e)
-			e->after[e->nafter++] = s;
+			(*sup)[(*nsup)++] = s;
 	}
-	t->nlearned += e->nafter;
+	t->nsup += *nsup;
 }
 
 /**
@@ -268,11 +277,22 @@ void ap_replay_free(struct ap_plan_table *t)
 	kfree(t);
 }
 
+/* The suppliers of @e, learned then linked: how many, and the @j-th. */
+static unsigned int ap_nsup(const struct ap_plan_entry *e)
+{
+	return e->nafter + e->nlinks;
+}
+
+static struct ap_plan_entry *ap_sup(const struct ap_plan_entry *e, unsigned int j)
+{
+	return j < e->nafter ? e->after[j] : e->links[j - e->nafter];
+}
+
 /*
- * Give every entry its priority: the probe time of the longest learned
- * chain it heads (its own, then that of the consumers waiting for it, and
- * so on), so that when more probes are ready than may run, the one the
- * most work waits for starts first.  A device whose probe found no
+ * Give every entry its priority: the probe time of the longest chain it
+ * heads (its own, then that of the consumers waiting for it, by a learned
+ * supplier or a device link, and so on), so that when more probes are
+ * ready than may run, the one the most work waits for starts first.  A device whose probe found no
  * hardware last time (-ENODEV, -ENXIO) comes after all others; it is
  * still probed.  Longest paths in the graph of learned suppliers, in
  * topological order from the devices nobody waits for; devices on a cycle
@@ -291,16 +311,16 @@ static int ap_replay_prio(struct ap_plan_table *t)
 	if (!waiters || !queue || !best)
 		goto out;
 	for (i = 0; i < t->nentries; i++)
-		for (j = 0; j < t->entries[i].nafter; j++)
-			waiters[t->entries[i].after[j] - t->entries]++;
+		for (j = 0; j < ap_nsup(&t->entries[i]); j++)
+			waiters[ap_sup(&t->entries[i], j) - t->entries]++;
 	for (i = 0; i < t->nentries; i++)
 		if (!waiters[i])
 			queue[tail++] = i;
 	while (head < tail) {
 		e = &t->entries[queue[head++]];
 		best[e - t->entries] += e->us;
-		for (j = 0; j < e->nafter; j++) {
-			s = e->after[j];
+		for (j = 0; j < ap_nsup(e); j++) {
+			s = ap_sup(e, j);
 			i = s - t->entries;
 			best[i] = max(best[i], best[e - t->entries]);
 			if (!--waiters[i])
@@ -372,7 +392,7 @@ int ap_replay_parse(char *text, size_t size, struct ap_plan_table **tablep,
 			goto out;
 		}
 		names += n;
-		learned += min(n, AP_PLAN_MAX_LEARNED);
+		learned += min(n, 2 * AP_PLAN_MAX_LEARNED);
 		ndev++;
 	}
 	if (ndev != devices) {
@@ -407,10 +427,12 @@ int ap_replay_parse(char *text, size_t size, struct ap_plan_table **tablep,
 	}
 	t->ndevices = t->nentries;
 	for (i = 0; i < ndev; i++) {
-		if (!dl[i].id || !dl[i].after)
+		if (!dl[i].id)
 			continue;
 		e = ap_replay_find(t, dl[i].id);
-		ap_replay_link(t, e, dl[i].after);
+		ap_replay_link(t, e, dl[i].after, &e->after, &e->nafter);
+		ap_replay_link(t, e, dl[i].links, &e->links, &e->nlinks);
+		t->nlearned += e->nafter;
 	}
 	ret = ap_replay_prio(t);
 	if (ret) {
