@@ -112,7 +112,7 @@ on)
 			grep -q "max_active=-3 is not a number" <<<"$d" &&
 			grep -q "hung_timeout=soon is not a number" <<<"$d" &&
 			grep -q "debug=maybe is not 0 or 1" <<<"$d" &&
-			grep -q "plan=sometimes is not off, record or replay, leaving it record" <<<"$d"
+			grep -q "plan=sometimes is not off, record or replay, leaving it" <<<"$d"
 		}
 		defaults_used() {
 			[ "$(ap_stat max_active)" = 0 ] && [ "$(ap_stat hung_timeout)" = 30 ] &&
