@@ -820,8 +820,15 @@ static bool ap_locks_parent(struct device *dev)
 	return dev->parent && dev->type && dev->type->need_parent_lock;
 }
 
-/* Whether @dev is below @ancestor in the device tree. */
-static bool ap_is_descendant(struct device *dev, struct device *ancestor)
+/**
+ * ap_is_descendant() - whether a device is below another in the device tree
+ * @dev: the device
+ * @ancestor: the other
+ *
+ * Context: Any context; @dev's parents must stay (a reference or a lock).
+ * Return: true if @ancestor is a parent of @dev, or a parent's parent...
+ */
+bool ap_is_descendant(struct device *dev, struct device *ancestor)
 {
 	for (dev = dev->parent; dev; dev = dev->parent)
 		if (dev == ancestor)

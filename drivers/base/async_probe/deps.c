@@ -291,20 +291,6 @@ static void ap_consider_links(struct ap_node *node, struct ap_deps *d)
 	device_links_read_unlock(idx);
 }
 
-/* Whether @a is an ancestor or a descendant of @b. */
-static bool ap_same_line(struct device *a, struct device *b)
-{
-	struct device *d;
-
-	for (d = a->parent; d; d = d->parent)
-		if (d == b)
-			return true;
-	for (d = b->parent; d; d = d->parent)
-		if (d == a)
-			return true;
-	return false;
-}
-
 /*
  * The suppliers the plan learned for @node: each is waited for, by its
  * cookie, while its probe is queued or running in the framework (see
@@ -320,7 +306,8 @@ static unsigned int ap_consider_learned(struct ap_node *node, struct ap_deps *d,
 	for (i = 0; i < e->nafter; i++) {
 		sn = e->after[i]->node;
 		if (!sn || sn == node || sn->state != AP_QUEUED || !sn->cookie ||
-		    ap_same_line(node->dev, sn->dev)) {
+		    ap_is_descendant(node->dev, sn->dev) ||
+		    ap_is_descendant(sn->dev, node->dev)) {
 			(*skipped)++;
 			continue;
 		}

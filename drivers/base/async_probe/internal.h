@@ -269,6 +269,7 @@ unsigned int ap_max_active_param(void);
 
 /* core.c */
 int ap_inflight_count(void);
+bool ap_is_descendant(struct device *dev, struct device *ancestor);
 
 /* deps.c */
 struct ap_node *ap_node_alloc(void);
