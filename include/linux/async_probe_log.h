@@ -48,8 +48,13 @@
 #define ASYNC_PROBE_FMT_DEFER \
 	ASYNC_PROBE_LOG_TAG ASYNC_PROBE_EV_DEFER " dev=%s bus=%s drv=%s reason=%s\n"
 
-/* Separator of a deps= list, and the value written for an empty one. */
+/*
+ * Separator of a deps= list, and the value written for an empty one.  A
+ * list holds whole names only: when they do not all fit, the last item is
+ * ASYNC_PROBE_LOG_MORE and a count ("a,b,+3": three more, not named).
+ */
 #define ASYNC_PROBE_LOG_LIST_SEP	','
 #define ASYNC_PROBE_LOG_EMPTY		"-"
+#define ASYNC_PROBE_LOG_MORE		'+'
 
 #endif /* _LINUX_ASYNC_PROBE_LOG_H */

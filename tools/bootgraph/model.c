@@ -157,7 +157,8 @@ static void add_deps(struct bg_model *m, struct bg_loc *loc, struct bg_dev *d,
 		e = strchr(p, ASYNC_PROBE_LOG_LIST_SEP);
 		if (!e)
 			e = p + strlen(p);
-		if (e == p)
+		/* Empty, or "+N": N more the kernel had no room to name. */
+		if (e == p || *p == ASYNC_PROBE_LOG_MORE)
 			continue;
 		name = bg_intern(m, p, e - p);
 		for (i = 0; i < d->ndeps && d->deps[i] != name; i++)

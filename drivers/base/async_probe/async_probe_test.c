@@ -8,6 +8,7 @@
 #include <kunit/platform_device.h>
 #include <kunit/static_stub.h>
 #include <kunit/test.h>
+#include <linux/async_probe_log.h>
 #include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/device.h>
@@ -72,6 +73,19 @@ static void count_defer(void *data, const char *dev, const char *bus,
 		return;
 	spin_lock(&defer_reason_lock);
 	strscpy(defer_reason[id], reason, sizeof(defer_reason[id]));
+	spin_unlock(&defer_reason_lock);
+}
+
+/* The supplier list of the last queue event of "ap-kunit.16". */
+static char queue_deps[AP_DEPS_NAMES];
+
+static void count_queue(void *data, const char *dev, const char *bus,
+			const char *drv, u64 cookie, const char *deps)
+{
+	if (strcmp(dev, "ap-kunit.16"))
+		return;
+	spin_lock(&defer_reason_lock);
+	strscpy(queue_deps, deps, sizeof(queue_deps));
 	spin_unlock(&defer_reason_lock);
 }
 
@@ -374,11 +388,14 @@ static int ap_test_suite_init(struct kunit_suite *suite)
 		ret = register_trace_async_probe_park(count_park, NULL);
 	if (!ret)
 		ret = register_trace_async_probe_defer(count_defer, NULL);
+	if (!ret)
+		ret = register_trace_async_probe_queue(count_queue, NULL);
 	return ret;
 }
 
 static void ap_test_suite_exit(struct kunit_suite *suite)
 {
+	unregister_trace_async_probe_queue(count_queue, NULL);
 	unregister_trace_async_probe_defer(count_defer, NULL);
 	unregister_trace_async_probe_park(count_park, NULL);
 	unregister_trace_async_probe_end(count_end, NULL);
@@ -475,6 +492,65 @@ static void ap_test_explicit_dependency(struct kunit *test)
 	probe_all(test, b);
 	KUNIT_EXPECT_GT(test, t[1].start, t[0].end);
 	async_probe_remove_dependency(&b->dev, &a->dev);
+}
+
+/*
+ * A consumer waiting for more suppliers than its queue event has room to
+ * name: the event names whole devices only, then counts the others
+ * ("ap-kunit.0,...,+6"), so that bootgraph never reads a cut name as
+ * a supplier.
+ */
+static void ap_test_queue_names_whole_suppliers(struct kunit *test)
+{
+	enum { NSUP = 16 };
+	struct tdev *t = kunit_kcalloc(test, NSUP + 1, sizeof(*t), GFP_KERNEL);
+	struct platform_device *sup[NSUP], *con;
+	DECLARE_COMPLETION_ONSTACK(release);
+	DECLARE_COMPLETION_ONSTACK(done);
+	unsigned int id, named = 0, more = 0, seen = 0;
+	char deps[AP_DEPS_NAMES], *p = deps, *item;
+	int i, ret;
+
+	spin_lock(&defer_reason_lock);
+	queue_deps[0] = '\0';
+	spin_unlock(&defer_reason_lock);
+	for (i = 0; i < NSUP; i++) {
+		t[i].release = &release;
+		sup[i] = tdev_add(test, "ap-kunit", i, &t[i], NULL);
+	}
+	con = tdev_add(test, "ap-kunit", NSUP, &t[NSUP], NULL);
+	for (i = 0; i < NSUP; i++)
+		KUNIT_ASSERT_EQ(test, async_probe_add_dependency(&con->dev, &sup[i]->dev), 0);
+	ret = kunit_platform_device_prepare_wait_for_probe(test, con, &done);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_ASSERT_EQ(test, kunit_platform_driver_register(test, &async_drv), 0);
+	/* The suppliers hold on until the consumer has been queued. */
+	for (i = 0; i < 500 && !READ_ONCE(queue_deps[0]); i++)
+		msleep(20);
+	complete_all(&release);
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&done, WAIT), 0);
+
+	spin_lock(&defer_reason_lock);
+	strscpy(deps, queue_deps, sizeof(deps));
+	spin_unlock(&defer_reason_lock);
+	kunit_info(test, "deps=%s\n", deps);
+	while ((item = strsep(&p, ","))) {
+		if (item[0] == ASYNC_PROBE_LOG_MORE) {
+			KUNIT_EXPECT_NULL_MSG(test, p, "%s: the count is last", item);
+			KUNIT_EXPECT_EQ(test, kstrtouint(item + 1, 10, &more), 0);
+		} else if (sscanf(item, "ap-kunit.%u", &id) == 1 && id < NSUP &&
+			   !strcmp(item, dev_name(&sup[id]->dev)) && !(seen & BIT(id))) {
+			seen |= BIT(id);
+			named++;
+		} else {
+			KUNIT_FAIL(test, "\"%s\" is not a supplier named once", item);
+		}
+	}
+	KUNIT_EXPECT_GT(test, named, 0);
+	KUNIT_EXPECT_GT(test, more, 0);
+	KUNIT_EXPECT_EQ(test, named + more, NSUP);
+	for (i = 0; i < NSUP; i++)
+		async_probe_remove_dependency(&con->dev, &sup[i]->dev);
 }
 
 /*
@@ -1435,6 +1511,7 @@ static struct kunit_case ap_test_cases[] = {
 	KUNIT_CASE(ap_test_parent_orders_child),
 	KUNIT_CASE(ap_test_ancestor_orders_grandchild),
 	KUNIT_CASE(ap_test_explicit_dependency),
+	KUNIT_CASE(ap_test_queue_names_whole_suppliers),
 	KUNIT_CASE(ap_test_wait_earlier),
 	KUNIT_CASE(ap_test_wait_earlier_skips_descendants),
 	KUNIT_CASE(ap_test_independent_in_parallel),

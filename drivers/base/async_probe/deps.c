@@ -42,6 +42,7 @@
  * long chain of parked devices cannot exhaust the stack.
  */
 #include <kunit/static_stub.h>
+#include <linux/async_probe_log.h>
 #include <linux/device.h>
 #include <linux/rculist.h>
 #include <linux/slab.h>
@@ -69,7 +70,11 @@ struct ap_deps {
 	unsigned int ncookies;
 	char names[AP_DEPS_NAMES];
 	size_t len;
+	unsigned int more;
 };
+
+/* Room kept at the end of ap_deps.names for ",+N", N < 100000. */
+#define AP_DEPS_MORE	8
 
 /**
  * ap_node_find() - the framework's node of a device, if any
@@ -187,12 +192,31 @@ static bool ap_probing_elsewhere(struct device *dev)
 	       READ_ONCE(dev->driver);
 }
 
+/*
+ * Names of the suppliers waited for, for the queue tracepoint and the
+ * history: whole names only, in the order they are waited for; once one
+ * does not fit, it and those after it are only counted (ap_deps_end()).
+ */
 static void ap_deps_name(struct ap_deps *d, struct device *sup)
 {
-	if (d->len >= sizeof(d->names) - 1)
+	const char *name = dev_name(sup);
+
+	if (d->more ||
+	    d->len + 1 + strlen(name) >= sizeof(d->names) - AP_DEPS_MORE) {
+		d->more++;
 		return;
-	d->len += scnprintf(d->names + d->len, sizeof(d->names) - d->len, "%s%s",
-			    d->len ? "," : "", dev_name(sup));
+	}
+	d->len += scnprintf(d->names + d->len, sizeof(d->names) - d->len,
+			    "%s%s", d->len ? "," : "", name);
+}
+
+/* The count of names left out, as the list's last item ("a,b,+3"). */
+static void ap_deps_end(struct ap_deps *d)
+{
+	if (d->more)
+		scnprintf(d->names + d->len, sizeof(d->names) - d->len,
+			  "%s%c%u", d->len ? "," : "", ASYNC_PROBE_LOG_MORE,
+			  d->more);
 }
 
 static void ap_ancestor_fn(struct work_struct *work);
@@ -332,6 +356,7 @@ static void ap_evaluate_one(struct ap_node *node)
 		return;
 	d->ncookies = 0;
 	d->len = 0;
+	d->more = 0;
 	d->names[0] = '\0';
 	for (anc = node->dev->parent; anc; anc = anc->parent) {
 		pn = ap_node_find(anc);
@@ -353,6 +378,7 @@ static void ap_evaluate_one(struct ap_node *node)
 		/* Counted once per queued probe, not per evaluation. */
 		atomic_add(learned, &ap_stats.plan_waits);
 		atomic_add(skipped, &ap_stats.plan_skipped);
+		ap_deps_end(d);
 		strscpy(node->deps, d->names, sizeof(node->deps));
 		ap_queue(node, d->cookies, d->ncookies);
 	}

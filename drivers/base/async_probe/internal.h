@@ -71,7 +71,7 @@ enum ap_state {
 	AP_QUEUED,
 };
 
-/* Room for the supplier names of one probe (longer lists are cut). */
+/* Room for the supplier names of one probe (whole names, then a count). */
 #define AP_DEPS_NAMES	128
 
 /**

@@ -580,6 +580,7 @@ for f in nested nested-names; do
 done
 add "bus from the name's shape, driver from its own lines, never a bus|t_labels"
 add "csv of nested.log: self_us beside dur_us|t_csv $S/nested.log"
+add "deps= ending in +N: the count of unnamed suppliers is no device|t_expect $S/more-deps.log.csv csv $S/more-deps.log"
 add "critical chain of chain.log: every link has its evidence|t_chain_evidence $S/chain.log"
 add "nested by the parent the log names: usb2 in its controller's probe|t_nesting $S/chain.log --log=$S/chain.log 0000:00:05.0:usb2"
 add "critical chain: USB disk <- interface <- device, psmouse not on it|t_expect $S/chain.log.critical-chain critical-chain $S/chain.log"
