@@ -8,13 +8,23 @@
                                         each script's own plan nested as "# ")
 
 A test that crashed, a missing plan entry or output that cannot be parsed
-is a FAIL, never silently dropped.
+is a FAIL, never silently dropped.  A failed case is followed by up to
+WHY_LINES "WHY message" lines: the last diagnostics it printed.
 """
 import contextlib
 import io
 import os
 import re
 import sys
+
+
+WHY_LINES = 12
+
+
+def why(lines):
+    """The last diagnostics of a failed case, one "WHY" line each."""
+    for line in [l.strip() for l in lines if l.strip()][-WHY_LINES:]:
+        print('WHY', line)
 
 
 def kunit(path, prefix):
@@ -33,19 +43,21 @@ def kunit(path, prefix):
             for sub in test.subtests:
                 walk(sub, names + [sub.name])
             if test.counts.errors:
-                out.append(('FAIL', names + ['(parse error)']))
+                out.append(('FAIL', names + ['(parse error)'], []))
             return
         st = test.status.name
         verdict = {'SUCCESS': 'PASS', 'SKIPPED': 'SKIP'}.get(st, 'FAIL')
-        out.append((verdict, names))
+        out.append((verdict, names, test.log))
     for suite in root.subtests:
         walk(suite, [suite.name])
     if not root.subtests:
-        out.append(('FAIL', ['(no KUnit output found)']))
+        out.append(('FAIL', ['(no KUnit output found)'], []))
     elif root.counts.errors:
-        out.append(('FAIL', ['(KTAP errors: ' + '; '.join(root.log[-3:] or ['?']) + ')']))
-    for verdict, names in out:
+        out.append(('FAIL', ['(KTAP errors: ' + '; '.join(root.log[-3:] or ['?']) + ')'], []))
+    for verdict, names, log in out:
         print(verdict, '.'.join([prefix] + names))
+        if verdict == 'FAIL':
+            why(log)
 
 
 RESULT = re.compile(r'^(not ok|ok) +(\d+)(?: +-)? *([^#]*?)\s*(?:#\s*(\S+).*)?$')
@@ -63,6 +75,7 @@ def ktap(path, prefix):
         return
     nested, nested_plan, nested_skip = [], None, False
     top_plan, top_seen = None, 0
+    diag, why_of = [], {}	# a case's "# # " lines, by its result
 
     def verdict(res, directive):
         if directive and directive.upper() == 'SKIP':
@@ -77,6 +90,9 @@ def ktap(path, prefix):
             m = RESULT.match(body)
             if m:
                 nested.append(m)
+                why_of[id(m)], diag = diag, []
+            elif body.startswith('# '):
+                diag.append(body[2:])
             elif PLAN.match(body):
                 nested_plan = int(PLAN.match(body).group(1))
                 # "1..0 # SKIP reason": the script skipped as a whole
@@ -92,7 +108,10 @@ def ktap(path, prefix):
         top_seen += 1
         script = re.sub(r'^selftests: *[^:]*: *', '', m.group(3)).strip() or m.group(2)
         for n in nested:
-            print(verdict(n.group(1), n.group(4)), f'{prefix}.{script}.{n.group(3) or n.group(2)}')
+            v = verdict(n.group(1), n.group(4))
+            print(v, f'{prefix}.{script}.{n.group(3) or n.group(2)}')
+            if v == 'FAIL':
+                why(why_of.get(id(n), []))
         if nested_plan is not None and len(nested) < nested_plan:
             print('FAIL', f'{prefix}.{script}.(ran {len(nested)} of {nested_plan} cases)')
         # A script is a skip when it says so itself (its own plan is
@@ -106,6 +125,7 @@ def ktap(path, prefix):
                                                for n in nested):
             print(top, f'{prefix}.{script}' + ('' if not nested else '.(script exit status)'))
         nested, nested_plan, nested_skip = [], None, False
+        diag, why_of = [], {}
     if top_plan is None:
         print('FAIL', f'{prefix}.(no TAP plan in {path})')
     elif top_seen < top_plan:

@@ -35,6 +35,7 @@ collect() {
 		PASS) p=$((p + 1)) ;;
 		FAIL) f=$((f + 1)); printf '    %sFAIL%s %s\n' "$C_R" "$C_0" "$n" ;;
 		SKIP) s=$((s + 1)) ;;
+		WHY) printf '        %s\n' "$n" ;;
 		*) continue ;;
 		esac
 		echo "$v $n" >>"$RES"

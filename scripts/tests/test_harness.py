@@ -113,6 +113,14 @@ class Ktap(unittest.TestCase):
                          'not ok 1 selftests: ap: a.sh # exit=1\n')
         self.assertEqual(out, ['PASS k.a.sh.one', 'FAIL k.a.sh.two', 'SKIP k.a.sh.three'])
 
+    def test_failed_case_says_why(self):
+        # Its own diagnostics only, not the passed case's before it.
+        out = ktap_lines('TAP version 13\n1..1\n# selftests: ap: a.sh\n# TAP version 13\n'
+                         '# 1..2\n# # fine\n# ok 1 one\n# # deferrals: 3\n# # missed: x\n'
+                         '# not ok 2 two\nnot ok 1 selftests: ap: a.sh # exit=1\n')
+        self.assertEqual(out, ['PASS k.a.sh.one', 'FAIL k.a.sh.two',
+                               'WHY deferrals: 3', 'WHY missed: x'])
+
     def test_missing_cases_fail(self):
         out = ktap_lines('TAP version 13\n1..1\n# 1..3\n# ok 1 one\n'
                          'not ok 1 selftests: ap: a.sh # exit=1\n')
