@@ -6,7 +6,7 @@
 #
 #   host       the harness's own unit tests, bootgraph's tests
 #   style      checkpatch --strict and kernel-doc -Wall on the kernel code
-#   docs       the driver-api Sphinx build and the bootgraph man page
+#   docs       the driver-api page's Sphinx build and the bootgraph man page
 #   series     the project as a patch series: each patch applies to a
 #              fresh 6.12 tree, builds and passes checkpatch --strict
 #   kernel     the debug test kernel and its initramfs
@@ -73,7 +73,7 @@ style_tests() {
 }
 
 docs_tests() {
-	stage "docs: htmldocs SPHINXDIRS=driver-api, man page"
+	stage "docs: the driver-api page (Sphinx, kernel-doc), man page"
 	"$TOP/scripts/docs.sh" | collect
 }
 
