@@ -297,7 +297,8 @@ debug lines), a tracefs trace or a trace-cmd trace.dat, and draws the
 boot as an SVG or HTML timeline, one row per device or initcall, with
 the dependency edges and the critical chain: the chain of dependent
 probes that bounds the boot.  It also prints a text summary and the
-chain, writes CSV and JSON, and compares two boots.
+chain, writes CSV and JSON, compares two boots, and merges boots into a
+probe plan for async_probe.plan=replay.
 """,
         files=[f for f in git_files("tools/bootgraph/")
                if not f.startswith(BOOTGRAPH_TESTS)],

@@ -458,6 +458,7 @@ int cmd_json(int argc, char **argv);
 int cmd_csv(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
 
 /* stats.c: over several boots */
 void bg_sort_doubles(double *v, int n);

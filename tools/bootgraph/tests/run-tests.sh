@@ -232,6 +232,30 @@ t_check() {	# t_check KIND CMD INPUT: validate CMD's output with check.py
 	$CHECK "$1" "$OUT/o.$1"
 }
 
+t_plan_refused() {	# a plan the kernel would refuse: left out, said why
+	local f
+	for f in cut-short v2 malformed no-newline; do
+		bg "$OUT/p.out" "$OUT/p.err" plan $S/plan/$f.plan && [ -s "$OUT/p.out" ] &&
+			{ echo "$f.plan: exit 0, or output"; return 1; }
+		grep -q "$f.plan.*left out" "$OUT/p.err" ||
+			{ echo "$f.plan: no message"; cat "$OUT/p.err"; return 1; }
+		# Beside a good plan, it changes nothing.
+		bg "$OUT/p.out" "$OUT/p.err" plan $S/plan/$f.plan $S/plan/c.plan || return 1
+		bg "$OUT/c.out" "$OUT/c.err" plan $S/plan/c.plan || return 1
+		cmp "$OUT/p.out" "$OUT/c.out" || return 1
+	done
+}
+
+t_plan_roundtrip() {	# a kernel's plan, read and written again
+	bg "$OUT/p.out" "$OUT/p.err" plan "$1" || return 1
+	# maybe= is not merged; of devices sharing a firmware node, the
+	# first line stands, as in the kernel.
+	awk 'NR > 1 && !seen[$1]++ { sub(/ maybe=[^ ]*/, ""); print }' "$1" >"$OUT/want"
+	sed -i "1i # async_probe plan v1 devices=$(wc -l <"$OUT/want") nomem=0" "$OUT/want"
+	diff -u "$OUT/want" "$OUT/p.out" | head -20
+	return "${PIPESTATUS[0]}"
+}
+
 t_csv() {
 	bg "$OUT/o.csv" "$OUT/o.err" csv "$1" || return 1
 	bg "$OUT/o.json" "$OUT/o.err" json "$1" || return 1
@@ -581,6 +605,10 @@ done
 add "bus from the name's shape, driver from its own lines, never a bus|t_labels"
 add "csv of nested.log: self_us beside dur_us|t_csv $S/nested.log"
 add "deps= ending in +N: the count of unnamed suppliers is no device|t_expect $S/more-deps.log.csv csv $S/more-deps.log"
+add "plan of a log: a deferred probe's candidates overlapped its window|t_expect $S/plan-defer.log.plan plan $S/plan-defer.log"
+add "plan of three boots: medians, suppliers all deferring boots name|t_expect $S/plan/abc.plan.out plan $S/plan/a.plan $S/plan/b.plan $S/plan/c.plan"
+add "plan: a plan the kernel would refuse is left out, with the reason|t_plan_refused"
+add "plan of a real boot's plan is that plan|t_plan_roundtrip $S/real/main-boot.plan"
 add "critical chain of chain.log: every link has its evidence|t_chain_evidence $S/chain.log"
 add "nested by the parent the log names: usb2 in its controller's probe|t_nesting $S/chain.log --log=$S/chain.log 0000:00:05.0:usb2"
 add "critical chain: USB disk <- interface <- device, psmouse not on it|t_expect $S/chain.log.critical-chain critical-chain $S/chain.log"
