@@ -26,7 +26,7 @@ name=torture-${secs}s
 [ "$flavour" = test ] || name=$name-$flavour
 run=$OUT/$name
 say "torture: ${secs} s on the $flavour kernel (fault injection: $fail_alloc)"
-"$TOP/scripts/boot.sh" -n "$name" -s kselftest -t $((secs + 400)) \
+"$TOP/scripts/boot.sh" -n "$name" -s kselftest -t $((secs + 400)) -S \
 	-c "aptorture_s=$secs aptorture_fail_alloc=$fail_alloc KSFT_TESTS=async_probe:torture.sh" "$flavour"
 rc=$?
 judge=pass
