@@ -9,7 +9,8 @@
 
 A test that crashed, a missing plan entry or output that cannot be parsed
 is a FAIL, never silently dropped.  A failed case is followed by up to
-WHY_LINES "WHY message" lines: the last diagnostics it printed.
+WHY_LINES "WHY message" lines: the last diagnostics a kselftest case
+printed, the first lines of KUnit's own about the case.
 """
 import contextlib
 import io
@@ -21,9 +22,11 @@ import sys
 WHY_LINES = 12
 
 
-def why(lines):
-    """The last diagnostics of a failed case, one "WHY" line each."""
-    for line in [l.strip() for l in lines if l.strip()][-WHY_LINES:]:
+def why(lines, first=False):
+    """Diagnostics of a failed case, one "WHY" line each: the last ones,
+    or the first ones with first=True."""
+    lines = [l.strip() for l in lines if l.strip()]
+    for line in lines[:WHY_LINES] if first else lines[-WHY_LINES:]:
         print('WHY', line)
 
 
@@ -57,7 +60,9 @@ def kunit(path, prefix):
     for verdict, names, log in out:
         print(verdict, '.'.join([prefix] + names))
         if verdict == 'FAIL':
-            why(log)
+            # KUnit's own lines are indented; the console's others are
+            # not.  Its first expectations that failed say the most.
+            why([l for l in log if l[:1].isspace()], first=True)
 
 
 RESULT = re.compile(r'^(not ok|ok) +(\d+)(?: +-)? *([^#]*?)\s*(?:#\s*(\S+).*)?$')
