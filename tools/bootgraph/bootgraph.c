@@ -26,7 +26,7 @@ static const struct {
 	{ "csv",	    cmd_csv,		"one row per probe attempt and initcall" },
 	{ "trace",	    cmd_trace,		"Chrome trace-event JSON (Perfetto, chrome://tracing)" },
 	{ "diff",	    cmd_diff,		"compare boots: A... -- B..." },
-	{ "plan",	    cmd_plan,		"a probe plan for async_probe.plan=replay, from boots" },
+	{ "plan",	    cmd_plan,		"a probe plan for async_probe.plan=replay" },
 };
 
 #define NR_COMMANDS	ARRAY_SIZE(commands)

@@ -306,9 +306,10 @@ static int load_plan(struct pl_state *st, FILE *f, const char *path,
 		       version, PLAN_VERSION);
 		return 1;
 	}
+	header[strcspn(header, "\n")] = '\0';
 	p = strstr(p, " devices=");
 	if (p)
-		p = strtok(p + 9, " \n");
+		p = strtok(p + 9, " ");
 	if (!p || !parse_ulong(p, &devices)) {
 		bg_err("%s:1: no device count in the header: left out", path);
 		return 1;
