@@ -234,9 +234,11 @@ device.
         maint=[APD, "include/linux/async_probe.h",
                "include/linux/async_probe_log.h",
                "include/trace/events/async_probe.h"],
-        build=["drivers/base/", "kernel/"]),
+        build=["drivers/base/"]),
+    # A follow-up that changes one file builds what it can break: that
+    # file's object, or for a Kconfig select the code of the option.
     step_from_patch("0004-x86-of-unflatten-an-empty-device-tree-root-with-OF.patch",
-                    build=["arch/x86/kernel/"], followup=True),
+                    build=["arch/x86/kernel/devicetree.o", "drivers/of/"], followup=True),
     step_from_patch("0005-of-property-let-fw_devlink-parse-overlays-on-x86.patch",
                     build=["drivers/of/"], followup=True),
     dict(
@@ -284,11 +286,13 @@ torture test with the simulator reloaded and rebound beside it.
         patches=[],
         maint=[SELFTESTS],
         build=["drivers/base/"]),
-    step_from_patch("0006-virtio_blk-probe-asynchronously.patch", build=["drivers/block/"], followup=True),
-    step_from_patch("0007-virtio_net-probe-asynchronously.patch", build=["drivers/net/"], followup=True),
+    step_from_patch("0006-virtio_blk-probe-asynchronously.patch", build=["drivers/block/virtio_blk.o"],
+                    followup=True),
+    step_from_patch("0007-virtio_net-probe-asynchronously.patch", build=["drivers/net/virtio_net.o"],
+                    followup=True),
     step_from_patch("0008-e1000e-probe-asynchronously.patch",
-                    build=["drivers/net/ethernet/intel/e1000e/"], followup=True),
-    step_from_patch("0009-ahci-probe-asynchronously.patch", build=["drivers/ata/"], followup=True),
+                    build=["drivers/net/ethernet/intel/e1000e/netdev.o"], followup=True),
+    step_from_patch("0009-ahci-probe-asynchronously.patch", build=["drivers/ata/ahci.o"], followup=True),
     dict(
         subject="tools/bootgraph: show a boot device by device",
         body="""\
