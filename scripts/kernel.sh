@@ -32,7 +32,6 @@ obj=$BUILD/obj/$flavour
 mkdir -p "$obj" "$OUT"
 log=$OUT/build-$flavour.log
 
-export CCACHE_DIR=${CCACHE_DIR:-$BUILD/ccache}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
 export KBUILD_BUILD_USER=harness KBUILD_BUILD_HOST=async-probe
 kmake() {

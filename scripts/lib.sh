@@ -8,6 +8,16 @@ KSRC=$BUILD/linux		# patched tree with the overlay laid in
 KSTOCK=$BUILD/linux-stock	# pristine worktree for the stock kernel
 JOBS=${JOBS:-$(nproc)}
 
+# Every compiler call goes through ccache (kernel.sh, series.sh,
+# extmod.sh), in depend mode: a miss is compiled once and its includes
+# taken from the compiler's own dependency file, where the default mode
+# runs the preprocessor a second time.  Measured here on a cold cache
+# (kernel/ and drivers/base/ of the test kernel, 2 jobs): no ccache 92 s,
+# default mode 119 s, depend mode 92 s; a warm rebuild 5 s, every call a
+# hit.  A fresh clone's cache is empty, so that is what a cold run pays.
+export CCACHE_DIR=${CCACHE_DIR:-$BUILD/ccache}
+export CCACHE_DEPEND=${CCACHE_DEPEND:-1}
+
 if [ -t 1 ]; then
 	C_B=$'\e[1m' C_R=$'\e[31m' C_G=$'\e[32m' C_Y=$'\e[33m' C_0=$'\e[0m'
 else

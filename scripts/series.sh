@@ -193,7 +193,6 @@ PY
 	note "series checked in $(elapsed "$t0")" >&2
 }
 
-export CCACHE_DIR=${CCACHE_DIR:-$BUILD/ccache}
 export KBUILD_BUILD_USER=harness KBUILD_BUILD_HOST=async-probe
 kmake() {
 	make -s -C "$CK" O="$OBJ" ARCH=x86_64 CC="ccache gcc" LOCALVERSION= "$@"
