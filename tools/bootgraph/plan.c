@@ -359,6 +359,19 @@ static int plan_ret(int ret)
 	return ret > 0 ? -ret : ret;	/* 6.12 prints some errors positive */
 }
 
+/* A device of a log by its bus and name, as the kernel names it. */
+static const char *dev_id(struct pl_state *st, const struct bg_dev *d)
+{
+	const char *w;
+	char *id;
+
+	if (asprintf(&id, "%s:%s", d->bus, d->name) < 0)
+		abort();
+	w = plan_word(st, id);
+	free(id);
+	return w;
+}
+
 /* The devices whose successful probe overlapped [w0, w1], but @d. */
 static void window(struct pl_state *st, const struct bg_model *m,
 		   const struct bg_dev *d, bg_time w0, bg_time w1,
@@ -367,7 +380,6 @@ static void window(struct pl_state *st, const struct bg_model *m,
 	const struct bg_attempt *b;
 	const struct bg_dev *e;
 	unsigned long more = 0;
-	char *id;
 	int i, j;
 
 	for (i = 0; i < m->ndevs; i++) {
@@ -383,10 +395,7 @@ static void window(struct pl_state *st, const struct bg_model *m,
 				more++;
 				break;
 			}
-			if (asprintf(&id, "%s:%s", e->bus, e->name) < 0)
-				abort();
-			set_add(&r->after, plan_word(st, id));
-			free(id);
+			set_add(&r->after, dev_id(st, e));
 			break;
 		}
 	}
@@ -400,7 +409,6 @@ static int load_log(struct pl_state *st, char *path, const struct bg_common *c)
 	struct bg_model m;
 	struct pl_rec r;
 	struct bg_dev *d;
-	char *id;
 
 	bg_model_init(&m);
 	ret = bg_load(&m, &path, 1, &c->in);
@@ -416,10 +424,7 @@ static int load_log(struct pl_state *st, char *path, const struct bg_common *c)
 		}
 		last = &d->att[d->natt - 1];
 		memset(&r, 0, sizeof(r));
-		if (asprintf(&id, "%s:%s", d->bus, d->name) < 0)
-			abort();
-		r.id = plan_word(st, id);
-		free(id);
+		r.id = dev_id(st, d);
 		r.drv = plan_word(st, d->drv ? d->drv : "-");
 		r.ret = plan_ret(last->ret);
 		r.us = bg_att_len(last);
