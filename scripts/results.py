@@ -133,6 +133,9 @@ def ktap(path, prefix):
         diag, why_of = [], {}
     if top_plan is None:
         print('FAIL', f'{prefix}.(no TAP plan in {path})')
+    elif top_plan == 0:
+        # Each caller runs a set of tests that is never empty.
+        print('FAIL', f'{prefix}.(a plan of no test: "1..0")')
     elif top_seen < top_plan:
         print('FAIL', f'{prefix}.(ran {top_seen} of {top_plan} scripts)')
 

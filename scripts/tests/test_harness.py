@@ -130,6 +130,11 @@ class Ktap(unittest.TestCase):
         out = ktap_lines('TAP version 13\n1..2\nnot ok 1 selftests: ap: a.sh # exit=139\n')
         self.assertEqual(out, ['FAIL k.a.sh', 'FAIL k.(ran 1 of 2 scripts)'])
 
+    def test_empty_plan_fails(self):
+        # bootgraph's runner given a filter that matched nothing.
+        self.assertEqual(ktap_lines('TAP version 13\n1..0\n# 0 passed, 0 failed\n'),
+                         ['FAIL k.(a plan of no test: "1..0")'])
+
     def test_no_plan_fails(self):
         self.assertEqual(ktap_lines(''), ['FAIL k.(no TAP plan in /tmp/ktap-%d.txt)' % os.getpid()])
 
