@@ -10,7 +10,8 @@
  * that has no firmware node, and its candidate suppliers are found as the
  * kernel finds them: the devices whose successful probe overlapped the
  * window from its last deferred attempt's start to its successful
- * attempt's end.
+ * attempt's end, and of those the ones bound before its successful attempt
+ * began, if any (the kernel's "after"; the others are its "maybe").
  *
  * The boots are merged in the order given:
  *   us           the median of the boots'
@@ -372,31 +373,38 @@ static const char *dev_id(struct pl_state *st, const struct bg_dev *d)
 	return w;
 }
 
-/* The devices whose successful probe overlapped [w0, w1], but @d. */
+/*
+ * The candidates of @d's window [w0, w1], as the kernel ranks them: the
+ * devices whose successful probe overlapped it and ended before @d's
+ * successful attempt began at @mid; when there are none, all that
+ * overlapped it.
+ */
 static void window(struct pl_state *st, const struct bg_model *m,
-		   const struct bg_dev *d, bg_time w0, bg_time w1,
+		   const struct bg_dev *d, bg_time w0, bg_time mid, bg_time w1,
 		   struct pl_rec *r)
 {
 	const struct bg_attempt *b;
 	const struct bg_dev *e;
 	unsigned long more = 0;
-	int i, j;
+	int i, j, pass;
 
-	for (i = 0; i < m->ndevs; i++) {
-		e = m->devs[i];
-		if (e == d || !e->bus)
-			continue;
-		for (j = 0; j < e->natt; j++) {
-			b = &e->att[j];
-			if (b->ret || b->start == BG_NOTIME || b->end == BG_NOTIME ||
-			    b->start >= w1 || b->end <= w0)
+	for (pass = 0; pass < 2 && !r->after.n && !more; pass++) {
+		for (i = 0; i < m->ndevs; i++) {
+			e = m->devs[i];
+			if (e == d || !e->bus)
 				continue;
-			if (r->after.n == PLAN_MAX_AFTER) {
-				more++;
+			for (j = 0; j < e->natt; j++) {
+				b = &e->att[j];
+				if (b->ret || b->start == BG_NOTIME || b->end == BG_NOTIME ||
+				    b->start >= w1 || b->end <= w0 || (!pass && b->end > mid))
+					continue;
+				if (r->after.n == PLAN_MAX_AFTER) {
+					more++;
+					break;
+				}
+				set_add(&r->after, dev_id(st, e));
 				break;
 			}
-			set_add(&r->after, dev_id(st, e));
-			break;
 		}
 	}
 	r->cut = more > 0;
@@ -438,7 +446,9 @@ static int load_log(struct pl_state *st, char *path, const struct bg_common *c)
 		}
 		if (k >= 0 && !last->ret)
 			window(st, &m, d, d->att[k].start != BG_NOTIME ?
-			       d->att[k].start : d->att[k].end, last->end, &r);
+			       d->att[k].start : d->att[k].end,
+			       last->start != BG_NOTIME ? last->start : last->end,
+			       last->end, &r);
 		merge(st, &r);
 		rec_free(&r);
 	}

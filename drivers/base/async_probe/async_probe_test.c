@@ -14,6 +14,8 @@
 #include <linux/device.h>
 #include <linux/mod_devicetable.h>
 #include <linux/platform_device.h>
+#include <linux/seq_file.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/workqueue.h>
@@ -107,6 +109,7 @@ struct tdev {
 	int visible;			/* after async_probe_wait_earlier() */
 	int ret;			/* what the probe returns */
 	unsigned int defer_left;	/* return -EPROBE_DEFER this often first */
+	struct tdev *until;		/* and until this one's probe has ended */
 	const char *defer_why;		/* with this reason, the first time */
 	atomic_t attempts;
 	atomic_t rejects;		/* tprobe_reject() calls */
@@ -137,6 +140,10 @@ static int tprobe(struct platform_device *pdev)
 		atomic_dec(&running);
 		if (why)
 			return dev_err_probe(&pdev->dev, -EPROBE_DEFER, "%s\n", why);
+		return -EPROBE_DEFER;
+	}
+	if (t->until && !READ_ONCE(t->until->end)) {
+		atomic_dec(&running);
 		return -EPROBE_DEFER;
 	}
 	t->start = atomic_inc_return(&seq);
@@ -1393,6 +1400,89 @@ static void plan_replay(struct kunit *test, const char *text)
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, plan_restore, ctx), 0);
 }
 
+/* The value of @key in @dev's line of the plan, "" if none. */
+static const char *plan_value(struct kunit *test, const char *dev, const char *key)
+{
+	struct seq_file m = { .size = SZ_128K };
+	char *line, *word, *want;
+
+	m.buf = kunit_kzalloc(test, m.size, GFP_KERNEL);
+	want = kunit_kasprintf(test, GFP_KERNEL, "\n%s ", dev);
+	KUNIT_ASSERT_NOT_NULL(test, m.buf);
+	KUNIT_ASSERT_NOT_NULL(test, want);
+	KUNIT_ASSERT_EQ(test, ap_plan_show(&m), 0);
+	KUNIT_ASSERT_FALSE(test, seq_has_overflowed(&m));
+	line = strstr(m.buf, want);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, line, "%s is not in the plan", dev);
+	line = strsep(&(char *){ line + 1 }, "\n");
+	while ((word = strsep(&line, " ")))
+		if (str_has_prefix(word, key) && word[strlen(key)] == '=')
+			return kunit_kstrdup(test, word + strlen(key) + 1, GFP_KERNEL);
+	return "";
+}
+
+/* Whether @list (the value of a plan's after= or maybe=) names @dev. */
+static bool plan_names(const char *list, const char *dev)
+{
+	size_t len = strlen(dev);
+	const char *p;
+
+	for (p = list; (p = strstr(p, dev)); p += len)
+		if ((p == list || p[-1] == ',') && (!p[len] || p[len] == ','))
+			return true;
+	return false;
+}
+
+/*
+ * The plan ranks what a deferred device may have waited for: the device
+ * whose bind let its retry through comes in "after", the one the next
+ * boot waits for; a probe that also ran at the deferral, and bound only
+ * after the retry had begun, comes in "maybe".  Both overlap the window.
+ */
+static void ap_test_plan_ranks_candidates(struct kunit *test)
+{
+	struct tdev *t = kunit_kcalloc(test, 3, sizeof(*t), GFP_KERNEL);
+	DECLARE_COMPLETION_ONSTACK(release_s);
+	DECLARE_COMPLETION_ONSTACK(release_b);
+	DECLARE_COMPLETION_ONSTACK(started_s);
+	DECLARE_COMPLETION_ONSTACK(started_b);
+	DECLARE_COMPLETION_ONSTACK(bound_x);
+	struct platform_device *s, *b, *x;
+	const char *after, *maybe;
+
+	if (ap_plan_mode_get() == AP_PLAN_OFF)
+		kunit_skip(test, "async_probe.plan=off");
+	t[0].release = &release_s;
+	t[0].started = &started_s;
+	t[1].release = &release_b;
+	t[1].started = &started_b;
+	t[2].until = &t[0];
+	s = tdev_add(test, "ap-kunit", 0, &t[0], NULL);
+	b = tdev_add(test, "ap-kunit", 1, &t[1], NULL);
+	KUNIT_ASSERT_EQ(test, kunit_platform_driver_register(test, &async_drv), 0);
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&started_s, WAIT), 0);
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&started_b, WAIT), 0);
+	x = tdev_add(test, "ap-kunit", 2, &t[2], NULL);
+	KUNIT_ASSERT_EQ(test, async_probe_wait_device(&x->dev), 0);
+	KUNIT_ASSERT_GE(test, atomic_read(&defers[2]), 1);
+
+	KUNIT_ASSERT_EQ(test, kunit_platform_device_prepare_wait_for_probe(test, x, &bound_x), 0);
+	complete(&release_s);
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&bound_x, WAIT), 0);
+	complete(&release_b);
+	KUNIT_ASSERT_EQ(test, async_probe_wait_device(&b->dev), 0);
+	KUNIT_ASSERT_PTR_EQ(test, READ_ONCE(b->dev.driver), &async_drv.driver);
+
+	after = plan_value(test, "platform:ap-kunit.2", "after");
+	maybe = plan_value(test, "platform:ap-kunit.2", "maybe");
+	KUNIT_EXPECT_TRUE_MSG(test, plan_names(after, "platform:ap-kunit.0"),
+			      "after=%s maybe=%s", after, maybe);
+	KUNIT_EXPECT_FALSE_MSG(test, plan_names(after, "platform:ap-kunit.1"),
+			       "after=%s maybe=%s", after, maybe);
+	KUNIT_EXPECT_TRUE_MSG(test, plan_names(maybe, "platform:ap-kunit.1"),
+			      "after=%s maybe=%s", after, maybe);
+}
+
 /*
  * A supplier the plan learned is waited for like a device link's: the
  * consumer, which no link or parent orders, starts after the supplier's
@@ -1402,6 +1492,7 @@ static void ap_test_plan_orders_learned_supplier(struct kunit *test)
 {
 	struct tdev *t = kunit_kcalloc(test, 3, sizeof(*t), GFP_KERNEL);
 	int i, waits = atomic_read(&ap_stats.plan_waits);
+	int avoided = atomic_read(&ap_stats.plan_avoided);
 	struct platform_device *pdev[3];
 
 	plan_replay(test, "# async_probe plan v1 devices=3\n"
@@ -1419,6 +1510,8 @@ static void ap_test_plan_orders_learned_supplier(struct kunit *test)
 	KUNIT_EXPECT_GT(test, t[1].start, t[0].end);
 	KUNIT_EXPECT_GT(test, t[2].start, t[1].end);
 	KUNIT_EXPECT_EQ(test, atomic_read(&ap_stats.plan_waits) - waits, 2);
+	/* The two with learned suppliers, which deferred in that boot. */
+	KUNIT_EXPECT_EQ(test, atomic_read(&ap_stats.plan_avoided) - avoided, 2);
 	expect_probed_once(test, t, 3);
 }
 
@@ -1532,6 +1625,7 @@ static struct kunit_case ap_test_cases[] = {
 	KUNIT_CASE(ap_test_removed_driver_not_probed_again),
 	KUNIT_CASE(ap_test_opt_in_policy_per_mode),
 	KUNIT_CASE(ap_test_plan_parse),
+	KUNIT_CASE(ap_test_plan_ranks_candidates),
 	KUNIT_CASE(ap_test_plan_orders_learned_supplier),
 	KUNIT_CASE(ap_test_plan_learned_cycle_does_not_hang),
 	KUNIT_CASE(ap_test_plan_child_never_waits_for_parent),

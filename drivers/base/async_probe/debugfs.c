@@ -65,6 +65,7 @@ static int ap_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "plan_waits: %d\n", atomic_read(&ap_stats.plan_waits));
 	seq_printf(m, "plan_skipped: %d\n", atomic_read(&ap_stats.plan_skipped));
 	seq_printf(m, "plan_deferred: %d\n", atomic_read(&ap_stats.plan_deferred));
+	seq_printf(m, "plan_avoided: %d\n", atomic_read(&ap_stats.plan_avoided));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(ap_stats);

@@ -244,6 +244,8 @@ struct ap_explicit {
  *	running in the framework when the consumer was, or its ancestor or
  *	descendant
  * @plan_deferred: probes of planned devices that deferred all the same
+ * @plan_avoided: devices the plan has learned suppliers for (they deferred
+ *	in an earlier boot) bound for the first time without a deferral
  */
 struct ap_stats {
 	atomic_t claimed, parked, queued, probes, bound, failed, deferred;
@@ -251,6 +253,7 @@ struct ap_stats {
 	atomic_t attempts_all, defers_all, refs, stale_parks, again;
 	atomic_t wait_nomem;
 	atomic_t plan_matched, plan_waits, plan_skipped, plan_deferred;
+	atomic_t plan_avoided;
 };
 
 extern struct mutex ap_lock;

@@ -20,12 +20,15 @@
  * overlaps that window: X's "after" candidates.  A probe that makes its
  * resource available before it returns is found by its consumers before
  * its bind, which is why the window is matched against the whole attempt
- * and not the bind alone.  When probes are few at a time and retries come
- * soon after each bind, the window holds one or a few; with many parallel
- * probes it holds every probe that overlapped it, and the candidates that
- * every boot names are the supplier.  A device that missed several
- * suppliers in turn shows the last one: only the window of the retry that
- * succeeded is known to hold a supplier.
+ * and not the bind alone.  With many parallel probes that window holds
+ * every probe that overlapped it, so the candidates are ranked: the
+ * driver core retries a deferred device after each bind, and the retry
+ * that succeeded was most often let through by a bind that came before it
+ * began, after the last deferred attempt.  Those binds are the ones the
+ * next boot waits for ("after"); the rest of the window, probes that
+ * bound while the retry ran or later ("maybe"), only when there are none.
+ * A device that missed several suppliers in turn shows the last one: only
+ * the window of the retry that succeeded is known to hold a supplier.
  *
  * Locking: a record's fields are written only under its device's lock
  * (the driver core's hooks and device_del() hold it), and read by the
@@ -78,6 +81,7 @@
  * @deferred: an attempt deferred since the device was last bound
  * @win_lo: the window of the retry that succeeded after deferrals: from
  *	the last deferred attempt's start to the end of the successful one
+ * @win_mid: the start of the successful attempt, within the window
  * @win_hi: see @win_lo; 0: no window
  * @bind_start: the number of the start of the attempt that bound the
  *	device (its bind's own for a bind without an attempt)
@@ -96,7 +100,7 @@ struct ap_plan_rec {
 	ktime_t t_start;
 	u32 seq_start, seq_deferred;
 	bool probing, deferred;
-	u32 win_lo, win_hi;
+	u32 win_lo, win_mid, win_hi;
 	u32 bind_start, bind_seq;
 	char drv[32];
 	struct ap_plan_entry *entry;
@@ -229,6 +233,7 @@ void ap_plan_result(struct device *dev, int ret)
 		/* After its look for its suppliers: see ap_plan_attempt(). */
 		smp_mb();
 		WRITE_ONCE(rec->win_lo, rec->seq_deferred);
+		WRITE_ONCE(rec->win_mid, rec->seq_start);
 		WRITE_ONCE(rec->win_hi, atomic_read(&ap_plan_seq));
 		rec->deferred = false;
 	}
@@ -241,7 +246,7 @@ void ap_plan_result(struct device *dev, int ret)
  * ap_plan_bound() - a device was bound to a driver
  * @dev: the device
  *
- * Gives the bind its number.
+ * Gives the bind its number, and counts a deferral the plan avoided.
  *
  * Context: Process context; the device lock held.
  */
@@ -253,6 +258,9 @@ void ap_plan_bound(struct device *dev)
 	if (!rec)
 		return;
 	strscpy(rec->drv, dev->driver->name, sizeof(rec->drv));
+	/* A deferral the plan's learned suppliers saved: see ap_stats. */
+	if (!rec->bind_seq && !rec->defers && rec->entry && rec->entry->nafter)
+		atomic_inc(&ap_stats.plan_avoided);
 	seq = atomic_inc_return(&ap_plan_seq);
 	WRITE_ONCE(rec->bind_start, rec->probing ? rec->seq_start : seq);
 	WRITE_ONCE(rec->bind_seq, seq);
@@ -379,24 +387,30 @@ static unsigned int ap_plan_first_after(const struct ap_plan_bind *by,
 	return lo;
 }
 
+/* The window of a retry that succeeded: see struct ap_plan_rec. */
+struct ap_plan_win {
+	u32 lo, mid, hi;
+};
+
 /*
- * Print the candidates of @rec's window of one kind: those whose binding
- * attempt was running when the deferred attempt began (@running), or the
- * others; at most AP_PLAN_MAX_AFTER, the rest counted in *@more.  Return
- * how many were printed.
+ * Print the candidates of @rec's window @w of one kind: those bound
+ * before the successful attempt began (@before), or the others; at most
+ * AP_PLAN_MAX_AFTER, the rest counted in *@more.  Return how many were
+ * printed.
  */
 static unsigned int ap_plan_kind(struct seq_file *m, struct ap_plan_rec *rec,
 				 const struct ap_plan_bind *by, unsigned int n,
-				 u32 lo, u32 hi, bool running, unsigned int *more,
-				 char *buf)
+				 const struct ap_plan_win *w, bool before,
+				 unsigned int *more, char *buf)
 {
 	unsigned int i, shown = 0;
-	bool was_running;
 
 	*more = 0;
-	for (i = ap_plan_first_after(by, n, lo); i < n; i++) {
-		was_running = by[i].start < lo;
-		if (by[i].rec == rec || by[i].start >= hi || was_running != running)
+	for (i = ap_plan_first_after(by, n, w->lo); i < n; i++) {
+		if (before && by[i].seq > w->mid)
+			break;
+		if (by[i].rec == rec || by[i].start >= w->hi ||
+		    (!before && by[i].seq <= w->mid))
 			continue;
 		if (shown == AP_PLAN_MAX_AFTER) {
 			(*more)++;
@@ -417,34 +431,39 @@ static unsigned int ap_plan_kind(struct seq_file *m, struct ap_plan_rec *rec,
  * Print what @rec learned: " after=", the suppliers the next boot waits
  * for, and " maybe=", the other candidates of its window.
  *
- * A supplier is most often one whose probe was running when the deferred
- * attempt began (the framework started it first, and the consumer, not
- * knowing, did not wait): those are "after", the others "maybe", where
- * the supplier is when it was not running then (it was queued behind
- * others, or deferred itself).  When none was running, the others are
- * "after".  The suppliers the replayed plan named follow this boot's in
- * "after", once each, so that each boot's plan holds what the boots
- * before it learned.
+ * The supplier is most often a device bound after the last deferred
+ * attempt began and before the successful one did: its bind let the
+ * retry through.  Those are "after", the others "maybe", where the
+ * supplier is when it makes its resource available before its probe
+ * returns and the retry found it while that probe still ran.  When no
+ * device bound before the successful attempt, the others are "after".
+ * The suppliers the replayed plan named follow this boot's in "after",
+ * once each, so that each boot's plan holds what the boots before it
+ * learned.
  */
 static void ap_plan_after(struct seq_file *m, struct ap_plan_rec *rec,
 			  const struct ap_plan_bind *by, unsigned int n,
 			  char *buf)
 {
-	u32 lo = READ_ONCE(rec->win_lo), hi = READ_ONCE(rec->win_hi);
+	struct ap_plan_win w = {
+		.lo = READ_ONCE(rec->win_lo),
+		.mid = READ_ONCE(rec->win_mid),
+		.hi = READ_ONCE(rec->win_hi),
+	};
 	struct ap_plan_entry *e = rec->entry;
 	unsigned int i, j, shown = 0, more = 0, maybe_more;
-	bool running = false, dup;
+	bool before = false, dup;
 
-	if (!hi && (!e || !e->nafter))
+	if (!w.hi && (!e || !e->nafter))
 		return;
 	seq_puts(m, " after=");
-	if (hi) {
-		running = ap_plan_kind(NULL, rec, by, n, lo, hi, true, &more, buf);
-		shown = ap_plan_kind(m, rec, by, n, lo, hi, running, &more, buf);
+	if (w.hi) {
+		before = ap_plan_kind(NULL, rec, by, n, &w, true, &more, buf);
+		shown = ap_plan_kind(m, rec, by, n, &w, before, &more, buf);
 	}
 	for (j = 0; e && j < e->nafter && shown < AP_PLAN_MAX_AFTER; j++) {
 		dup = false;
-		for (i = 0; i < n && !dup && hi; i++)
+		for (i = 0; i < n && !dup && w.hi; i++)
 			dup = by[i].rec->shown == rec && by[i].rec->entry == e->after[j];
 		if (dup)
 			continue;
@@ -454,10 +473,10 @@ static void ap_plan_after(struct seq_file *m, struct ap_plan_rec *rec,
 		seq_putc(m, '-');
 	if (more)
 		seq_printf(m, ",+%u", more);
-	if (!running || !ap_plan_kind(NULL, rec, by, n, lo, hi, false, &maybe_more, buf))
+	if (!before || !ap_plan_kind(NULL, rec, by, n, &w, false, &maybe_more, buf))
 		return;
 	seq_puts(m, " maybe=");
-	ap_plan_kind(m, rec, by, n, lo, hi, false, &maybe_more, buf);
+	ap_plan_kind(m, rec, by, n, &w, false, &maybe_more, buf);
 	if (maybe_more)
 		seq_printf(m, ",+%u", maybe_more);
 }

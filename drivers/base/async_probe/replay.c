@@ -615,10 +615,11 @@ static int __init ap_replay_report(void)
 
 	if (!t)
 		return 0;
-	pr_info("async_probe: plan: %d of %u devices matched so far, %d learned suppliers waited for, %d not, %d planned probes deferred\n",
+	pr_info("async_probe: plan: %d of %u devices matched so far, %d learned suppliers waited for, %d not, %d deferrals avoided, %d planned probes deferred\n",
 		atomic_read(&ap_stats.plan_matched), t->ndevices,
 		atomic_read(&ap_stats.plan_waits),
 		atomic_read(&ap_stats.plan_skipped),
+		atomic_read(&ap_stats.plan_avoided),
 		atomic_read(&ap_stats.plan_deferred));
 	return 0;
 }
