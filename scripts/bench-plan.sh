@@ -3,10 +3,10 @@
 #
 # make bench-plan: what the probe plan buys.  Hidden-dependency storms
 # (probes that defer until a supplier is bound, with no device link) on
-# the lean kernel: two boots that record the plan (made one with
-# plan_confirm: the suppliers both name), a boot that replays it, one
-# that replays the plan that boot wrote, and the stock kernel.  A stale plan (the same device names, another graph) is
-# measured in every boot.  Prints a table; writes out/bench-plan.md and
+# the lean kernel: two boots that record the plan (made one by bootgraph
+# plan: the suppliers both name), a boot that replays it, one that
+# replays the plan that boot wrote, and the stock kernel.  A stale plan
+# (the same device names, another graph) is measured in every boot.  Prints a table; writes out/bench-plan.md and
 # out/bench-plan.json, and the plans in out/bench-plan-*.plan.
 #
 #   REPS=n     runs of each workload per boot (default 3)
@@ -35,6 +35,8 @@ cpu256-ma2   name=c2 n=256 k=2 p=40 min_us=2000 max_us=5000 seed=11 cpu=1 ap_max
 cpu256-ma4   name=c4 n=256 k=2 p=40 min_us=2000 max_us=5000 seed=11 cpu=1 ap_max_active=4
 W
 
+make -s -C "$TOP/tools/bootgraph" bootgraph >/dev/null ||
+	die "bootgraph does not build"
 [ "$STOCK" = 1 ] && "$TOP/scripts/tree.sh" stock
 flavours=lean
 [ "$STOCK" = 1 ] && flavours="lean stock"
@@ -65,7 +67,8 @@ for b in 1 2; do
 	runs="$runs plan-record$b"
 done
 plan=$OUT/bench-plan-confirmed.plan
-plan_confirm "$OUT"/bench-plan-record[12].plan >"$plan"
+"$TOP/tools/bootgraph/bootgraph" plan -o "$plan" "$OUT"/bench-plan-record[12].plan ||
+	die "bootgraph plan refused the record boots' plans"
 for f in "$OUT"/bench-plan-record1.plan "$plan"; do
 	note "$(basename "$f"): $(grep -c ' after=' "$f") devices with learned suppliers," \
 		"$(grep -o ' after=[^ ]*' "$f" | tr , '\n' | grep -vc '^+')"\

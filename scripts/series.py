@@ -212,7 +212,8 @@ Every probe attempt, in every mode, is also recorded per device in a
 plan (debugfs async_probe/plan): tries, deferrals, result and time, and
 for a device that deferred, the devices whose probe may have provided
 what it waited for.  With async_probe.plan=replay, the next boot reads
-that plan from the initramfs (/lib/firmware/async_probe.plan) before
+that plan from an early cpio archive of the initramfs
+(kernel/async_probe.plan, the way early microcode is found) before
 devices probe, and queues each device it names after the suppliers it
 learned while their probes are queued or running, so that the deferral
 does not happen again, and when more probes are ready than

@@ -33,3 +33,6 @@ for b in /sys/block/*; do
 	    cat "$b/device/wwid" 2>/dev/null || cat "$b/device/model" 2>/dev/null)
 	echo "$n $(echo $s)"
 done | tee /out/disks.txt
+# The probe plan this boot wrote, for a boot that replays it.
+cat /sys/kernel/debug/async_probe/plan >/out/async_probe.plan 2>/dev/null ||
+	rm -f /out/async_probe.plan
