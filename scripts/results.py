@@ -30,11 +30,25 @@ def why(lines, first=False):
         print('WHY', line)
 
 
+# A console line's timestamp, and what KUnit writes at the top level of its
+# KTAP: the rest of its lines are indented.
+TIMESTAMP = re.compile(r'^\[ *\d+\.\d+\] ')
+KTAP_TOP = re.compile(r'^(\s|KTAP version |TAP version |1\.\.\d|ok |not ok |# )')
+
+
+def kunit_lines(lines):
+    """The console lines KUnit wrote: other messages, which drivers
+    probing meanwhile interleave with its KTAP at the top level ("sd 1:0:0:0:
+    [sdb] Write Protect is off" between a suite's header and its plan), are
+    left out: the kernel's parser took them for the suite's end."""
+    return [l for l in lines if KTAP_TOP.match(TIMESTAMP.sub('', l, count=1))]
+
+
 def kunit(path, prefix):
     ksrc = os.environ.get('KSRC', 'build/linux')
     sys.path.insert(0, os.path.join(ksrc, 'tools/testing/kunit'))
     with open(path, errors='replace') as f:
-        lines = f.readlines()
+        lines = kunit_lines(f.readlines())
     # kunit_printer binds sys.stdout when imported: import it muted too.
     with contextlib.redirect_stdout(io.StringIO()):
         import kunit_parser  # pylint: disable=import-outside-toplevel

@@ -173,6 +173,48 @@ class Ktap(unittest.TestCase):
         self.assertEqual(out, ['PASS k.parse', 'SKIP k.fuzz'])
 
 
+KUNIT_CONSOLE = '''[   1.0] KTAP version 1
+[   1.1] 1..1
+[   1.2]     KTAP version 1
+[   1.3] sd 1:0:0:0: [sdb] 32768 512-byte logical blocks: (16.8 MB/16.0 MiB)
+[   1.4]     # Subtest: s
+[   1.5] sd 1:0:0:0: [sdb] Write Protect is off
+[   1.6]     1..2
+[   1.7]     ok 1 a
+[   1.8]     # b: EXPECTATION FAILED at x.c:1
+[   1.9]     Expected 1 == 2
+[   2.0]     not ok 2 b
+[   2.1] # s: pass:1 fail:1 skip:0 total:2
+[   2.2] not ok 1 s
+'''
+
+
+def kunit_lines(text):
+    path = os.path.join('/tmp', f'kunit-{os.getpid()}.txt')
+    with open(path, 'w') as f:
+        f.write(text)
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        results.kunit(path, 'ku')
+    os.unlink(path)
+    return buf.getvalue().splitlines()
+
+
+class Kunit(unittest.TestCase):
+    def test_other_messages_are_not_ktap(self):
+        kept = results.kunit_lines(KUNIT_CONSOLE.splitlines(True))
+        self.assertEqual(len(kept), 11)
+        self.assertFalse([l for l in kept if 'sdb' in l])
+
+    @unittest.skipUnless(os.path.exists(os.path.join(
+        os.environ.get('KSRC', 'build/linux'), 'tools/testing/kunit/kunit_parser.py')),
+        'no kernel tree (KSRC)')
+    def test_interleaved_messages_do_not_break_a_suite(self):
+        self.assertEqual(kunit_lines(KUNIT_CONSOLE),
+                         ['PASS ku.s.a', 'FAIL ku.s.b', 'WHY # b: EXPECTATION FAILED at x.c:1',
+                          'WHY Expected 1 == 2'])
+
+
 def kcsan_report(frames, context='Workqueue: async async_run_entry_fn'):
     lines = ['[  5.0] ==================================================================\n',
              f'[  5.0] BUG: KCSAN: data-race in {frames[0]} / {frames[-1]}\n']
