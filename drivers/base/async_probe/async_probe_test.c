@@ -1404,12 +1404,11 @@ static void plan_replay(struct kunit *test, const char *text)
 static const char *plan_value(struct kunit *test, const char *dev, const char *key)
 {
 	struct seq_file m = { .size = SZ_128K };
-	char *line, *word, *want;
+	char *line, *word, want[64];
 
 	m.buf = kunit_kzalloc(test, m.size, GFP_KERNEL);
-	want = kunit_kasprintf(test, GFP_KERNEL, "\n%s ", dev);
 	KUNIT_ASSERT_NOT_NULL(test, m.buf);
-	KUNIT_ASSERT_NOT_NULL(test, want);
+	snprintf(want, sizeof(want), "\n%s ", dev);
 	KUNIT_ASSERT_EQ(test, ap_plan_show(&m), 0);
 	KUNIT_ASSERT_FALSE(test, seq_has_overflowed(&m));
 	line = strstr(m.buf, want);
