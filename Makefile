@@ -50,7 +50,8 @@ help:
 ##                      TORTURE_S=180 seconds, FAIL_ALLOC=1 (failslab and
 ##                      fail_page_alloc on the framework); one summary
 ##                      line; KCSAN=1: on a KCSAN kernel instead of KASAN,
-##                      data races outside the project's code filtered out
+##                      data races outside the project's code filtered out;
+##                      PLAN=FILE: with that probe plan replayed
 ##   series             out/series/: the project as a format-patch series
 ##                      against the 6.12 tree, with a cover letter
 ##   series-check       apply it patch by patch to a fresh tree, build and
@@ -123,7 +124,7 @@ profile-sim: prepare
 	@$(S)/profile-sim.sh
 
 torture: initramfs-$(if $(filter 1,$(KCSAN)),kcsan,test)
-	@$(S)/torture.sh $(TORTURE_S) $(FAIL_ALLOC) $(if $(filter 1,$(KCSAN)),kcsan,test)
+	@$(S)/torture.sh "$(TORTURE_S)" "$(FAIL_ALLOC)" $(if $(filter 1,$(KCSAN)),kcsan,test) "$(PLAN)"
 
 series: prepare
 	@$(S)/series.sh export

@@ -6,28 +6,39 @@
 # tools/testing/selftests/async_probe/torture.sh beside it, then print one
 # summary line.
 #
-# Usage: torture.sh [SECONDS [FAIL_ALLOC [FLAVOUR]]]
+# Usage: torture.sh [SECONDS [FAIL_ALLOC [FLAVOUR [PLAN]]]]
 #   SECONDS     default 180
 #   FAIL_ALLOC  1 (default): failslab and fail_page_alloc aimed at the
 #               framework's call chains
 #   FLAVOUR     test (default: KASAN) or kcsan (KCSAN instead; data-race
 #               reports outside the project's code are filtered out)
+#   PLAN        a probe plan the boot replays (async_probe.plan=replay),
+#               e.g. out/main/guest/async_probe.plan; default none
 set -u
 . "$(dirname "$0")/lib.sh"
 
 secs=${1:-180}
 fail_alloc=${2:-1}
 flavour=${3:-test}
+plan=${4:-}
 case $flavour in test|kcsan) ;; *) die "FLAVOUR must be test or kcsan, not '$flavour'" ;; esac
 case $secs in ''|*[!0-9]*|0) die "TORTURE_S must be a positive number of seconds, not '$secs'" ;; esac
 case $fail_alloc in 0|1) ;; *) die "FAIL_ALLOC must be 0 or 1, not '$fail_alloc'" ;; esac
 
 name=torture-${secs}s
 [ "$flavour" = test ] || name=$name-$flavour
+initrd=() replay=
+if [ -n "$plan" ]; then
+	[ -f "$plan" ] && [ -r "$plan" ] || die "PLAN: no readable file '$plan'"
+	name=$name-plan
+	initrd=(-I "$BUILD/initramfs/$flavour-torture-plan.cpio")
+	plan_initramfs "$plan" "$BUILD/initramfs/$flavour.cpio" "${initrd[1]}"
+	replay=async_probe.plan=replay
+fi
 run=$OUT/$name
-say "torture: ${secs} s on the $flavour kernel (fault injection: $fail_alloc)"
-"$TOP/scripts/boot.sh" -n "$name" -s kselftest -t $((secs + 400)) -S \
-	-c "aptorture_s=$secs aptorture_fail_alloc=$fail_alloc KSFT_TESTS=async_probe:torture.sh" "$flavour"
+say "torture: ${secs} s on the $flavour kernel (fault injection: $fail_alloc${plan:+, replaying $plan})"
+"$TOP/scripts/boot.sh" -n "$name" -s kselftest -t $((secs + 400)) -S "${initrd[@]}" \
+	-c "aptorture_s=$secs aptorture_fail_alloc=$fail_alloc $replay KSFT_TESTS=async_probe:torture.sh" "$flavour"
 rc=$?
 judge=pass
 log=$run/console.log
