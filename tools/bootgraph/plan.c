@@ -10,8 +10,9 @@
  * that has no firmware node, and its candidate suppliers are found as the
  * kernel finds them: the devices whose successful probe overlapped the
  * window from its last deferred attempt's start to its successful
- * attempt's end, and of those the ones bound before its successful attempt
- * began, if any (the kernel's "after"; the others are its "maybe").
+ * attempt's end, and of those the best ranked, as the kernel ranks them
+ * (its "after"; the others are its "maybe"): bound before its successful
+ * attempt began, and probing when its deferred attempt began.
  *
  * The boots are merged in the order given:
  *   us           the median of the boots'
@@ -374,10 +375,23 @@ static const char *dev_id(struct pl_state *st, const struct bg_dev *d)
 }
 
 /*
- * The candidates of @d's window [w0, w1], as the kernel ranks them: the
- * devices whose successful probe overlapped it and ended before @d's
- * successful attempt began at @mid; when there are none, all that
- * overlapped it.
+ * Whether attempt @b is a candidate of rank @pass for @d's window [w0, w1]
+ * whose successful attempt began at @mid, as the kernel ranks them: 0,
+ * ended between w0 and @mid and began before w0; 1, ended between them;
+ * 2, overlapped the window.
+ */
+static bool cand(const struct bg_attempt *b, int pass, bg_time w0, bg_time mid,
+		 bg_time w1)
+{
+	if (b->ret || b->start == BG_NOTIME || b->end == BG_NOTIME ||
+	    b->start >= w1 || b->end <= w0)
+		return false;
+	return pass == 2 || (b->end <= mid && (pass == 1 || b->start < w0));
+}
+
+/*
+ * The candidates of @d's window, of the best rank that has any: see
+ * cand().
  */
 static void window(struct pl_state *st, const struct bg_model *m,
 		   const struct bg_dev *d, bg_time w0, bg_time mid, bg_time w1,
@@ -388,15 +402,14 @@ static void window(struct pl_state *st, const struct bg_model *m,
 	unsigned long more = 0;
 	int i, j, pass;
 
-	for (pass = 0; pass < 2 && !r->after.n && !more; pass++) {
+	for (pass = 0; pass < 3 && !r->after.n && !more; pass++) {
 		for (i = 0; i < m->ndevs; i++) {
 			e = m->devs[i];
 			if (e == d || !e->bus)
 				continue;
 			for (j = 0; j < e->natt; j++) {
 				b = &e->att[j];
-				if (b->ret || b->start == BG_NOTIME || b->end == BG_NOTIME ||
-				    b->start >= w1 || b->end <= w0 || (!pass && b->end > mid))
+				if (!cand(b, pass, w0, mid, w1))
 					continue;
 				if (r->after.n == PLAN_MAX_AFTER) {
 					more++;

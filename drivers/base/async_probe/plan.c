@@ -24,9 +24,9 @@
  * every probe that overlapped it, so the candidates are ranked: the
  * driver core retries a deferred device after each bind, and the retry
  * that succeeded was most often let through by a bind that came before it
- * began, after the last deferred attempt.  Those binds are the ones the
- * next boot waits for ("after"); the rest of the window, probes that
- * bound while the retry ran or later ("maybe"), only when there are none.
+ * began, after the last deferred attempt; likeliest, by a device that was
+ * probing already when the deferred attempt began.  The next boot waits
+ * for the best ranked ("after"), the rest of the window is "maybe".
  * A device that missed several suppliers in turn shows the last one: only
  * the window of the retry that succeeded is known to hold a supplier.
  *
@@ -393,24 +393,47 @@ struct ap_plan_win {
 };
 
 /*
- * Print the candidates of @rec's window @w of one kind: those bound
- * before the successful attempt began (@before), or the others; at most
- * AP_PLAN_MAX_AFTER, the rest counted in *@more.  Return how many were
- * printed.
+ * How likely a candidate of a window is the supplier, most likely first:
+ * bound between the deferred attempt and the successful one, and already
+ * probing when the deferred attempt began; bound between them, having
+ * started later (it was queued, or deferred itself); or bound only once
+ * the successful attempt had begun.
+ */
+enum ap_plan_rank {
+	AP_RANK_RAN_BOUND,
+	AP_RANK_BOUND,
+	AP_RANK_LATE,
+	AP_RANK_NONE,
+};
+
+static enum ap_plan_rank ap_plan_rank(const struct ap_plan_bind *b,
+				      const struct ap_plan_win *w)
+{
+	if (b->start >= w->hi)
+		return AP_RANK_NONE;
+	if (b->seq > w->mid)
+		return AP_RANK_LATE;
+	return b->start < w->lo ? AP_RANK_RAN_BOUND : AP_RANK_BOUND;
+}
+
+/*
+ * Print the candidates of @rec's window @w of rank @rank, or with @other
+ * those of every other rank; at most AP_PLAN_MAX_AFTER, the rest counted
+ * in *@more.  Return how many were printed.
  */
 static unsigned int ap_plan_kind(struct seq_file *m, struct ap_plan_rec *rec,
 				 const struct ap_plan_bind *by, unsigned int n,
-				 const struct ap_plan_win *w, bool before,
-				 unsigned int *more, char *buf)
+				 const struct ap_plan_win *w, enum ap_plan_rank rank,
+				 bool other, unsigned int *more, char *buf)
 {
+	enum ap_plan_rank r;
 	unsigned int i, shown = 0;
 
 	*more = 0;
 	for (i = ap_plan_first_after(by, n, w->lo); i < n; i++) {
-		if (before && by[i].seq > w->mid)
-			break;
-		if (by[i].rec == rec || by[i].start >= w->hi ||
-		    (!before && by[i].seq <= w->mid))
+		r = ap_plan_rank(&by[i], w);
+		if (by[i].rec == rec || r == AP_RANK_NONE ||
+		    (other ? r == rank : r != rank))
 			continue;
 		if (shown == AP_PLAN_MAX_AFTER) {
 			(*more)++;
@@ -433,13 +456,14 @@ static unsigned int ap_plan_kind(struct seq_file *m, struct ap_plan_rec *rec,
  *
  * The supplier is most often a device bound after the last deferred
  * attempt began and before the successful one did: its bind let the
- * retry through.  Those are "after", the others "maybe", where the
+ * retry through.  Of those, the ones already probing when the deferred
+ * attempt began are the likeliest (the consumer, not knowing, did not
+ * wait for them).  "after" holds the candidates of the first rank that
+ * has any (see &enum ap_plan_rank), "maybe" the others, where the
  * supplier is when it makes its resource available before its probe
- * returns and the retry found it while that probe still ran.  When no
- * device bound before the successful attempt, the others are "after".
- * The suppliers the replayed plan named follow this boot's in "after",
- * once each, so that each boot's plan holds what the boots before it
- * learned.
+ * returns and the retry found it while that probe still ran.  The
+ * suppliers the replayed plan named follow this boot's in "after", once
+ * each, so that each boot's plan holds what the boots before it learned.
  */
 static void ap_plan_after(struct seq_file *m, struct ap_plan_rec *rec,
 			  const struct ap_plan_bind *by, unsigned int n,
@@ -450,16 +474,19 @@ static void ap_plan_after(struct seq_file *m, struct ap_plan_rec *rec,
 		.mid = READ_ONCE(rec->win_mid),
 		.hi = READ_ONCE(rec->win_hi),
 	};
+	enum ap_plan_rank rank = AP_RANK_RAN_BOUND;
 	struct ap_plan_entry *e = rec->entry;
 	unsigned int i, j, shown = 0, more = 0, maybe_more;
-	bool before = false, dup;
+	bool dup;
 
 	if (!w.hi && (!e || !e->nafter))
 		return;
 	seq_puts(m, " after=");
 	if (w.hi) {
-		before = ap_plan_kind(NULL, rec, by, n, &w, true, &more, buf);
-		shown = ap_plan_kind(m, rec, by, n, &w, before, &more, buf);
+		while (rank < AP_RANK_LATE &&
+		       !ap_plan_kind(NULL, rec, by, n, &w, rank, false, &more, buf))
+			rank++;
+		shown = ap_plan_kind(m, rec, by, n, &w, rank, false, &more, buf);
 	}
 	for (j = 0; e && j < e->nafter && shown < AP_PLAN_MAX_AFTER; j++) {
 		dup = false;
@@ -473,10 +500,10 @@ static void ap_plan_after(struct seq_file *m, struct ap_plan_rec *rec,
 		seq_putc(m, '-');
 	if (more)
 		seq_printf(m, ",+%u", more);
-	if (!before || !ap_plan_kind(NULL, rec, by, n, &w, false, &maybe_more, buf))
+	if (!w.hi || !ap_plan_kind(NULL, rec, by, n, &w, rank, true, &maybe_more, buf))
 		return;
 	seq_puts(m, " maybe=");
-	ap_plan_kind(m, rec, by, n, &w, false, &maybe_more, buf);
+	ap_plan_kind(m, rec, by, n, &w, rank, true, &maybe_more, buf);
 	if (maybe_more)
 		seq_printf(m, ",+%u", maybe_more);
 }
