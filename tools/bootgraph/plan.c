@@ -10,9 +10,9 @@
  * that has no firmware node, and its candidate suppliers are found as the
  * kernel finds them: the devices whose successful probe overlapped the
  * window from its last deferred attempt's start to its successful
- * attempt's end, and of those the best ranked, as the kernel ranks them
- * (its "after"; the others are its "maybe"): bound before its successful
- * attempt began, and probing when its deferred attempt began.
+ * attempt's end, and of those, as the kernel lists them in "after", the
+ * ones bound before its successful attempt began (those probing when its
+ * deferred attempt began first; the others are the kernel's "maybe").
  *
  * The boots are merged in the order given:
  *   us           the median of the boots'
@@ -377,8 +377,8 @@ static const char *dev_id(struct pl_state *st, const struct bg_dev *d)
 /*
  * Whether attempt @b is a candidate of rank @pass for @d's window [w0, w1]
  * whose successful attempt began at @mid, as the kernel ranks them: 0,
- * ended between w0 and @mid and began before w0; 1, ended between them;
- * 2, overlapped the window.
+ * ended between w0 and @mid and began before w0; 1, ended between them
+ * and began later; 2, overlapped the window.
  */
 static bool cand(const struct bg_attempt *b, int pass, bg_time w0, bg_time mid,
 		 bg_time w1)
@@ -386,12 +386,13 @@ static bool cand(const struct bg_attempt *b, int pass, bg_time w0, bg_time mid,
 	if (b->ret || b->start == BG_NOTIME || b->end == BG_NOTIME ||
 	    b->start >= w1 || b->end <= w0)
 		return false;
-	return pass == 2 || (b->end <= mid && (pass == 1 || b->start < w0));
+	return pass == 2 || (b->end <= mid && (pass == 1) == (b->start >= w0));
 }
 
 /*
- * The candidates of @d's window, of the best rank that has any: see
- * cand().
+ * The candidates of @d's window: those of ranks 0 and 1 (see cand()), in
+ * that order, so that a list cut short keeps the likeliest; if there are
+ * none, those of rank 2.
  */
 static void window(struct pl_state *st, const struct bg_model *m,
 		   const struct bg_dev *d, bg_time w0, bg_time mid, bg_time w1,
@@ -402,7 +403,7 @@ static void window(struct pl_state *st, const struct bg_model *m,
 	unsigned long more = 0;
 	int i, j, pass;
 
-	for (pass = 0; pass < 3 && !r->after.n && !more; pass++) {
+	for (pass = 0; pass < 3 && (pass < 2 || (!r->after.n && !more)); pass++) {
 		for (i = 0; i < m->ndevs; i++) {
 			e = m->devs[i];
 			if (e == d || !e->bus)

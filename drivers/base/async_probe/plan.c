@@ -24,9 +24,8 @@
  * every probe that overlapped it, so the candidates are ranked: the
  * driver core retries a deferred device after each bind, and the retry
  * that succeeded was most often let through by a bind that came before it
- * began, after the last deferred attempt; likeliest, by a device that was
- * probing already when the deferred attempt began.  The next boot waits
- * for the best ranked ("after"), the rest of the window is "maybe".
+ * began, after the last deferred attempt: the next boot waits for those
+ * ("after"), the likeliest first, and the rest of the window is "maybe".
  * A device that missed several suppliers in turn shows the last one: only
  * the window of the retry that succeeded is known to hold a supplier.
  *
@@ -417,23 +416,19 @@ static enum ap_plan_rank ap_plan_rank(const struct ap_plan_bind *b,
 }
 
 /*
- * Print the candidates of @rec's window @w of rank @rank, or with @other
- * those of every other rank; at most AP_PLAN_MAX_AFTER, the rest counted
- * in *@more.  Return how many were printed.
+ * Print the candidates of @rec's window @w of rank @rank after the @shown
+ * printed before them, up to AP_PLAN_MAX_AFTER in all; add the rest to
+ * *@more.  Return how many are printed now, with those before.
  */
 static unsigned int ap_plan_kind(struct seq_file *m, struct ap_plan_rec *rec,
 				 const struct ap_plan_bind *by, unsigned int n,
 				 const struct ap_plan_win *w, enum ap_plan_rank rank,
-				 bool other, unsigned int *more, char *buf)
+				 unsigned int shown, unsigned int *more, char *buf)
 {
-	enum ap_plan_rank r;
-	unsigned int i, shown = 0;
+	unsigned int i;
 
-	*more = 0;
 	for (i = ap_plan_first_after(by, n, w->lo); i < n; i++) {
-		r = ap_plan_rank(&by[i], w);
-		if (by[i].rec == rec || r == AP_RANK_NONE ||
-		    (other ? r == rank : r != rank))
+		if (by[i].rec == rec || ap_plan_rank(&by[i], w) != rank)
 			continue;
 		if (shown == AP_PLAN_MAX_AFTER) {
 			(*more)++;
@@ -454,16 +449,17 @@ static unsigned int ap_plan_kind(struct seq_file *m, struct ap_plan_rec *rec,
  * Print what @rec learned: " after=", the suppliers the next boot waits
  * for, and " maybe=", the other candidates of its window.
  *
- * The supplier is most often a device bound after the last deferred
- * attempt began and before the successful one did: its bind let the
- * retry through.  Of those, the ones already probing when the deferred
- * attempt began are the likeliest (the consumer, not knowing, did not
- * wait for them).  "after" holds the candidates of the first rank that
- * has any (see &enum ap_plan_rank), "maybe" the others, where the
- * supplier is when it makes its resource available before its probe
- * returns and the retry found it while that probe still ran.  The
- * suppliers the replayed plan named follow this boot's in "after", once
- * each, so that each boot's plan holds what the boots before it learned.
+ * The supplier is a device bound after the last deferred attempt began
+ * and before the successful one did (its bind let the retry through),
+ * unless it makes its resource available before its probe returns and
+ * the retry found it while that probe still ran.  So "after" holds the
+ * devices bound between the two attempts, those already probing when the
+ * deferred attempt began first (the likeliest: the consumer, not knowing,
+ * did not wait for them), so that a list cut short keeps them; "maybe"
+ * holds the others.  When no device bound between the two attempts, the
+ * others are "after".  The suppliers the replayed plan named follow this
+ * boot's in "after", once each, so that each boot's plan holds what the
+ * boots before it learned.
  */
 static void ap_plan_after(struct seq_file *m, struct ap_plan_rec *rec,
 			  const struct ap_plan_bind *by, unsigned int n,
@@ -474,19 +470,19 @@ static void ap_plan_after(struct seq_file *m, struct ap_plan_rec *rec,
 		.mid = READ_ONCE(rec->win_mid),
 		.hi = READ_ONCE(rec->win_hi),
 	};
-	enum ap_plan_rank rank = AP_RANK_RAN_BOUND;
 	struct ap_plan_entry *e = rec->entry;
-	unsigned int i, j, shown = 0, more = 0, maybe_more;
-	bool dup;
+	unsigned int i, j, shown = 0, more = 0, maybe_more = 0;
+	bool late = false, dup;
 
 	if (!w.hi && (!e || !e->nafter))
 		return;
 	seq_puts(m, " after=");
 	if (w.hi) {
-		while (rank < AP_RANK_LATE &&
-		       !ap_plan_kind(NULL, rec, by, n, &w, rank, false, &more, buf))
-			rank++;
-		shown = ap_plan_kind(m, rec, by, n, &w, rank, false, &more, buf);
+		shown = ap_plan_kind(m, rec, by, n, &w, AP_RANK_RAN_BOUND, 0, &more, buf);
+		shown = ap_plan_kind(m, rec, by, n, &w, AP_RANK_BOUND, shown, &more, buf);
+		late = !shown && !more;
+		if (late)
+			shown = ap_plan_kind(m, rec, by, n, &w, AP_RANK_LATE, 0, &more, buf);
 	}
 	for (j = 0; e && j < e->nafter && shown < AP_PLAN_MAX_AFTER; j++) {
 		dup = false;
@@ -500,10 +496,12 @@ static void ap_plan_after(struct seq_file *m, struct ap_plan_rec *rec,
 		seq_putc(m, '-');
 	if (more)
 		seq_printf(m, ",+%u", more);
-	if (!w.hi || !ap_plan_kind(NULL, rec, by, n, &w, rank, true, &maybe_more, buf))
+	if (!w.hi || late ||
+	    !ap_plan_kind(NULL, rec, by, n, &w, AP_RANK_LATE, 0, &maybe_more, buf))
 		return;
 	seq_puts(m, " maybe=");
-	ap_plan_kind(m, rec, by, n, &w, rank, true, &maybe_more, buf);
+	maybe_more = 0;
+	ap_plan_kind(m, rec, by, n, &w, AP_RANK_LATE, 0, &maybe_more, buf);
 	if (maybe_more)
 		seq_printf(m, ",+%u", maybe_more);
 }
