@@ -1437,6 +1437,8 @@ static bool plan_names(const char *list, const char *dev)
  * whose bind let its retry through comes in "after", the one the next
  * boot waits for; a probe that also ran at the deferral, and bound only
  * after the retry had begun, comes in "maybe".  Both overlap the window.
+ * What the replayed plan named for the device comes first in "after", so
+ * that a list cut short keeps it.
  */
 static void ap_test_plan_ranks_candidates(struct kunit *test)
 {
@@ -1451,6 +1453,9 @@ static void ap_test_plan_ranks_candidates(struct kunit *test)
 
 	if (ap_plan_mode_get() == AP_PLAN_OFF)
 		kunit_skip(test, "async_probe.plan=off");
+	/* A supplier learned before, of a device not there this time. */
+	plan_replay(test, "# async_probe plan v1 devices=1\n"
+		    "platform:ap-kunit.2 drv=ap-kunit after=platform:ap-kunit-gone.5\n");
 	t[0].release = &release_s;
 	t[0].started = &started_s;
 	t[1].release = &release_b;
@@ -1480,6 +1485,8 @@ static void ap_test_plan_ranks_candidates(struct kunit *test)
 			       "after=%s maybe=%s", after, maybe);
 	KUNIT_EXPECT_TRUE_MSG(test, plan_names(maybe, "platform:ap-kunit.1"),
 			      "after=%s maybe=%s", after, maybe);
+	KUNIT_EXPECT_TRUE_MSG(test, str_has_prefix(after, "platform:ap-kunit-gone.5,"),
+			      "after=%s", after);
 }
 
 /*

@@ -87,8 +87,6 @@
  * @bind_seq: the number of the device's last bind, 0 for none
  * @drv: the driver of the last attempt or bind
  * @entry: the device's entry in the plan the boot replays, if any
- * @shown: the record whose "after" list ap_plan_show() printed this one
- *	in last (ap_plan_lock)
  */
 struct ap_plan_rec {
 	struct list_head node;
@@ -103,7 +101,6 @@ struct ap_plan_rec {
 	u32 bind_start, bind_seq;
 	char drv[32];
 	struct ap_plan_entry *entry;
-	struct ap_plan_rec *shown;
 };
 
 static enum ap_plan_mode ap_plan_mode = AP_PLAN_RECORD;
@@ -415,10 +412,36 @@ static enum ap_plan_rank ap_plan_rank(const struct ap_plan_bind *b,
 	return b->start < w->lo ? AP_RANK_RAN_BOUND : AP_RANK_BOUND;
 }
 
+/* Whether a device but @rec's bound between the two attempts of @w. */
+static bool ap_plan_bound_between(const struct ap_plan_rec *rec,
+				  const struct ap_plan_bind *by, unsigned int n,
+				  const struct ap_plan_win *w)
+{
+	unsigned int i;
+
+	for (i = ap_plan_first_after(by, n, w->lo); i < n && by[i].seq <= w->mid; i++)
+		if (by[i].rec != rec && by[i].start < w->hi)
+			return true;
+	return false;
+}
+
+/* Whether the plan the boot replays names @c among @e's learned suppliers. */
+static bool ap_plan_replayed(const struct ap_plan_entry *e,
+			     const struct ap_plan_rec *c)
+{
+	unsigned int j;
+
+	for (j = 0; e && c->entry && j < e->nafter; j++)
+		if (e->after[j] == c->entry)
+			return true;
+	return false;
+}
+
 /*
- * Print the candidates of @rec's window @w of rank @rank after the @shown
- * printed before them, up to AP_PLAN_MAX_AFTER in all; add the rest to
- * *@more.  Return how many are printed now, with those before.
+ * Print the candidates of @rec's window @w of rank @rank that the replayed
+ * plan does not name for it already, after the @shown printed before
+ * them, up to AP_PLAN_MAX_AFTER in all; count the rest in *@more.  Return
+ * how many are printed now, with those before; with @m %NULL, count.
  */
 static unsigned int ap_plan_kind(struct seq_file *m, struct ap_plan_rec *rec,
 				 const struct ap_plan_bind *by, unsigned int n,
@@ -428,7 +451,8 @@ static unsigned int ap_plan_kind(struct seq_file *m, struct ap_plan_rec *rec,
 	unsigned int i;
 
 	for (i = ap_plan_first_after(by, n, w->lo); i < n; i++) {
-		if (by[i].rec == rec || ap_plan_rank(&by[i], w) != rank)
+		if (by[i].rec == rec || ap_plan_rank(&by[i], w) != rank ||
+		    ap_plan_replayed(rec->entry, by[i].rec))
 			continue;
 		if (shown == AP_PLAN_MAX_AFTER) {
 			(*more)++;
@@ -438,8 +462,6 @@ static unsigned int ap_plan_kind(struct seq_file *m, struct ap_plan_rec *rec,
 			seq_puts(m, shown ? "," : "");
 		if (m)
 			ap_plan_id(m, by[i].rec->dev, buf);
-		/* Remember it, for the replayed plan's list: see below. */
-		by[i].rec->shown = rec;
 		shown++;
 	}
 	return shown;
@@ -449,17 +471,17 @@ static unsigned int ap_plan_kind(struct seq_file *m, struct ap_plan_rec *rec,
  * Print what @rec learned: " after=", the suppliers the next boot waits
  * for, and " maybe=", the other candidates of its window.
  *
- * The supplier is a device bound after the last deferred attempt began
- * and before the successful one did (its bind let the retry through),
- * unless it makes its resource available before its probe returns and
- * the retry found it while that probe still ran.  So "after" holds the
- * devices bound between the two attempts, those already probing when the
- * deferred attempt began first (the likeliest: the consumer, not knowing,
- * did not wait for them), so that a list cut short keeps them; "maybe"
- * holds the others.  When no device bound between the two attempts, the
- * others are "after".  The suppliers the replayed plan named follow this
- * boot's in "after", once each, so that each boot's plan holds what the
- * boots before it learned.
+ * The suppliers the replayed plan named come first, so that what the boots
+ * before this one learned is kept, and is not pushed out of a list cut
+ * short by what this boot saw.  Then this boot's: a device bound after the
+ * last deferred attempt began and before the successful one did (its
+ * bind let the retry through) is the supplier, unless the supplier makes
+ * its resource available before its probe returns and the retry found it
+ * while that probe still ran.  So "after" goes on with the devices bound
+ * between the two attempts, those already probing when the deferred
+ * attempt began first (the likeliest: the consumer, not knowing, did not
+ * wait for them); "maybe" holds the others.  When no device bound between
+ * the two attempts, the others are "after".
  */
 static void ap_plan_after(struct seq_file *m, struct ap_plan_rec *rec,
 			  const struct ap_plan_bind *by, unsigned int n,
@@ -471,26 +493,20 @@ static void ap_plan_after(struct seq_file *m, struct ap_plan_rec *rec,
 		.hi = READ_ONCE(rec->win_hi),
 	};
 	struct ap_plan_entry *e = rec->entry;
-	unsigned int i, j, shown = 0, more = 0, maybe_more = 0;
-	bool late = false, dup;
+	unsigned int j, shown = 0, more = 0, maybe_more = 0;
+	bool late = false;
 
 	if (!w.hi && (!e || !e->nafter))
 		return;
 	seq_puts(m, " after=");
-	if (w.hi) {
-		shown = ap_plan_kind(m, rec, by, n, &w, AP_RANK_RAN_BOUND, 0, &more, buf);
-		shown = ap_plan_kind(m, rec, by, n, &w, AP_RANK_BOUND, shown, &more, buf);
-		late = !shown && !more;
-		if (late)
-			shown = ap_plan_kind(m, rec, by, n, &w, AP_RANK_LATE, 0, &more, buf);
-	}
-	for (j = 0; e && j < e->nafter && shown < AP_PLAN_MAX_AFTER; j++) {
-		dup = false;
-		for (i = 0; i < n && !dup && w.hi; i++)
-			dup = by[i].rec->shown == rec && by[i].rec->entry == e->after[j];
-		if (dup)
-			continue;
+	for (j = 0; e && j < e->nafter && shown < AP_PLAN_MAX_AFTER; j++)
 		seq_printf(m, "%s%s", shown++ ? "," : "", e->after[j]->id);
+	if (w.hi) {
+		shown = ap_plan_kind(m, rec, by, n, &w, AP_RANK_RAN_BOUND, shown, &more, buf);
+		shown = ap_plan_kind(m, rec, by, n, &w, AP_RANK_BOUND, shown, &more, buf);
+		late = !ap_plan_bound_between(rec, by, n, &w);
+		if (late)
+			shown = ap_plan_kind(m, rec, by, n, &w, AP_RANK_LATE, shown, &more, buf);
 	}
 	if (!shown)
 		seq_putc(m, '-');
