@@ -36,7 +36,8 @@ help:
 ##   bench-sim          probe simulator: modes sync/stock/on, stock kernel
 ##   bench-plan         the probe plan: hidden-dependency storms, a boot
 ##                      that records, two that replay, the stock kernel
-##   bench-real         a q35 machine full of devices: every mode, stock
+##   bench-real         a q35 machine full of devices: every mode, a
+##                      second boot with the plan, stock; REPS=, CONFIGS=
 ##   bench-bootgraph    bootgraph's time and memory on a generated
 ##                      1,000,000-line log beside scripts/bootgraph.pl and
 ##                      pm-graph's bootgraph.py; says whether summary met
