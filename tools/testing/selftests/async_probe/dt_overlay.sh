@@ -106,12 +106,15 @@ only_unavoidable_deferrals() {
 			# The reason was lost: see above.
 			m = split(sup[d], ss, " "); lost = 0
 			for (i = 1; i <= m; i++)
-				if (index(snap[d], " " ss[i] " ") && !index(deps[d], "," ss[i] ",")) {
-					print "# " d " deferred (reason lost); " ss[i] " was in flight when it was queued"
+				if (index(snap[d], " " ss[i] " ") &&
+				    !index(deps[d], "," ss[i] ",")) {
+					print "# " d " deferred (reason lost); " ss[i] \
+					      " was in flight when it was queued"
 					lost++
 				}
 			if (!lost)
-				print "# " d " deferred (reason lost); no supplier in flight when it was queued went unwaited for"
+				print "# " d " deferred (reason lost); every supplier" \
+				      " in flight when it was queued was waited for"
 			bad += lost
 		} else {
 			print "# " d " deferred: " r
