@@ -6,8 +6,9 @@
 # the lean kernel: two boots that record the plan (made one by bootgraph
 # plan: the suppliers both name), a boot that replays it, one that
 # replays the plan that boot wrote, and the stock kernel.  A stale plan
-# (the same device names, another graph) is measured in every boot.  Prints a table; writes out/bench-plan.md and
-# out/bench-plan.json, and the plans in out/bench-plan-*.plan.
+# (the same device names, another graph) is measured in every boot.
+# Prints a table; writes out/bench-plan.md and out/bench-plan.json, and
+# the plans in out/bench-plan-*.plan.
 #
 #   REPS=n     runs of each workload per boot (default 3)
 #   STOCK=0    skip the stock kernel

@@ -95,15 +95,20 @@ class Judge(unittest.TestCase):
         self.assertTrue(any('bad regex' in w for _, w in p))
 
 
-def ktap_lines(text, tmpdir='/tmp'):
-    path = os.path.join(tmpdir, f'ktap-{os.getpid()}.txt')
+def read_back(reader, text, prefix):
+    """What a results.py reader prints for a file holding @text."""
+    path = os.path.join('/tmp', f'{reader.__name__}-{os.getpid()}.txt')
     with open(path, 'w') as f:
         f.write(text)
     buf = io.StringIO()
     with contextlib.redirect_stdout(buf):
-        results.ktap(path, 'k')
+        reader(path, prefix)
     os.unlink(path)
     return buf.getvalue().splitlines()
+
+
+def ktap_lines(text):
+    return read_back(results.ktap, text, 'k')
 
 
 class Ktap(unittest.TestCase):
@@ -189,17 +194,6 @@ KUNIT_CONSOLE = '''[   1.0] KTAP version 1
 '''
 
 
-def kunit_lines(text):
-    path = os.path.join('/tmp', f'kunit-{os.getpid()}.txt')
-    with open(path, 'w') as f:
-        f.write(text)
-    buf = io.StringIO()
-    with contextlib.redirect_stdout(buf):
-        results.kunit(path, 'ku')
-    os.unlink(path)
-    return buf.getvalue().splitlines()
-
-
 class Kunit(unittest.TestCase):
     def test_other_messages_are_not_ktap(self):
         kept = results.kunit_lines(KUNIT_CONSOLE.splitlines(True))
@@ -210,7 +204,7 @@ class Kunit(unittest.TestCase):
         os.environ.get('KSRC', 'build/linux'), 'tools/testing/kunit/kunit_parser.py')),
         'no kernel tree (KSRC)')
     def test_interleaved_messages_do_not_break_a_suite(self):
-        self.assertEqual(kunit_lines(KUNIT_CONSOLE),
+        self.assertEqual(read_back(results.kunit, KUNIT_CONSOLE, 'ku'),
                          ['PASS ku.s.a', 'FAIL ku.s.b', 'WHY # b: EXPECTATION FAILED at x.c:1',
                           'WHY Expected 1 == 2'])
 
