@@ -19,7 +19,7 @@ TIMEOUT ?= 600
 TORTURE_S ?= 180
 FAIL_ALLOC ?= 1
 
-.PHONY: bench bench-async bench-sim bench-plan bench-real bench-bootgraph profile-sim torture series series-check help deps prepare stock-tree kernel-test kernel-lean kernel-stock \
+.PHONY: bench bench-async bench-sim bench-plan bench-real bench-bootgraph profile-sim lock-sim torture series series-check help deps prepare stock-tree kernel-test kernel-lean kernel-stock \
 	initramfs-test initramfs-lean initramfs-stock initramfs-kcsan kernel-kcsan run test boot \
 	refresh-patches reset-tree clean distclean
 
@@ -47,6 +47,9 @@ help:
 ##                      by function (ftrace's function profiler, a kernel
 ##                      of its own), per mode; WORKLOAD="NAME PARAMS",
 ##                      MODES="stock on", REPS=3
+##   lock-sim           which locks a simulator workload waits for, call
+##                      site by call site (the lock contention tracepoints,
+##                      lean kernel), per mode; WORKLOAD=, MODES=, REPS=1
 ##   torture            async_probe_torture on the debug kernel for
 ##                      TORTURE_S=180 seconds, FAIL_ALLOC=1 (failslab and
 ##                      fail_page_alloc on the framework); one summary
@@ -123,6 +126,9 @@ bench-bootgraph: prepare
 
 profile-sim: prepare
 	@$(S)/profile-sim.sh
+
+lock-sim: prepare
+	@$(S)/lock-sim.sh
 
 torture: initramfs-$(if $(filter 1,$(KCSAN)),kcsan,test)
 	@$(S)/torture.sh "$(TORTURE_S)" "$(FAIL_ALLOC)" $(if $(filter 1,$(KCSAN)),kcsan,test) "$(PLAN)"
