@@ -799,6 +799,66 @@ static void ap_test_removed_while_parked(struct kunit *test)
 	platform_driver_unregister(&sync_drv);
 }
 
+static void restore_ancestor_wait(void *ms)
+{
+	WRITE_ONCE(ap_ancestor_wait_ms, (unsigned long)ms);
+}
+
+/*
+ * A probe that returns while ap_lock is taken does not wait for the lock:
+ * its async call ends, and the end is left to ap_end_fn().  The barrier
+ * of wait_for_device_probe() and of a module's init,
+ * async_synchronize_full(), still returns only after that end has let the
+ * child parked on the device go, and the child has probed.
+ */
+static void ap_test_end_left_to_lock_holder(struct kunit *test)
+{
+	struct tdev *t = kunit_kcalloc(test, 2, sizeof(*t), GFP_KERNEL);
+	DECLARE_COMPLETION_ONSTACK(release);
+	DECLARE_COMPLETION_ONSTACK(started);
+	struct platform_device *parent;
+	async_cookie_t cookie = 0;
+	bool done = false, queued;
+	void *wait_ms = (void *)(unsigned long)READ_ONCE(ap_ancestor_wait_ms);
+	struct ap_node *node;
+	unsigned long until;
+	int ret;
+
+	/* The child waits for its parent however slow this machine is. */
+	ret = kunit_add_action_or_reset(test, restore_ancestor_wait, wait_ms);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	WRITE_ONCE(ap_ancestor_wait_ms, 60 * 1000);
+	t[0].release = &release;
+	t[0].started = &started;
+	parent = tdev_add(test, "ap-kunit", 0, &t[0], NULL);
+	tdev_add(test, "ap-kunit", 1, &t[1], &parent->dev);
+	KUNIT_ASSERT_EQ(test, kunit_platform_driver_register(test, &async_drv), 0);
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&started, WAIT), 0);
+
+	mutex_lock(&ap_lock);
+	node = ap_node_find(&parent->dev);
+	if (node && node->state == AP_QUEUED)
+		cookie = node->cookie;
+	complete(&release);
+	until = jiffies + WAIT;
+	while (cookie && !done && time_before(jiffies, until)) {
+		usleep_range(1000, 2000);
+		done = async_cookie_done(cookie);
+	}
+	node = ap_node_find(&parent->dev);
+	queued = node && node->state == AP_QUEUED;
+	mutex_unlock(&ap_lock);
+	KUNIT_ASSERT_NE(test, cookie, 0);
+	KUNIT_EXPECT_TRUE_MSG(test, done, "the probe's call waited for ap_lock");
+	KUNIT_EXPECT_TRUE_MSG(test, queued, "the probe ended under the test's lock");
+	KUNIT_EXPECT_EQ(test, atomic_read(&t[1].attempts), 0);
+
+	async_synchronize_full();
+	KUNIT_EXPECT_EQ(test, atomic_read(&t[1].attempts), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ends[1]), 1);
+	KUNIT_EXPECT_GT(test, t[1].start, t[0].end);
+}
+
 /*
  * A supplier whose own probe was deferred by a missing supplier is not
  * probing, although the driver core leaves its links.status at
@@ -1617,6 +1677,7 @@ static struct kunit_case ap_test_cases[] = {
 	KUNIT_CASE(ap_test_max_active_one),
 	KUNIT_CASE(ap_test_parked_on_probing_supplier),
 	KUNIT_CASE(ap_test_removed_while_parked),
+	KUNIT_CASE(ap_test_end_left_to_lock_holder),
 	KUNIT_CASE(ap_test_deferred_supplier_not_waited_for),
 	KUNIT_CASE(ap_test_second_driver_while_probing),
 	KUNIT_CASE(ap_test_second_driver_while_queued),

@@ -35,6 +35,7 @@
 #include <linux/async.h>
 #include <linux/device.h>
 #include <linux/device/bus.h>
+#include <linux/llist.h>
 #include <linux/module.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
@@ -189,18 +190,18 @@ static bool ap_probe_again(struct ap_node *node)
 
 /*
  * The probe ran: count and record it (node->ret was set by
- * async_probe_result()), let the waiters go, and either drop the node or,
- * if the driver core asked for the device again meanwhile, park it again
- * for another probe.  Returns true in that case: the node keeps its
- * device reference.
+ * async_probe_result(), node->rec made by its task), let the waiters go,
+ * and either drop the node or, if the driver core asked for the device
+ * again meanwhile, park it again for another probe.  Returns true in that
+ * case: the node keeps its device reference.
  */
-static bool ap_finish(struct ap_node *node, ktime_t end)
+static bool ap_finish(struct ap_node *node)
 {
-	struct ap_record *rec = ap_history_record(node, node->ret, end);
 	bool again;
 	int ret;
 
-	mutex_lock(&ap_lock);
+	lockdep_assert_held(&ap_lock);
+
 	ret = node->ret;
 	if (node->dev->driver)
 		atomic_inc(&ap_stats.bound);
@@ -210,9 +211,8 @@ static bool ap_finish(struct ap_node *node, ktime_t end)
 		atomic_inc(&ap_stats.failed);
 	if (ret == -EPROBE_DEFER && node->plan && !node->dev->driver)
 		atomic_inc(&ap_stats.plan_deferred);
-	ap_trace_end(node, ret, end);
-	ap_history_add(rec);
-	WRITE_ONCE(node->task, NULL);
+	ap_history_add(node->rec);
+	node->rec = NULL;
 	again = ap_probe_again(node);
 	if (again) {
 		atomic_inc(&ap_stats.again);
@@ -233,8 +233,75 @@ static bool ap_finish(struct ap_node *node, ktime_t end)
 		ap_node_free_if_idle(node);
 		ap_evaluate(NULL);
 	}
-	mutex_unlock(&ap_lock);
 	return again;
+}
+
+/*
+ * Probes that ended while ap_lock was taken.  Short probes end by the
+ * hundred while the driver core's attach loop claims devices, and each
+ * end needs ap_lock: the task that ran such a probe does not wait for the
+ * lock.  It puts the node on ap_ended and makes sure that an ap_end_fn()
+ * call is queued (ap_end_queued), which ends them all (ap_finish()).
+ *
+ * That call is an async call of a registered domain of its own, queued
+ * while the probe's own call is still running: async_synchronize_full()
+ * (wait_for_device_probe(), a module's init) waits for it, and so for
+ * the consumers it lets go, exactly as if the probe's task had ended the
+ * probe itself; and no max_active limit of ap_domain delays it behind the
+ * probes it may have released.  Until it runs, the node is queued with a
+ * cookie that is done: ap_inflight counts it, the barriers wait for it,
+ * and a claim of the device is seen by ap_finish() as before.
+ */
+static LLIST_HEAD(ap_ended);
+static atomic_t ap_end_queued = ATOMIC_INIT(0);
+static ASYNC_DOMAIN(ap_end_domain);
+
+/* Nodes ended per hold of ap_lock: their device references are put after. */
+#define AP_END_BATCH	16
+
+static void ap_end_fn(void *data, async_cookie_t cookie)
+{
+	struct device *put[AP_END_BATCH];
+	struct llist_node *list;
+	struct ap_node *node;
+	unsigned int i, n;
+
+	/*
+	 * Cleared before the list is taken, with a full barrier: a node added
+	 * after this queues another call.  Pairs with ap_end_later().
+	 */
+	atomic_xchg(&ap_end_queued, 0);
+	list = llist_reverse_order(llist_del_all(&ap_ended));
+	while (list) {
+		n = 0;
+		mutex_lock(&ap_lock);
+		for (i = 0; list && i < AP_END_BATCH; i++) {
+			node = llist_entry(list, struct ap_node, ended);
+			list = list->next;
+			/* ap_finish() may free the node. */
+			put[n] = node->dev;
+			if (!ap_finish(node))
+				n++;
+			atomic_dec(&ap_inflight);
+		}
+		mutex_unlock(&ap_lock);
+		ap_state_changed();
+		while (n)
+			ap_drop_device(put[--n]);
+	}
+}
+
+/* Leave the end of @node's probe to ap_end_fn(): ap_lock is taken. */
+static void ap_end_later(struct ap_node *node)
+{
+	llist_add(&node->ended, &ap_ended);
+	/*
+	 * A full barrier (pairs with ap_end_fn()): either the call queued
+	 * finds the node, or this queues another.  Without memory for the
+	 * call, ap_end_fn() runs here and waits for ap_lock.
+	 */
+	if (!atomic_xchg(&ap_end_queued, 1))
+		async_schedule_domain(ap_end_fn, NULL, &ap_end_domain);
 }
 
 static void ap_running(int delta)
@@ -291,8 +358,18 @@ static void ap_probe_fn(void *data, async_cookie_t cookie)
 		device_attach_async(dev);
 	end = ktime_get();
 	ap_running(-1);
+	ap_trace_end(node, node->ret, end);
+	/* Out of ap_lock: the record's allocation. */
+	node->rec = ap_history_record(node, node->ret, end);
+	/* The probe is over: the hung-probe watchdog looks at it no more. */
+	WRITE_ONCE(node->task, NULL);
 
-	again = ap_finish(node, end);
+	if (!mutex_trylock(&ap_lock)) {
+		ap_end_later(node);	/* @node and @dev may go at once */
+		return;
+	}
+	again = ap_finish(node);
+	mutex_unlock(&ap_lock);
 
 	atomic_dec(&ap_inflight);
 	ap_state_changed();
@@ -753,7 +830,7 @@ static void ap_wait_state_change(int gen)
 
 /*
  * The cookie of @dev's probe in flight, 0 if none; whether it is in flight
- * without one (parked).
+ * without one (parked, or its probe returned and waits for ap_end_fn()).
  */
 static async_cookie_t ap_device_cookie(struct device *dev, bool *parked)
 {
@@ -762,7 +839,8 @@ static async_cookie_t ap_device_cookie(struct device *dev, bool *parked)
 
 	mutex_lock(&ap_lock);
 	node = ap_node_find(dev);
-	if (node && node->state == AP_QUEUED)
+	/* A probe that returned is in flight until ap_end_fn() ends it. */
+	if (node && node->state == AP_QUEUED && !async_cookie_done(node->cookie))
 		cookie = node->cookie;
 	*parked = node && node->state != AP_IDLE && !cookie;
 	mutex_unlock(&ap_lock);
@@ -839,7 +917,7 @@ bool ap_is_descendant(struct device *dev, struct device *ancestor)
 /*
  * Whether @n is a probe async_probe_wait_earlier() waits for on behalf of
  * @self, whose probe with @drv runs: one with the same driver, queued
- * before it (a lower cookie).  A probe from the device_add() path has no
+ * before it (a lower cookie), and not returned yet.  A probe from the device_add() path has no
  * driver until it runs: it counts if @drv matches its device.  Probes that
  * could not start before @self's returns do not count: a sibling whose
  * probe, like @self's, holds the parent's lock, and a descendant of @self
@@ -854,7 +932,7 @@ static bool ap_earlier_probe(struct ap_node *n, struct ap_node *self,
 	lockdep_assert_held(&ap_lock);
 
 	if (n == self || n->state != AP_QUEUED || !n->cookie ||
-	    n->cookie >= self->cookie)
+	    n->cookie >= self->cookie || async_cookie_done(n->cookie))
 		return false;
 	if (ap_locks_parent(dev) && ap_locks_parent(n->dev) &&
 	    n->dev->parent == dev->parent)

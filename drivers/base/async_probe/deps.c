@@ -222,13 +222,19 @@ static void ap_deps_end(struct ap_deps *d)
 static void ap_ancestor_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(ap_ancestor_work, ap_ancestor_fn);
 
-/* Look at the ancestor edges again in half the time they may wait. */
+/*
+ * Look at the ancestor edges again in half the time they may wait.  A
+ * look already scheduled is brought forward if it would come later than
+ * that (ancestor_wait_ms was lowered meanwhile), and left alone otherwise.
+ */
 static void ap_ancestor_check_start(void)
 {
 	unsigned long delay = msecs_to_jiffies(READ_ONCE(ap_ancestor_wait_ms) / 2);
 
-	if (!delayed_work_pending(&ap_ancestor_work))
-		schedule_delayed_work(&ap_ancestor_work, max(delay, 1UL));
+	delay = max(delay, 1UL);
+	if (!delayed_work_pending(&ap_ancestor_work) ||
+	    time_after(READ_ONCE(ap_ancestor_work.timer.expires), jiffies + delay))
+		mod_delayed_work(system_wq, &ap_ancestor_work, delay);
 }
 
 /* Park @node on @sup, once; @ancestor: see &struct ap_wait. */

@@ -25,7 +25,10 @@
  *   it under ap_lock whether a driver matches a device.  No device lock
  *   is ever taken under ap_lock, and no probe runs under it: the hooks
  *   schedule work and return.  The hung-probe and ancestor watchdogs are
- *   delayed work that takes ap_lock; nothing cancels them under it.
+ *   delayed work that takes ap_lock; nothing cancels them under it.  A
+ *   probe that returns while ap_lock is taken is ended by ap_end_fn(), an
+ *   async call that takes ap_lock: nothing waits for an async call under
+ *   it.
  *
  * A node holds a reference to its device while it is parked, queued or
  * running; an idle node (one that only anchors parked consumers or
@@ -40,6 +43,7 @@
 #include <linux/atomic.h>
 #include <linux/ktime.h>
 #include <linux/list.h>
+#include <linux/llist.h>
 #include <linux/types.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
@@ -92,8 +96,8 @@ enum ap_state {
  *	sets it without ap_lock, so that starting a probe does not contend
  *	with the claims of the driver core's attach loop: with
  *	smp_store_release() once @t_start, @hung_reported and @ret are set,
- *	and readers that need those read it with smp_load_acquire().  It is
- *	cleared under ap_lock when the probe ends.
+ *	and readers that need those read it with smp_load_acquire().  That
+ *	task clears it when the probe returns.
  * @t_claim: when the framework took the device
  * @t_queue: when its async entry was created
  * @t_start: when its probe started (see @task)
@@ -119,6 +123,10 @@ enum ap_state {
  * @handback: no async call could be made for it, and its probe was given
  *	back to the driver core: its next claim is declined (ap_lock)
  * @plan: its entry in the plan the boot replays, %NULL for none (ap_lock)
+ * @rec: the history record of the probe that returned, until ap_finish()
+ *	keeps it (the probing task's own, then ap_lock)
+ * @ended: on the list of probes that returned while ap_lock was taken,
+ *	for ap_end_fn() to end (core.c)
  */
 struct ap_node {
 	struct device *dev;
@@ -143,6 +151,8 @@ struct ap_node {
 	char deps[AP_DEPS_NAMES];
 	bool claiming, handback;
 	struct ap_plan_entry *plan;
+	struct ap_record *rec;
+	struct llist_node ended;
 	struct rcu_head rcu;
 };
 

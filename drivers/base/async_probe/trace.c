@@ -45,7 +45,7 @@ static const char *ap_bus(struct device *dev)
 /* The driver of a node: the one it probes with, or the one it got. */
 static const char *ap_drv(struct ap_node *node)
 {
-	const struct device_driver *drv = node->drv ?: READ_ONCE(node->dev->driver);
+	const struct device_driver *drv = READ_ONCE(node->drv) ?: READ_ONCE(node->dev->driver);
 
 	return drv ? drv->name : ASYNC_PROBE_LOG_EMPTY;
 }
