@@ -860,6 +860,51 @@ static void ap_test_end_left_to_lock_holder(struct kunit *test)
 }
 
 /*
+ * Lowering ancestor_wait_ms takes effect for children parked from then
+ * on, although a look at the ancestor edges was scheduled for the old,
+ * longer wait: it is brought forward.
+ */
+static void ap_test_lowered_ancestor_wait(struct kunit *test)
+{
+	struct tdev *t = kunit_kcalloc(test, 4, sizeof(*t), GFP_KERNEL);
+	void *wait_ms = (void *)(unsigned long)READ_ONCE(ap_ancestor_wait_ms);
+	DECLARE_COMPLETION_ONSTACK(release);
+	DECLARE_COMPLETION_ONSTACK(started0);
+	DECLARE_COMPLETION_ONSTACK(started2);
+	struct platform_device *p0, *p2;
+	unsigned long until;
+	int ret;
+
+	ret = kunit_add_action_or_reset(test, restore_ancestor_wait, wait_ms);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	/* A child parked now schedules the look 30 s ahead. */
+	WRITE_ONCE(ap_ancestor_wait_ms, 60 * 1000);
+	t[0].release = &release;
+	t[0].started = &started0;
+	p0 = tdev_add(test, "ap-kunit", 0, &t[0], NULL);
+	tdev_add(test, "ap-kunit", 1, &t[1], &p0->dev);
+	KUNIT_ASSERT_EQ(test, kunit_platform_driver_register(test, &async_drv), 0);
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&started0, WAIT), 0);
+
+	/* A child parked after the wait was lowered waits 100 ms, not 30 s. */
+	WRITE_ONCE(ap_ancestor_wait_ms, 100);
+	t[2].release = &release;
+	t[2].started = &started2;
+	p2 = tdev_add(test, "ap-kunit", 2, &t[2], NULL);
+	tdev_add(test, "ap-kunit", 3, &t[3], &p2->dev);
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&started2, WAIT), 0);
+	until = jiffies + 5 * HZ;
+	while (atomic_read(&t[3].attempts) < 1 && time_before(jiffies, until))
+		msleep(20);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t[3].attempts), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t[1].attempts), 1);
+	complete_all(&release);
+	async_probe_wait_all();
+	KUNIT_EXPECT_EQ(test, atomic_read(&t[0].attempts), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t[2].attempts), 1);
+}
+
+/*
  * A supplier whose own probe was deferred by a missing supplier is not
  * probing, although the driver core leaves its links.status at
  * DL_DEV_PROBING until its next attempt: a consumer must not park on it
@@ -1678,6 +1723,7 @@ static struct kunit_case ap_test_cases[] = {
 	KUNIT_CASE(ap_test_parked_on_probing_supplier),
 	KUNIT_CASE(ap_test_removed_while_parked),
 	KUNIT_CASE(ap_test_end_left_to_lock_holder),
+	KUNIT_CASE(ap_test_lowered_ancestor_wait),
 	KUNIT_CASE(ap_test_deferred_supplier_not_waited_for),
 	KUNIT_CASE(ap_test_second_driver_while_probing),
 	KUNIT_CASE(ap_test_second_driver_while_queued),
