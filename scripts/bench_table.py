@@ -59,6 +59,25 @@ def sim_bound(r):
     return crit
 
 
+def plan_counts(r):
+    """What a replayed plan did in a run (its plan_* fields): devices
+    matched, learned suppliers waited for, deferrals avoided, planned
+    probes deferred.  Fields missing or not a count are left out."""
+    out = {}
+    for k in ('matched', 'waits', 'avoided', 'deferred'):
+        v = r.get('plan_' + k, '')
+        if v.isdigit():
+            out[k] = int(v)
+    return out
+
+
+def plan_cell(c):
+    """The table's note of plan_counts(): nothing for a run without a plan."""
+    if not c.get('matched'):
+        return ''
+    return f' m={c["matched"]} v={c.get("avoided", "?")}'
+
+
 PLAN_TITLE = ('# Probe plan: hidden-dependency storms, first boot, replays, '
               'stock 6.12')
 
@@ -131,7 +150,9 @@ def sim(out, runs, report='bench-sim', title=None, pair=('lean-on', 'stock-kerne
             att = rs[0].get('core_attempts', rs[0].get('attempts', '?'))
             dfr = rs[0].get('core_defers', rs[0].get('hidden_defers', '-'))
             cell = f'{med / 1000:.1f} ({spread(walls)}) {med / bound if bound else 0:.2f}x'
-            cell += f' a={att} d={dfr}' + ('' if ok else ' **BAD**')
+            cell += f' a={att} d={dfr}'
+            cell += plan_cell(plan_counts(rs[0]))
+            cell += '' if ok else ' **BAD**'
             row.append(cell)
 
             def m(key):
@@ -150,6 +171,7 @@ def sim(out, runs, report='bench-sim', title=None, pair=('lean-on', 'stock-kerne
             jw['runs'][run] = {'wall_us': walls, 'median_us': med,
                                'ratio': med / bound if bound else None,
                                'attempts': att, 'deferrals': dfr, 'correct': ok,
+                               'plan': plan_counts(rs[0]),
                                'latency_median_us': lat, 'latency_p99_us': p99,
                                'cpu_ms': cpu_ms, 'register_us': reg,
                                'critical_real_us': real_cp}
@@ -162,7 +184,9 @@ def sim(out, runs, report='bench-sim', title=None, pair=('lean-on', 'stock-kerne
         js['workloads'].append(jw)
     md += ['', 'a = probe attempts by the driver core (the simulator\'s own count on '
            'the stock kernel), d = deferrals (the simulator\'s count where the '
-           'kernel has no counter), both of the first run.']
+           'kernel has no counter), both of the first run; with a replayed plan, '
+           'm = devices it matched and v = deferrals it avoided (devices that '
+           'deferred when the plan was made, bound without one).']
     md += over
     write_report(out, report, md, js)
 

@@ -6,7 +6,9 @@
 # result in /out/bench-sim.txt, with the driver core's probe attempts and
 # deferrals from the framework's counters where the kernel has them, and
 # the CPU time the whole guest spent busy while the module loaded (device
-# registration included), from /proc/stat.  With /bench/dump-plans, the
+# registration included), from /proc/stat, and what a replayed probe plan
+# did (devices matched, learned suppliers waited for, deferrals avoided,
+# planned probes that deferred all the same).  With /bench/dump-plans, the
 # probe plan after the first run of each workload (but those named
 # stale*) is kept as /out/plan-NAME.txt (make bench-plan).  A workload parameter
 # ap_max_active=N is not the simulator's: async_probe.max_active is N
@@ -31,11 +33,20 @@ while read -r name params; do
 	r=0
 	while [ $r -lt "$reps" ]; do
 		a0=$(stat attempts_all) d0=$(stat defers_all) b0=$(busy)
+		m0=$(stat plan_matched) w0=$(stat plan_waits) v0=$(stat plan_avoided)
+		f0=$(stat plan_deferred)
 		if insmod /extra/async_probe_sim.ko $params; then
 			b1=$(busy)
 			a1=$(stat attempts_all) d1=$(stat defers_all)
 			extra="cpu_ms=$(((b1 - b0) * 10)) cpus=$(nproc)${limit:+ max_active=$limit}"
 			[ -n "$a0" ] && extra="$extra core_attempts=$((a1 - a0)) core_defers=$((d1 - d0))"
+			# What a replayed plan did in this run (make bench-plan).
+			if [ -n "$m0" ]; then
+				m1=$(stat plan_matched) w1=$(stat plan_waits)
+				v1=$(stat plan_avoided) f1=$(stat plan_deferred)
+				extra="$extra plan_matched=$((m1 - m0)) plan_waits=$((w1 - w0))"
+				extra="$extra plan_avoided=$((v1 - v0)) plan_deferred=$((f1 - f0))"
+			fi
 			echo "workload=$name mode=$mode run=$r $extra" \
 				"$(tr '\n' ' ' </sys/kernel/debug/async_probe_sim/result)" >>/out/bench-sim.txt
 			case $r,$name in 0,stale*) ;; 0,*)

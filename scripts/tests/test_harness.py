@@ -318,6 +318,29 @@ class BenchBound(unittest.TestCase):
         self.assertEqual(bench_table.sim_bound(r), 10)
 
 
+class BenchPlanCounts(unittest.TestCase):
+    LINE = ('workload=hidden256 mode=on run=0 core_attempts=300 core_defers=44 '
+            'plan_matched=256 plan_waits=5120 plan_avoided=205 plan_deferred=44 '
+            'wall_us=52000')
+
+    def test_a_replayed_plan_shows_matched_and_avoided(self):
+        c = bench_table.plan_counts(bench_table.fields(self.LINE))
+        self.assertEqual(c, {'matched': 256, 'waits': 5120, 'avoided': 205,
+                             'deferred': 44})
+        self.assertEqual(bench_table.plan_cell(c), ' m=256 v=205')
+
+    def test_no_plan_no_note(self):
+        c = bench_table.plan_counts(bench_table.fields('workload=a plan_matched=0'))
+        self.assertEqual(bench_table.plan_cell(c), '')
+        self.assertEqual(bench_table.plan_counts({}), {})
+
+    def test_a_garbled_count_is_left_out(self):
+        c = bench_table.plan_counts({'plan_matched': '12', 'plan_avoided': '-3',
+                                     'plan_waits': 'x'})
+        self.assertEqual(c, {'matched': 12})
+        self.assertEqual(bench_table.plan_cell(c), ' m=12 v=?')
+
+
 class Result(unittest.TextTestResult):
     def addSuccess(self, test):
         super().addSuccess(test)
