@@ -917,12 +917,12 @@ bool ap_is_descendant(struct device *dev, struct device *ancestor)
 /*
  * Whether @n is a probe async_probe_wait_earlier() waits for on behalf of
  * @self, whose probe with @drv runs: one with the same driver, queued
- * before it (a lower cookie), and not returned yet.  A probe from the device_add() path has no
- * driver until it runs: it counts if @drv matches its device.  Probes that
- * could not start before @self's returns do not count: a sibling whose
- * probe, like @self's, holds the parent's lock, and a descendant of @self
- * (its probe may hold @self's lock, and it may wait for @self's probe by
- * the ancestor rule).
+ * before it (a lower cookie), that has not returned yet.  A probe from
+ * the device_add() path has no driver until it runs: it counts if @drv
+ * matches its device.  Probes that could not start before @self's
+ * returns do not count: a sibling whose probe, like @self's, holds the
+ * parent's lock, and a descendant of @self (its probe may hold @self's
+ * lock, and it may wait for @self's probe by the ancestor rule).
  */
 static bool ap_earlier_probe(struct ap_node *n, struct ap_node *self,
 			     const struct device_driver *drv)
