@@ -7,12 +7,14 @@ import contextlib
 import io
 import os
 import sys
+import tempfile
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..'))
 import bench_table  # noqa: E402
 import judge  # noqa: E402
 import kcsan_filter  # noqa: E402
+import lock_table  # noqa: E402
 import results  # noqa: E402
 
 DONE = '[   9.000000] harness: all steps done\n'
@@ -339,6 +341,54 @@ class BenchPlanCounts(unittest.TestCase):
                                      'plan_waits': 'x'})
         self.assertEqual(c, {'matched': 12})
         self.assertEqual(bench_table.plan_cell(c), ' m=12 v=?')
+
+
+class LockTable(unittest.TestCase):
+    # A claim that spins, then sleeps, on one lock (two begins, one end);
+    # a probe end that waits on it, its stack after the trigger's frame;
+    # and a waiter on another lock whose end never came.
+    TRACE = """# tracer: nop
+          insmod-85      [000] .....     2.000000: contention_begin: 0xaa (flags=SPIN|MUTEX)
+          insmod-85      [000] .....     2.000010: <stack trace>
+ => trace_event_raw_event_contention_begin
+ => __mutex_lock.constprop.0
+ => async_probe_claim
+ => __driver_attach
+    kworker/u8:4-41      [001] .....     2.000020: contention_begin: 0xaa (flags=SPIN|MUTEX)
+    kworker/u8:4-41      [001] .....     2.000021: <stack trace>
+ => __mutex_lock.constprop.0
+ => ap_end_fn+0x12/0x80
+          insmod-85      [000] .....     2.000030: contention_begin: 0xaa (flags=MUTEX)
+          insmod-85      [000] .....     2.000031: <stack trace>
+ => __mutex_lock.constprop.0
+ => async_probe_claim
+          insmod-85      [000] .....     2.000110: contention_end: 0xaa (ret=0)
+    kworker/u8:4-41      [001] .....     2.000220: contention_end: 0xaa (ret=0)
+    kworker/u8:5-42      [001] .....     2.000300: contention_begin: 0xbb (flags=SPIN)
+"""
+
+    def read(self, trace, result='workload=z run=0 n=10 wall_us=5\n'):
+        with tempfile.TemporaryDirectory() as d:
+            os.mkdir(os.path.join(d, 'guest'))
+            with open(os.path.join(d, 'guest', 'lock-trace.txt'), 'w') as f:
+                f.write(trace)
+            with open(os.path.join(d, 'guest', 'lock-sim.txt'), 'w') as f:
+                f.write(result)
+            return lock_table.read_run(d)
+
+    def test_waits_by_call_site_from_the_stack(self):
+        sites, devices = self.read(self.TRACE)
+        self.assertEqual(devices, 10)
+        # One contention each; the wait starts after the stack was taken.
+        self.assertEqual(sites['async_probe_claim'][0], 1)
+        self.assertAlmostEqual(sites['async_probe_claim'][1], 100.0, places=3)
+        self.assertEqual(sites['ap_end_fn'][0], 1)
+        self.assertAlmostEqual(sites['ap_end_fn'][1], 199.0, places=3)
+        self.assertEqual(set(sites), {'async_probe_claim', 'ap_end_fn'})
+
+    def test_no_result_counts_one_device(self):
+        _, devices = self.read(self.TRACE, result='')
+        self.assertEqual(devices, 1)
 
 
 class Result(unittest.TextTestResult):
