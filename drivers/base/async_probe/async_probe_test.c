@@ -805,6 +805,33 @@ static void restore_ancestor_wait(void *ms)
 }
 
 /*
+ * Device 0, whose probe waits for @release, with device 1 as its child,
+ * probed by the async driver: returns device 0 once its probe runs and
+ * the child is parked on it.  The child waits for its parent for a
+ * minute (ancestor_wait_ms, restored when the test ends).
+ */
+static struct platform_device *blocked_parent(struct kunit *test, struct tdev *t,
+					      struct completion *release)
+{
+	void *wait_ms = (void *)(unsigned long)READ_ONCE(ap_ancestor_wait_ms);
+	DECLARE_COMPLETION_ONSTACK(started);
+	struct platform_device *parent;
+	int ret;
+
+	ret = kunit_add_action_or_reset(test, restore_ancestor_wait, wait_ms);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	WRITE_ONCE(ap_ancestor_wait_ms, 60 * 1000);
+	t[0].release = release;
+	t[0].started = &started;
+	parent = tdev_add(test, "ap-kunit", 0, &t[0], NULL);
+	tdev_add(test, "ap-kunit", 1, &t[1], &parent->dev);
+	KUNIT_ASSERT_EQ(test, kunit_platform_driver_register(test, &async_drv), 0);
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&started, WAIT), 0);
+	t[0].started = NULL;
+	return parent;
+}
+
+/*
  * A probe that returns while ap_lock is taken does not wait for the lock:
  * its async call ends, and the end is left to ap_end_fn().  The barrier
  * of wait_for_device_probe() and of a module's init,
@@ -815,26 +842,13 @@ static void ap_test_end_left_to_lock_holder(struct kunit *test)
 {
 	struct tdev *t = kunit_kcalloc(test, 2, sizeof(*t), GFP_KERNEL);
 	DECLARE_COMPLETION_ONSTACK(release);
-	DECLARE_COMPLETION_ONSTACK(started);
 	struct platform_device *parent;
 	async_cookie_t cookie = 0;
 	bool done = false, queued;
-	void *wait_ms = (void *)(unsigned long)READ_ONCE(ap_ancestor_wait_ms);
 	struct ap_node *node;
 	unsigned long until;
-	int ret;
 
-	/* The child waits for its parent however slow this machine is. */
-	ret = kunit_add_action_or_reset(test, restore_ancestor_wait, wait_ms);
-	KUNIT_ASSERT_EQ(test, ret, 0);
-	WRITE_ONCE(ap_ancestor_wait_ms, 60 * 1000);
-	t[0].release = &release;
-	t[0].started = &started;
-	parent = tdev_add(test, "ap-kunit", 0, &t[0], NULL);
-	tdev_add(test, "ap-kunit", 1, &t[1], &parent->dev);
-	KUNIT_ASSERT_EQ(test, kunit_platform_driver_register(test, &async_drv), 0);
-	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&started, WAIT), 0);
-
+	parent = blocked_parent(test, t, &release);
 	mutex_lock(&ap_lock);
 	node = ap_node_find(&parent->dev);
 	if (node && node->state == AP_QUEUED)
@@ -867,24 +881,13 @@ static void ap_test_end_left_to_lock_holder(struct kunit *test)
 static void ap_test_lowered_ancestor_wait(struct kunit *test)
 {
 	struct tdev *t = kunit_kcalloc(test, 4, sizeof(*t), GFP_KERNEL);
-	void *wait_ms = (void *)(unsigned long)READ_ONCE(ap_ancestor_wait_ms);
 	DECLARE_COMPLETION_ONSTACK(release);
-	DECLARE_COMPLETION_ONSTACK(started0);
 	DECLARE_COMPLETION_ONSTACK(started2);
-	struct platform_device *p0, *p2;
+	struct platform_device *p2;
 	unsigned long until;
-	int ret;
 
-	ret = kunit_add_action_or_reset(test, restore_ancestor_wait, wait_ms);
-	KUNIT_ASSERT_EQ(test, ret, 0);
 	/* A child parked now schedules the look 30 s ahead. */
-	WRITE_ONCE(ap_ancestor_wait_ms, 60 * 1000);
-	t[0].release = &release;
-	t[0].started = &started0;
-	p0 = tdev_add(test, "ap-kunit", 0, &t[0], NULL);
-	tdev_add(test, "ap-kunit", 1, &t[1], &p0->dev);
-	KUNIT_ASSERT_EQ(test, kunit_platform_driver_register(test, &async_drv), 0);
-	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&started0, WAIT), 0);
+	blocked_parent(test, t, &release);
 
 	/* A child parked after the wait was lowered waits 100 ms, not 30 s. */
 	WRITE_ONCE(ap_ancestor_wait_ms, 100);
