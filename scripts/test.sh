@@ -193,7 +193,7 @@ if want boots || want kernel; then
 			boot torture kselftest 500 \
 				"aptorture_s=60 aptorture_fail_alloc=1 $replay KSFT_TESTS=async_probe:torture.sh" \
 				"$BUILD/initramfs/test-plan.cpio"
-			boot garbage kselftest 300 "async_probe=bogus async_probe.max_active=-3 async_probe.hung_timeout=soon async_probe.debug=maybe async_probe.plan=sometimes $local_modes"
+			boot garbage kselftest 300 "async_probe=bogus async_probe.max_active=-3 async_probe.hung_timeout=soon async_probe.history=lots async_probe.debug=maybe async_probe.plan=sometimes $local_modes"
 		fi
 	else
 		echo "FAIL build.test-kernel" | collect

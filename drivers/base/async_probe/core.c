@@ -190,7 +190,7 @@ static bool ap_probe_again(struct ap_node *node)
 
 /*
  * The probe ran: count and record it (node->ret was set by
- * async_probe_result(), node->rec made by its task), let the waiters go,
+ * async_probe_result(), node->t_end by its task), let the waiters go,
  * and either drop the node or, if the driver core asked for the device
  * again meanwhile, park it again for another probe.  Returns true in that
  * case: the node keeps its device reference.
@@ -211,8 +211,7 @@ static bool ap_finish(struct ap_node *node)
 		atomic_inc(&ap_stats.failed);
 	if (ret == -EPROBE_DEFER && node->plan && !node->dev->driver)
 		atomic_inc(&ap_stats.plan_deferred);
-	ap_history_add(node->rec);
-	node->rec = NULL;
+	ap_history_add(node);
 	again = ap_probe_again(node);
 	if (again) {
 		atomic_inc(&ap_stats.again);
@@ -325,7 +324,6 @@ static void ap_probe_fn(void *data, async_cookie_t cookie)
 	const struct device_driver *drv;
 	struct ap_node *node;
 	bool again;
-	ktime_t end;
 
 	/* The node stays while its probe is in flight; no ap_lock needed. */
 	node = READ_ONCE(dev->p->async_probe);
@@ -356,11 +354,9 @@ static void ap_probe_fn(void *data, async_cookie_t cookie)
 		driver_attach_device(dev, drv);
 	else
 		device_attach_async(dev);
-	end = ktime_get();
+	node->t_end = ktime_get();
 	ap_running(-1);
-	ap_trace_end(node, node->ret, end);
-	/* Out of ap_lock: the record's allocation. */
-	node->rec = ap_history_record(node, node->ret, end);
+	ap_trace_end(node, node->ret, node->t_end);
 	/* The probe is over: the hung-probe watchdog looks at it no more. */
 	WRITE_ONCE(node->task, NULL);
 

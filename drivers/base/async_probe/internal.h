@@ -49,7 +49,6 @@
 #include <linux/rcupdate.h>
 #include <linux/workqueue.h>
 
-struct ap_record;
 struct device;
 struct device_driver;
 struct seq_file;
@@ -101,6 +100,7 @@ enum ap_state {
  * @t_claim: when the framework took the device
  * @t_queue: when its async entry was created
  * @t_start: when its probe started (see @task)
+ * @t_end: when it returned (the probing task's own, then ap_lock)
  * @hung_reported: the hung-probe report was printed for this run (see
  *	@task; then ap_lock)
  * @ret: what the last probe attempt of this run returned (the probing
@@ -123,8 +123,6 @@ enum ap_state {
  * @handback: no async call could be made for it, and its probe was given
  *	back to the driver core: its next claim is declined (ap_lock)
  * @plan: its entry in the plan the boot replays, %NULL for none (ap_lock)
- * @rec: the history record of the probe that returned, until ap_finish()
- *	keeps it (the probing task's own, then ap_lock)
  * @ended: on the list of probes that returned while ap_lock was taken,
  *	for ap_end_fn() to end (core.c)
  */
@@ -141,7 +139,7 @@ struct ap_node {
 	struct list_head inflight;
 	struct list_head todo;
 	struct task_struct *task;
-	ktime_t t_claim, t_queue, t_start;
+	ktime_t t_claim, t_queue, t_start, t_end;
 	bool hung_reported;
 	int ret;
 	unsigned int claims, claims_seen;
@@ -151,7 +149,6 @@ struct ap_node {
 	char deps[AP_DEPS_NAMES];
 	bool claiming, handback;
 	struct ap_plan_entry *plan;
-	struct ap_record *rec;
 	struct llist_node ended;
 	struct rcu_head rcu;
 };
@@ -279,6 +276,7 @@ bool ap_framework_active(void);
 int ap_driver_policy(enum async_probe_mode mode,
 		     const struct device_driver *drv, bool excluded);
 unsigned int ap_max_active_param(void);
+unsigned int ap_history_max_param(void);
 
 /* core.c */
 int ap_inflight_count(void);
@@ -350,8 +348,7 @@ void ap_trace_end(struct ap_node *node, int ret, ktime_t end);
 void ap_trace_defer(struct ap_node *node);
 ktime_t ap_trace_wait_start(void);
 void ap_trace_wait(const char *what, ktime_t start);
-struct ap_record *ap_history_record(struct ap_node *node, int ret, ktime_t end);
-void ap_history_add(struct ap_record *r);
+void ap_history_add(struct ap_node *node);
 void ap_history_show(struct seq_file *m);
 
 #endif /* _DRIVERS_BASE_ASYNC_PROBE_INTERNAL_H */

@@ -7,9 +7,11 @@
  *   async_probe.hung_timeout=SECONDS   report probes running longer, 0: off
  *   async_probe.ancestor_wait_ms=MS    longest a device waits for a running
  *                                      ancestor's probe, 0: not at all
+ *   async_probe.history=N              probes kept for debugfs graph.dot,
+ *                                      0: none
  *   async_probe.debug=0|1              one console line per probe event
  *
- * The last three are also in /sys/module/async_probe/parameters/.  A bad
+ * The last four are also in /sys/module/async_probe/parameters/.  A bad
  * value is reported with pr_warn() and replaced by the default at boot,
  * and refused with -EINVAL at run time: a typo never stops a boot.
  *
@@ -41,11 +43,14 @@
 #define AP_DEFAULT_MAX_ACTIVE	0
 #define AP_DEFAULT_HUNG_TIMEOUT	30
 #define AP_DEFAULT_ANCESTOR_WAIT_MS	250
+#define AP_DEFAULT_HISTORY	16384
+#define AP_MAX_HISTORY		(1024 * 1024)
 
 static enum async_probe_mode ap_mode = ASYNC_PROBE_ON;
 static unsigned int ap_max_active = AP_DEFAULT_MAX_ACTIVE;
 unsigned int ap_hung_timeout = AP_DEFAULT_HUNG_TIMEOUT;
 unsigned int ap_ancestor_wait_ms = AP_DEFAULT_ANCESTOR_WAIT_MS;
+static unsigned int ap_history_max = AP_DEFAULT_HISTORY;
 
 static const char * const ap_mode_names[] = {
 	[ASYNC_PROBE_SYNC] = "sync",
@@ -145,6 +150,17 @@ unsigned int ap_max_active_param(void)
 	return READ_ONCE(ap_max_active);
 }
 
+/**
+ * ap_history_max_param() - the async_probe.history setting
+ *
+ * Context: Any context.
+ * Return: how many probes the history keeps at most, 0 for none.
+ */
+unsigned int ap_history_max_param(void)
+{
+	return READ_ONCE(ap_history_max);
+}
+
 /*
  * An unsigned parameter: bad values are refused at run time, and replaced
  * by the default (with a warning) at boot.
@@ -212,3 +228,17 @@ static const struct kernel_param_ops ap_ancestor_wait_ops = {
 module_param_cb(ancestor_wait_ms, &ap_ancestor_wait_ops, &ap_ancestor_wait_ms, 0644);
 MODULE_PARM_DESC(ancestor_wait_ms,
 		 "longest a device waits for the running probe of an ancestor, in ms, 0 for not at all (default 250)");
+
+/* Lowered below the records kept, it keeps those and records no more. */
+static int ap_set_history(const char *val, const struct kernel_param *kp)
+{
+	return ap_param_uint(val, kp, AP_MAX_HISTORY, AP_DEFAULT_HISTORY);
+}
+
+static const struct kernel_param_ops ap_history_ops = {
+	.set = ap_set_history,
+	.get = param_get_uint,
+};
+module_param_cb(history, &ap_history_ops, &ap_history_max, 0644);
+MODULE_PARM_DESC(history,
+		 "probes the debugfs graph.dot keeps, 0 for none (default 16384, at most 1048576)");

@@ -214,78 +214,100 @@ early_initcall(ap_trace_init);
 
 /*
  * The history: one record per probe the framework ran, for the
- * dependency graph in debugfs.  At most AP_HISTORY_MAX are kept.
+ * dependency graph in debugfs.  At most async_probe.history records are
+ * kept (params.c).  Records are packed, in the order the probes ended,
+ * into chunks of AP_HISTORY_CHUNK bytes that are allocated as they fill
+ * and never freed: a record costs a copy under ap_lock, not an allocation
+ * of its own (which, with 10,000 probes, cost more than the rest of a
+ * probe's end).
  */
-#define AP_HISTORY_MAX	16384
+#define AP_HISTORY_CHUNK	(16 * 1024)
 
 struct ap_record {
-	struct list_head node;
 	u64 cookie;
 	s64 t_queue, t_start, t_end;	/* us since boot */
 	int ret;
-	const char *dev, *drv, *deps;	/* in @names */
-	char names[];
+	unsigned short size;		/* of the record, aligned */
+	unsigned short drv, deps;	/* offsets in @names */
+	char names[];			/* device, driver, suppliers */
 };
 
-static LIST_HEAD(ap_history);		/* ap_lock */
+struct ap_history_chunk {
+	struct list_head node;
+	size_t used;
+	char data[];
+};
+
+#define AP_HISTORY_ROOM	(AP_HISTORY_CHUNK - sizeof(struct ap_history_chunk))
+
+static LIST_HEAD(ap_history);		/* ap_history_chunk.node (ap_lock) */
 static unsigned int ap_history_len;	/* ap_lock */
 static unsigned int ap_history_dropped;	/* ap_lock */
 
+/* Room for @size bytes at the end of the history, or %NULL. */
+static void *ap_history_room(size_t size)
+{
+	struct ap_history_chunk *c;
+
+	lockdep_assert_held(&ap_lock);
+
+	if (size > AP_HISTORY_ROOM)
+		return NULL;
+	c = list_empty(&ap_history) ? NULL :
+		list_last_entry(&ap_history, struct ap_history_chunk, node);
+	if (!c || c->used + size > AP_HISTORY_ROOM) {
+		c = kmalloc(AP_HISTORY_CHUNK, GFP_KERNEL | __GFP_NOWARN);
+		if (!c)
+			return NULL;
+		c->used = 0;
+		list_add_tail(&c->node, &ap_history);
+	}
+	c->used += size;
+	return c->data + c->used - size;
+}
+
 /**
- * ap_history_record() - make the history record of a probe that ended
- * @node: its node, still in flight
- * @ret: what the probe returned
- * @end: when it ended
+ * ap_history_add() - record the probe of a node that ended
+ * @node: the node, its probe ended (@node->ret and @node->t_end set)
  *
- * Made before ap_lock is taken, to keep the allocation out of it.
+ * Nothing is recorded once async_probe.history records are kept, or
+ * without memory for another chunk: the graph then says how many probes
+ * it lacks.
  *
- * Context: the task that ran the probe; may sleep.
- * Return: the record, or %NULL (history full, or no memory).
+ * Context: ap_lock held; may sleep.
  */
-struct ap_record *ap_history_record(struct ap_node *node, int ret, ktime_t end)
+void ap_history_add(struct ap_node *node)
 {
 	const char *dev = dev_name(node->dev), *drv = ap_drv(node);
 	const char *deps = node->deps[0] ? node->deps : ASYNC_PROBE_LOG_EMPTY;
 	size_t ldev = strlen(dev) + 1, ldrv = strlen(drv) + 1;
 	size_t ldeps = strlen(deps) + 1;
-	struct ap_record *r;
-	char *p;
+	size_t size = ALIGN(struct_size_t(struct ap_record, names,
+					  ldev + ldrv + ldeps), 8);
+	struct ap_record *r = NULL;
 
-	/* Unlocked: a hint only, ap_history_add() checks again. */
-	if (data_race(ap_history_len) >= AP_HISTORY_MAX)
-		return NULL;
-	r = kmalloc(struct_size(r, names, ldev + ldrv + ldeps), GFP_KERNEL);
-	if (!r)
-		return NULL;
-	r->cookie = node->cookie;
-	r->t_queue = ktime_to_us(node->t_queue);
-	r->t_start = ktime_to_us(node->t_start);
-	r->t_end = ktime_to_us(end);
-	r->ret = ret;
-	p = r->names;
-	r->dev = memcpy(p, dev, ldev);
-	r->drv = memcpy(p + ldev, drv, ldrv);
-	r->deps = memcpy(p + ldev + ldrv, deps, ldeps);
-	return r;
-}
-
-/**
- * ap_history_add() - keep a record made by ap_history_record()
- * @r: the record, or %NULL for one that could not be made
- *
- * Context: ap_lock held.
- */
-void ap_history_add(struct ap_record *r)
-{
 	lockdep_assert_held(&ap_lock);
 
-	if (!r || ap_history_len >= AP_HISTORY_MAX) {
-		kfree(r);
+	/* Offsets and sizes within a chunk fit struct ap_record's fields. */
+	BUILD_BUG_ON(AP_HISTORY_CHUNK > U16_MAX);
+	if (ap_history_len < ap_history_max_param())
+		r = ap_history_room(size);
+	if (!r) {
 		ap_history_dropped++;
 		return;
 	}
-	list_add_tail(&r->node, &ap_history);
 	ap_history_len++;
+	r->cookie = node->cookie;
+	r->t_queue = ktime_to_us(node->t_queue);
+	r->t_start = ktime_to_us(node->t_start);
+	r->t_end = ktime_to_us(node->t_end);
+	r->ret = node->ret;
+	r->size = size;
+	r->drv = ldev;
+	r->deps = ldev + ldrv;
+	memcpy(r->names, dev, ldev);
+	memcpy(r->names + r->drv, drv, ldrv);
+	memcpy(r->names + r->deps, deps, ldeps);
 }
 
 /**
@@ -299,23 +321,28 @@ void ap_history_add(struct ap_record *r)
  */
 void ap_history_show(struct seq_file *m)
 {
+	struct ap_history_chunk *c;
 	struct ap_record *r;
 	char *deps, *p, *dep;
+	size_t at;
 
 	seq_puts(m, "digraph async_probe {\n\trankdir=LR;\n\tnode [shape=box];\n");
 	mutex_lock(&ap_lock);
-	list_for_each_entry(r, &ap_history, node) {
-		seq_printf(m, "\t\"%s\" [label=\"%s\\n%s\\n@%lld.%03lld ms +%lld.%03lld ms\\nret=%d\"%s];\n",
-			   r->dev, r->dev, r->drv ?: "-",
-			   r->t_start / 1000, r->t_start % 1000,
-			   (r->t_end - r->t_start) / 1000,
-			   (r->t_end - r->t_start) % 1000, r->ret,
-			   r->ret ? " color=red" : "");
-		deps = kstrdup(r->deps ?: "", GFP_KERNEL);
-		for (p = deps; p && (dep = strsep(&p, ",")); )
-			if (*dep && strcmp(dep, ASYNC_PROBE_LOG_EMPTY))
-				seq_printf(m, "\t\"%s\" -> \"%s\";\n", dep, r->dev);
-		kfree(deps);
+	list_for_each_entry(c, &ap_history, node) {
+		for (at = 0; at < c->used; at += r->size) {
+			r = (struct ap_record *)(c->data + at);
+			seq_printf(m, "\t\"%s\" [label=\"%s\\n%s\\n@%lld.%03lld ms +%lld.%03lld ms\\nret=%d\"%s];\n",
+				   r->names, r->names, r->names + r->drv,
+				   r->t_start / 1000, r->t_start % 1000,
+				   (r->t_end - r->t_start) / 1000,
+				   (r->t_end - r->t_start) % 1000, r->ret,
+				   r->ret ? " color=red" : "");
+			deps = kstrdup(r->names + r->deps, GFP_KERNEL);
+			for (p = deps; p && (dep = strsep(&p, ",")); )
+				if (*dep && strcmp(dep, ASYNC_PROBE_LOG_EMPTY))
+					seq_printf(m, "\t\"%s\" -> \"%s\";\n", dep, r->names);
+			kfree(deps);
+		}
 	}
 	if (ap_history_dropped)
 		seq_printf(m, "\t/* %u probes not recorded */\n", ap_history_dropped);

@@ -22,7 +22,7 @@ if [ "$(ap_stat mode)" != on ]; then
 	ktap_skip_all "mode is $(ap_stat mode), these tests want on"
 	exit "$KSFT_SKIP"
 fi
-ktap_set_plan 22
+ktap_set_plan 23
 
 # Random DAGs, several seeds, both attach paths: every device binds, and
 # the framework scheduled them so that the driver core deferred none of
@@ -126,13 +126,15 @@ ktap_test_result "max_active_limits_parallel_probes" max_active_limits
 # Garbage written to the parameters is refused and changes nothing.
 garbage_params_refused() {
 	local D=/sys/module/async_probe/parameters bad=0
-	for kv in "max_active=-3" "max_active=lots" "hung_timeout=1e9" "debug=maybe"; do
+	for kv in "max_active=-3" "max_active=lots" "hung_timeout=1e9" "debug=maybe" \
+		  "history=2000000"; do
 		if echo "${kv#*=}" >"$D/${kv%%=*}" 2>/dev/null; then
 			ktap_print_msg "$kv accepted"
 			bad=1
 		fi
 	done
-	[ $bad = 0 ] && [ "$(cat $D/max_active)" = 0 ] && [ "$(cat $D/hung_timeout)" = 30 ]
+	[ $bad = 0 ] && [ "$(cat $D/max_active)" = 0 ] && [ "$(cat $D/hung_timeout)" = 30 ] &&
+		[ "$(cat $D/history)" = 16384 ]
 }
 ktap_test_result "garbage_parameter_writes_are_refused" garbage_params_refused
 
@@ -192,6 +194,50 @@ plan_hidden() {
 		timeout_s=20 && sim_ok && plan_check "$1"
 }
 ktap_test_result "plan_names_a_hidden_supplier_64_devices" plan_hidden 64 21
+
+# debugfs graph.dot: one box per probe the framework ran, in the order
+# they ended, with an edge from each supplier it was queued after; and no
+# more boxes than async_probe.history, the probes beyond counted.  A chain
+# 0 <- 1 <- 2 <- 3 and 4 after 0 and 3; device 0 takes 200 ms, so every
+# supplier is in flight when its consumer is claimed.  Room is left for
+# exactly these five probes.
+graph_lines() {	# the lines of graph.dot after its first $1 boxes
+	awk -v skip="$1" '/\[label=/ { n++ } n > skip' "$AP_DBG/graph.dot"
+}
+graph_boxes() {
+	grep -c '\[label=' "$AP_DBG/graph.dot"
+}
+graph_dropped() {
+	sed -n 's|^\t/\* \([0-9]*\) probes not recorded \*/$|\1|p' "$AP_DBG/graph.dot" |
+		grep . || echo 0
+}
+graph_recorded() {
+	local P=/sys/module/async_probe/parameters/history g=/tmp/graph.new
+	local b0 d0 p0 e ok=1
+
+	b0=$(graph_boxes)
+	p0=$(ap_stat probes)
+	echo $((b0 + 5)) >"$P" || return 1
+	sim_run n=5 graph="1:0 2:1 3:2 4:0,3" \
+		times="0:200000 1:1000 2:1000 3:1000 4:1000" && sim_ok || ok=0
+	graph_lines "$b0" >"$g"
+	[ "$(grep -c '\[label=' "$g")" = 5 ] && [ $(($(ap_stat probes) - p0)) = 5 ] &&
+		[ "$(grep -c ' -> ' "$g")" = 5 ] || ok=0
+	for e in 0:1 1:2 2:3 0:4 3:4; do
+		grep -qF "\"apsim.${e%:*}\" -> \"apsim.${e#*:}\";" "$g" || ok=0
+	done
+	grep -q '"apsim.4" \[label="apsim.4\\napsim\\n@[0-9.]* ms +[0-9.]* ms\\nret=0"\];' "$g" ||
+		ok=0
+	[ $ok = 1 ] || ktap_print_msg "graph.dot: $(tr '\n' ' ' <"$g")"
+
+	# Full: the next three probes are counted, not kept.
+	d0=$(graph_dropped)
+	sim_run n=3 min_us=100 max_us=100 links=0 && sim_ok || ok=0
+	echo 16384 >"$P"
+	[ $ok = 1 ] && [ "$(graph_boxes)" = $((b0 + 5)) ] &&
+		[ "$(graph_dropped)" = $((d0 + 3)) ]
+}
+ktap_test_result "graph_dot_records_every_probe_and_its_suppliers" graph_recorded
 
 sim_unload
 # Nothing is left parked, queued or running.

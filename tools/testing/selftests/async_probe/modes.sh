@@ -111,12 +111,14 @@ on)
 			grep -q "unknown mode 'bogus'" <<<"$d" &&
 			grep -q "max_active=-3 is not a number" <<<"$d" &&
 			grep -q "hung_timeout=soon is not a number" <<<"$d" &&
+			grep -q "history=lots is not a number" <<<"$d" &&
 			grep -q "debug=maybe is not 0 or 1" <<<"$d" &&
 			grep -q "plan=sometimes is not off, record or replay, leaving it" <<<"$d"
 		}
 		defaults_used() {
 			[ "$(ap_stat max_active)" = 0 ] && [ "$(ap_stat hung_timeout)" = 30 ] &&
 			[ "$(cat /sys/module/async_probe/parameters/debug)" = N ] &&
+			[ "$(cat /sys/module/async_probe/parameters/history)" = 16384 ] &&
 			[ "$(cat /sys/module/async_probe/parameters/plan)" = record ]
 		}
 		ktap_test_result "garbage_command_line_reported" garbage_reported
