@@ -12,6 +12,9 @@
 #   MODES="stock on"         async_probe= modes to compare
 #   REPS=n                   simulator runs per boot (default 3)
 #   TOP_ROWS=n               rows to print (default 30)
+#   CPU=1                    count only the time a function's task ran
+#                            (ftrace's sleep-time option off): no lock
+#                            waits, no preemption; the CPU each costs
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -19,11 +22,14 @@ WORKLOAD=${WORKLOAD:-zero10000 n=10000 min_us=0 max_us=0 links=0 timeout_s=300}
 MODES=${MODES:-stock on}
 REPS=${REPS:-3}
 ROWS=${TOP_ROWS:-30}
+CPU=${CPU:-0}
+case $CPU in 0|1) ;; *) die "CPU must be 0 or 1, not '$CPU'" ;; esac
 dir=$BUILD/profile-sim
 rm -rf "$dir"
 mkdir -p "$dir"
 echo "$WORKLOAD" >"$dir/workloads.txt"
 echo "$REPS" >"$dir/reps"
+[ "$CPU" = 1 ] && : >"$dir/cpu-only"
 # The attach loops, the probe path, the framework and kernel/async.c, and
 # what they call that could cost: allocation, locks, the workqueue.
 cat >"$dir/filter" <<'F'
@@ -68,10 +74,10 @@ for mode in $MODES; do
 		-I "$BUILD/initramfs/profile-profsim.cpio" -c "loglevel=5 async_probe=$mode" profile
 	runs="$runs $OUT/profile-sim-$mode"
 done
-python3 - "$ROWS" "$REPS" $runs <<'PY' | tee "$OUT/profile-sim.md"
+python3 - "$ROWS" "$REPS" "$CPU" $runs <<'PY' | tee "$OUT/profile-sim.md"
 import glob, os, re, sys
 
-rows, reps, runs = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]
+rows, reps, cpu, runs = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "1", sys.argv[4:]
 tables, devices = {}, {}
 for run in runs:
     mode = os.path.basename(run).replace("profile-sim-", "")
@@ -101,6 +107,9 @@ for f in names[:rows]:
         cells += ["%.2f" % (hit / devices[m]), "%.2f" % (us / devices[m])]
     print("| %s | %s |" % (f, " | ".join(cells)))
 print()
-print("Times include callees (graph-time); devices probed per mode: " +
+print("Times include callees (graph-time)" +
+      (", and only the time the task ran (sleep-time off)" if cpu else
+       ", and the time the task slept or waited for a CPU") +
+      "; devices probed per mode: " +
       ", ".join("%s %d" % (m, devices[m]) for m in modes) + ".")
 PY

@@ -5,12 +5,16 @@
 # workload of /bench/workloads.txt (NAME PARAMS), /bench/reps times, count
 # calls and time (callees included) of the functions /bench/filter names
 # (set_ftrace_filter patterns), and keep the per-CPU tables and the
-# simulator's result lines in /out.
+# simulator's result lines in /out.  With /bench/cpu-only, the time a
+# task slept or waited for a CPU is left out.
 t=/sys/kernel/debug/tracing
 reps=$(cat /bench/reps 2>/dev/null || echo 1)
 read -r name params </bench/workloads.txt
 [ -w $t/function_profile_enabled ] || { echo "no function profiler"; exit 1; }
 echo 1 >$t/options/graph-time 2>/dev/null
+if [ -e /bench/cpu-only ]; then
+	echo 0 >$t/options/sleep-time || { echo "no sleep-time option"; exit 1; }
+fi
 : >$t/set_ftrace_filter
 while read -r f; do
 	echo "$f" >>$t/set_ftrace_filter 2>/dev/null || echo "filter: no $f"
