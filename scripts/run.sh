@@ -98,5 +98,8 @@ if [ -x "$TOP/tools/bootgraph/bootgraph" ] && [ -n "$replay" ] && [ -s "$replay"
 	say "the two boots side by side: without a plan, and with the first boot's"
 	side_by_side "$dmesg" "$replay" | sed 's/^/    /'
 	grep -h "async_probe: plan:" "$replay" | sed 's/^\[[^]]*\] /    /'
+	# What the second boot made of the plan, device by device.
+	"$TOP/tools/bootgraph/bootgraph" summary --plan "$plan" "$replay" |
+		sed -n '/^Plan replayed:/,/^$/p' | sed '/^$/d; s/^/    /'
 fi
 note "full console: out/run/console.log; kernel log: out/run/guest/dmesg.txt"

@@ -459,6 +459,8 @@ int cmd_csv(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
+/* plan.c: summary --plan, how the boot of @m used the plan at @path */
+int bg_plan_use(FILE *f, const struct bg_model *m, const char *path);
 
 /* stats.c: over several boots */
 void bg_sort_doubles(double *v, int n);

@@ -72,6 +72,7 @@ struct pl_dev {
 	struct pl_set links;
 	int nwhole;			/* boots that gave a whole list */
 	int boot;			/* the last boot that named it */
+	bool seen;			/* bg_plan_use(): probed in the boot */
 };
 
 struct pl_state {
@@ -543,6 +544,110 @@ static void state_free(struct pl_state *st)
 	strmap_free(&st->ids);
 	strmap_free(&st->names);
 	arena_free(&st->arena);
+}
+
+/* ------------------------------------------------------------------ */
+/* summary --plan: how a boot used the plan it replayed */
+
+/* Whether any attempt of @d deferred; @bound: its last one bound it. */
+static bool dev_deferred(const struct bg_dev *d, bool *bound)
+{
+	const struct bg_attempt *last = &d->att[d->natt - 1];
+	bool deferred = false;
+	int i;
+
+	for (i = 0; i < d->natt; i++)
+		if (bg_ret_deferred(d->att[i].ret) && d->att[i].end != BG_NOTIME)
+			deferred = true;
+	*bound = !last->ret && last->end != BG_NOTIME;
+	return deferred;
+}
+
+/* A plan's identity a log can give: BUS:NAME, not a firmware node path. */
+static bool log_id(const char *id)
+{
+	return *id != '/' && *id != '\\' && strchr(id, ':');
+}
+
+int bg_plan_use(FILE *f, const struct bg_model *m, const char *path)
+{
+	int i, named = 0, seen = 0, added = 0, planned = 0, avoided = 0;
+	int again = 0, other = 0, fresh = 0;
+	struct pl_state st = { 0 };
+	struct pl_dev *pd;
+	const char *id;
+	char *header = NULL;
+	size_t size = 0;
+	bool bound;
+	void **slot;
+	FILE *pf;
+	int ret;
+
+	pf = fopen(path, "r");
+	if (!pf) {
+		bg_err("%s: %s", path, strerror(errno));
+		return 1;
+	}
+	if (getline(&header, &size, pf) <= 0 ||
+	    strncmp(header, PLAN_HEADER, strlen(PLAN_HEADER))) {
+		bg_err("%s: not a probe plan (no \"%s\" line)", path, PLAN_HEADER);
+		ret = 1;
+	} else {
+		ret = load_plan(&st, pf, path, header);
+	}
+	fclose(pf);
+	free(header);
+	if (ret) {
+		state_free(&st);
+		return 1;
+	}
+	for (i = 0; i < m->ndevs; i++) {
+		const struct bg_dev *d = m->devs[i];
+		bool deferred;
+
+		if (!d->natt || !d->bus)
+			continue;
+		deferred = dev_deferred(d, &bound);
+		id = dev_id(&st, d);
+		slot = strmap_find(&st.ids, id, strlen(id));
+		pd = slot ? *slot : NULL;
+		if (!pd) {
+			added++;
+			fresh += deferred;
+			continue;
+		}
+		if (pd->seen)
+			continue;
+		pd->seen = true;
+		seen++;
+		if (!pd->defers)
+			fresh += deferred;
+		else if (deferred)
+			again++;
+		else if (bound)
+			avoided++;
+		else
+			other++;
+	}
+	for (i = 0; i < st.ndevs; i++) {
+		pd = st.devs[i];
+		named += log_id(pd->id);
+		planned += pd->defers && log_id(pd->id);
+		other += pd->defers && log_id(pd->id) && !pd->seen;
+	}
+	fprintf(f, "%-20s%s, %d device%s", "Plan replayed:", path, st.ndevs,
+		st.ndevs == 1 ? "" : "s");
+	if (named < st.ndevs)
+		fprintf(f, " (%d named by firmware node, not compared)",
+			st.ndevs - named);
+	fprintf(f, "\n%-20s%d probed in this boot, %d not (stale); %d probed, not in the plan\n",
+		"", seen, named - seen, added);
+	fprintf(f, "%-20s%d deferred when the plan was made: %d bound without deferring (avoided), %d deferred again, %d neither\n",
+		"", planned, avoided, again, other);
+	fprintf(f, "%-20s%d deferred in this boot that did not then\n", "",
+		fresh);
+	state_free(&st);
+	return 0;
 }
 
 int cmd_plan(int argc, char **argv)

@@ -13,6 +13,7 @@ struct summary_params {
 	struct bg_common c;
 	long long slowest;
 	bool many;			/* -m: each file one boot */
+	const char *plan;		/* --plan: the plan the boot replayed */
 };
 
 static const char *const summary_usage[] = {
@@ -25,6 +26,10 @@ static const char *const summary_usage[] = {
 	"  -n, --slowest N       list the N slowest devices (default 5)",
 	"  -m, --many            each FILE is one boot: median and range over",
 	"                        the boots of the totals, devices and initcalls",
+	"  -p, --plan PLAN       how the boot used PLAN, the plan it replayed:",
+	"                        its devices probed or not, and of those that",
+	"                        deferred when it was made, those that bound",
+	"                        without deferring (devices named BUS:NAME)",
 	BG_COMMON_HELP,
 	NULL,
 };
@@ -257,6 +262,8 @@ static int summary_out(FILE *f, struct bg_model *m, const void *p)
 	put_at(f, "Log ends:", m->st.log_end, NULL);
 	for (i = 0; i < 2 && m->plan[i]; i++)
 		fprintf(f, "%-20s%s\n", i ? "" : "Probe plan:", m->plan[i]);
+	if (sp->plan && bg_plan_use(f, m, sp->plan))
+		return 1;
 	if (!m->nshown || !sp->slowest)
 		return 0;
 	fprintf(f, "\nSlowest probes (self time):\n");
@@ -401,18 +408,25 @@ int cmd_summary(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "slowest",	required_argument, NULL, 'n' },
 		{ "many",	no_argument,	   NULL, 'm' },
+		{ "plan",	required_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct summary_params p = { .slowest = 5 };
 	int c;
 
-	while ((c = bg_getopt(argc, argv, BG_COMMON_SHORTOPTS "n:m", opts)) != -1) {
+	while ((c = bg_getopt(argc, argv, BG_COMMON_SHORTOPTS "n:mp:", opts)) != -1) {
 		if (bg_common_opt(&p.c, c, optarg, summary_usage))
 			continue;
 		if (c == 'n')
 			p.slowest = bg_arg_num(optarg, "count");
 		else if (c == 'm')
 			p.many = true;
+		else if (c == 'p')
+			p.plan = optarg;
+	}
+	if (p.many && p.plan) {
+		bg_err("summary: --plan reads one boot, not --many");
+		return 1;
 	}
 	if (p.many)
 		return run_many(&p, argv + optind, argc - optind);
