@@ -7,7 +7,8 @@
  *   ap_lock (mutex)
  *     protects every struct ap_node and the lists it is on, the
  *     async_probe pointer in struct device_private, ap_nodes, the
- *     history, and the counters in ap_stats that are not atomic.
+ *     history's writers (its reader takes no lock: trace.c), and the
+ *     counters in ap_stats that are not atomic.
  *
  *   The async_probe pointer is written under ap_lock with WRITE_ONCE(),
  *   and a node is freed only after an RCU grace period: the driver core's

@@ -17,9 +17,11 @@
 #include <linux/init.h>
 #include <linux/moduleparam.h>
 #include <linux/pid.h>
+#include <linux/rculist.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 
 #include "../base.h"
 #include "internal.h"
@@ -220,6 +222,12 @@ early_initcall(ap_trace_init);
  * and never freed: a record costs a copy under ap_lock, not an allocation
  * of its own (which, with 10,000 probes, cost more than the rest of a
  * probe's end).
+ *
+ * Writers hold ap_lock.  The reader takes no lock, so that reading the
+ * graph never holds up a probe: a chunk is added to ap_history with
+ * list_add_tail_rcu() and never removed, and a record is written before
+ * its chunk's @used covers it (smp_store_release(), paired with the
+ * reader's smp_load_acquire()), and never written again.
  */
 #define AP_HISTORY_CHUNK	(16 * 1024)
 
@@ -240,12 +248,12 @@ struct ap_history_chunk {
 
 #define AP_HISTORY_ROOM	(AP_HISTORY_CHUNK - sizeof(struct ap_history_chunk))
 
-static LIST_HEAD(ap_history);		/* ap_history_chunk.node (ap_lock) */
+static LIST_HEAD(ap_history);		/* ap_history_chunk.node */
 static unsigned int ap_history_len;	/* ap_lock */
-static unsigned int ap_history_dropped;	/* ap_lock */
+static unsigned int ap_history_dropped;	/* ap_lock; read without it */
 
-/* Room for @size bytes at the end of the history, or %NULL. */
-static void *ap_history_room(size_t size)
+/* The chunk with room for @size more bytes at its end, or %NULL. */
+static struct ap_history_chunk *ap_history_room(size_t size)
 {
 	struct ap_history_chunk *c;
 
@@ -260,10 +268,9 @@ static void *ap_history_room(size_t size)
 		if (!c)
 			return NULL;
 		c->used = 0;
-		list_add_tail(&c->node, &ap_history);
+		list_add_tail_rcu(&c->node, &ap_history);
 	}
-	c->used += size;
-	return c->data + c->used - size;
+	return c;
 }
 
 /**
@@ -284,19 +291,21 @@ void ap_history_add(struct ap_node *node)
 	size_t ldeps = strlen(deps) + 1;
 	size_t size = ALIGN(struct_size_t(struct ap_record, names,
 					  ldev + ldrv + ldeps), 8);
-	struct ap_record *r = NULL;
+	struct ap_history_chunk *c = NULL;
+	struct ap_record *r;
 
 	lockdep_assert_held(&ap_lock);
 
 	/* Offsets and sizes within a chunk fit struct ap_record's fields. */
 	BUILD_BUG_ON(AP_HISTORY_CHUNK > U16_MAX);
 	if (ap_history_len < ap_history_max_param())
-		r = ap_history_room(size);
-	if (!r) {
-		ap_history_dropped++;
+		c = ap_history_room(size);
+	if (!c) {
+		WRITE_ONCE(ap_history_dropped, ap_history_dropped + 1);
 		return;
 	}
 	ap_history_len++;
+	r = (struct ap_record *)(c->data + c->used);
 	r->cookie = node->cookie;
 	r->t_queue = ktime_to_us(node->t_queue);
 	r->t_start = ktime_to_us(node->t_start);
@@ -308,6 +317,25 @@ void ap_history_add(struct ap_node *node)
 	memcpy(r->names, dev, ldev);
 	memcpy(r->names + r->drv, drv, ldrv);
 	memcpy(r->names + r->deps, deps, ldeps);
+	/* The record is whole before the reader sees it: see above. */
+	smp_store_release(&c->used, c->used + size);
+}
+
+/* One edge per supplier named in @r's list; "+N" (N not named) is none. */
+static void ap_history_edges(struct seq_file *m, const struct ap_record *r)
+{
+	const char *dep = r->names + r->deps, *end;
+	size_t len;
+
+	for (; *dep; dep = *end ? end + 1 : end) {
+		end = strchrnul(dep, ',');
+		len = end - dep;
+		if (!len || *dep == '+' ||
+		    (len == strlen(ASYNC_PROBE_LOG_EMPTY) &&
+		     !memcmp(dep, ASYNC_PROBE_LOG_EMPTY, len)))
+			continue;
+		seq_printf(m, "\t\"%.*s\" -> \"%s\";\n", (int)len, dep, r->names);
+	}
 }
 
 /**
@@ -317,35 +345,34 @@ void ap_history_add(struct ap_node *node)
  * One box per probe (device, driver, start and duration in ms, result),
  * one edge per dependency the probe was queued after.
  *
- * Context: Process context; takes ap_lock.
+ * Context: Process context; takes no lock (see the history above).
  */
 void ap_history_show(struct seq_file *m)
 {
-	struct ap_history_chunk *c;
-	struct ap_record *r;
-	char *deps, *p, *dep;
-	size_t at;
+	const struct ap_history_chunk *c;
+	const struct ap_record *r;
+	unsigned int dropped;
+	size_t at, used;
 
 	seq_puts(m, "digraph async_probe {\n\trankdir=LR;\n\tnode [shape=box];\n");
-	mutex_lock(&ap_lock);
-	list_for_each_entry(c, &ap_history, node) {
-		for (at = 0; at < c->used; at += r->size) {
-			r = (struct ap_record *)(c->data + at);
+	rcu_read_lock();
+	list_for_each_entry_rcu(c, &ap_history, node) {
+		/* Pairs with ap_history_add(). */
+		used = smp_load_acquire(&c->used);
+		for (at = 0; at < used; at += r->size) {
+			r = (const struct ap_record *)(c->data + at);
 			seq_printf(m, "\t\"%s\" [label=\"%s\\n%s\\n@%lld.%03lld ms +%lld.%03lld ms\\nret=%d\"%s];\n",
 				   r->names, r->names, r->names + r->drv,
 				   r->t_start / 1000, r->t_start % 1000,
 				   (r->t_end - r->t_start) / 1000,
 				   (r->t_end - r->t_start) % 1000, r->ret,
 				   r->ret ? " color=red" : "");
-			deps = kstrdup(r->names + r->deps, GFP_KERNEL);
-			for (p = deps; p && (dep = strsep(&p, ",")); )
-				if (*dep && strcmp(dep, ASYNC_PROBE_LOG_EMPTY))
-					seq_printf(m, "\t\"%s\" -> \"%s\";\n", dep, r->names);
-			kfree(deps);
+			ap_history_edges(m, r);
 		}
 	}
-	if (ap_history_dropped)
-		seq_printf(m, "\t/* %u probes not recorded */\n", ap_history_dropped);
-	mutex_unlock(&ap_lock);
+	rcu_read_unlock();
+	dropped = READ_ONCE(ap_history_dropped);
+	if (dropped)
+		seq_printf(m, "\t/* %u probes not recorded */\n", dropped);
 	seq_puts(m, "}\n");
 }

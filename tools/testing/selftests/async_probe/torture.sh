@@ -48,7 +48,7 @@ ktap_set_plan 7
 # Userspace churn beside the torture; one line per kind of operation.
 CHURN_OUT=/tmp/torture.churn
 churn() {
-	local i=0 loads=0 unloads=0 rebinds=0 limits=0 d
+	local i=0 loads=0 unloads=0 rebinds=0 limits=0 reads=0 d
 	while [ ! -e "$STOP" ]; do
 		i=$((i + 1))
 		echo $((i % 5)) >"$PARAMS/max_active" && limits=$((limits + 1))
@@ -70,10 +70,14 @@ churn() {
 			[ $((RANDOM % 3)) = 0 ] && break
 		done
 		[ $((i % 3)) = 0 ] && sleep 0.$((RANDOM % 10))
+		# The debugfs files, graph.dot's lockless reader among them,
+		# read while probes end and record themselves.
+		cat "$AP_DBG/graph.dot" "$AP_DBG/pending" "$AP_DBG/stats" >/dev/null &&
+			reads=$((reads + 1))
 		rmmod "$SIM_MOD" 2>/dev/null && unloads=$((unloads + 1))
 	done
 	echo 0 >"$PARAMS/max_active"
-	echo "loads=$loads unloads=$unloads rebinds=$rebinds limits=$limits" >"$CHURN_OUT"
+	echo "loads=$loads unloads=$unloads rebinds=$rebinds limits=$limits reads=$reads" >"$CHURN_OUT"
 }
 
 # The text of the built-in framework, "START END": its functions (ap_*,
@@ -194,7 +198,8 @@ no_violations() {
 ktap_test_result "no_invariant_violated" no_violations
 
 churn_ran() {
-	grep -q 'loads=[1-9]' "$CHURN_OUT" && grep -q 'unloads=[1-9]' "$CHURN_OUT"
+	grep -q 'loads=[1-9]' "$CHURN_OUT" && grep -q 'unloads=[1-9]' "$CHURN_OUT" &&
+		grep -q 'reads=[1-9]' "$CHURN_OUT"
 }
 ktap_test_result "simulator_reloaded_and_rebound_beside_it" churn_ran
 
