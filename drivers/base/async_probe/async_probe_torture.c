@@ -162,8 +162,8 @@ static bool apt_running;
  * come while its round is being torn down.
  *
  * A probe can start, and defer, before ap_queue() has emitted its queue
- * event (never before its end event, which needs ap_lock): its deferral
- * is then judged when the queue event comes.  Not judged: a device queued
+ * event (never end: the framework emits the end event after the queue
+ * event): its deferral is then judged when the queue event comes.  Not judged: a device queued
  * right after the framework could not record a wait or make an async call
  * (injected allocation failures: its view of the suppliers was not the
  * usual one), and a deferral on a supplier being unregistered.

@@ -154,6 +154,7 @@ int ap_queue(struct ap_node *node, const async_cookie_t *deps,
 	/* Set before the call can run: ap_probe_fn() does not take ap_lock. */
 	node->state = AP_QUEUED;
 	node->t_queue = ktime_get();
+	node->queue_traced = false;
 	atomic_inc(&ap_inflight);
 	ret = async_schedule_node_domain_after_prio(ap_probe_fn, dev, dev_to_node(dev),
 						    &ap_domain,
@@ -166,6 +167,8 @@ int ap_queue(struct ap_node *node, const async_cookie_t *deps,
 	}
 	atomic_inc(&ap_stats.queued);
 	ap_trace_queue(node);
+	/* Its end event may follow now: pairs with ap_probe_fn(). */
+	smp_store_release(&node->queue_traced, true);
 	/* Consumers parked on this node can now wait for its cookie. */
 	ap_release_waiters(node, false);
 	ap_state_changed();
@@ -249,7 +252,10 @@ static bool ap_finish(struct ap_node *node)
  * probe itself; and no max_active limit of ap_domain delays it behind the
  * probes it may have released.  Until it runs, the node is queued with a
  * cookie that is done: ap_inflight counts it, the barriers wait for it,
- * and a claim of the device is seen by ap_finish() as before.
+ * and a claim of the device is seen by ap_finish() as before.  It also
+ * emits the end event of a probe that ended before its queue event was
+ * emitted (ap_probe_fn()): that event's time stamp is then later than the
+ * probe's end, which its duration still gives.
  */
 static LLIST_HEAD(ap_ended);
 static atomic_t ap_end_queued = ATOMIC_INIT(0);
@@ -277,6 +283,8 @@ static void ap_end_fn(void *data, async_cookie_t cookie)
 		for (i = 0; list && i < AP_END_BATCH; i++) {
 			node = llist_entry(list, struct ap_node, ended);
 			list = list->next;
+			if (!node->end_traced)
+				ap_trace_end(node);
 			/* ap_finish() may free the node. */
 			put[n] = node->dev;
 			if (!ap_finish(node))
@@ -323,7 +331,7 @@ static void ap_probe_fn(void *data, async_cookie_t cookie)
 	struct device *dev = data;
 	const struct device_driver *drv;
 	struct ap_node *node;
-	bool again;
+	bool again, locked;
 
 	/* The node stays while its probe is in flight; no ap_lock needed. */
 	node = READ_ONCE(dev->p->async_probe);
@@ -355,12 +363,23 @@ static void ap_probe_fn(void *data, async_cookie_t cookie)
 	else
 		device_attach_async(dev);
 	node->t_end = ktime_get();
+	node->pid = task_pid_nr(current);
 	ap_running(-1);
-	ap_trace_end(node, node->ret, node->t_end);
+	/*
+	 * The probe may have started, and ended, before ap_queue() emitted
+	 * its queue event: its end event must come after that one, which was
+	 * emitted under ap_lock.  So it is emitted with ap_lock held, or once
+	 * the queue event has been; otherwise ap_end_fn() emits it.
+	 */
+	locked = mutex_trylock(&ap_lock);
+	/* Pairs with the release in ap_queue(). */
+	node->end_traced = locked || smp_load_acquire(&node->queue_traced);
+	if (node->end_traced)
+		ap_trace_end(node);
 	/* The probe is over: the hung-probe watchdog looks at it no more. */
 	WRITE_ONCE(node->task, NULL);
 
-	if (!mutex_trylock(&ap_lock)) {
+	if (!locked) {
 		ap_end_later(node);	/* @node and @dev may go at once */
 		return;
 	}

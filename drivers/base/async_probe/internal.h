@@ -102,6 +102,12 @@ enum ap_state {
  * @t_queue: when its async entry was created
  * @t_start: when its probe started (see @task)
  * @t_end: when it returned (the probing task's own, then ap_lock)
+ * @pid: the task that ran it, for its end event (the same)
+ * @queue_traced: its queue event has been emitted: set under ap_lock
+ *	with smp_store_release(), read by the probing task with
+ *	smp_load_acquire() (see ap_probe_fn())
+ * @end_traced: its end event has been emitted (the probing task's own,
+ *	then ap_lock)
  * @hung_reported: the hung-probe report was printed for this run (see
  *	@task; then ap_lock)
  * @ret: what the last probe attempt of this run returned (the probing
@@ -141,6 +147,8 @@ struct ap_node {
 	struct list_head todo;
 	struct task_struct *task;
 	ktime_t t_claim, t_queue, t_start, t_end;
+	pid_t pid;
+	bool queue_traced, end_traced;
 	bool hung_reported;
 	int ret;
 	unsigned int claims, claims_seen;
@@ -345,7 +353,7 @@ void ap_replay_claimed(struct ap_node *node, struct ap_plan_entry *entry);
 void ap_trace_park(struct ap_node *node, unsigned int waiting);
 void ap_trace_queue(struct ap_node *node);
 void ap_trace_start(struct ap_node *node);
-void ap_trace_end(struct ap_node *node, int ret, ktime_t end);
+void ap_trace_end(struct ap_node *node);
 void ap_trace_defer(struct ap_node *node);
 ktime_t ap_trace_wait_start(void);
 void ap_trace_wait(const char *what, ktime_t start);

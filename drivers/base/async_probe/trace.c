@@ -71,11 +71,11 @@ void ap_trace_start(struct ap_node *node)
 				ap_drv(node), node->cookie, task_pid_nr(current));
 }
 
-void ap_trace_end(struct ap_node *node, int ret, ktime_t end)
+void ap_trace_end(struct ap_node *node)
 {
 	trace_async_probe_end(dev_name(node->dev), ap_bus(node->dev),
-			      ap_drv(node), node->cookie, task_pid_nr(current),
-			      ret, ktime_us_delta(end, node->t_start));
+			      ap_drv(node), node->cookie, node->pid, node->ret,
+			      ktime_us_delta(node->t_end, node->t_start));
 }
 
 /*
