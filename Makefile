@@ -55,7 +55,8 @@ help:
 ##                      fail_page_alloc on the framework); one summary
 ##                      line; KCSAN=1: on a KCSAN kernel instead of KASAN,
 ##                      data races outside the project's code filtered out;
-##                      PLAN=FILE: with that probe plan replayed
+##                      PLAN=FILE: with that probe plan replayed;
+##                      PLAN=stale: one made up for its own devices
 ##   series             out/series/: the project as a format-patch series
 ##                      against the 6.12 tree, with a cover letter
 ##   series-check       apply it patch by patch to a fresh tree, build and

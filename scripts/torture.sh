@@ -13,7 +13,10 @@
 #   FLAVOUR     test (default: KASAN) or kcsan (KCSAN instead; data-race
 #               reports outside the project's code are filtered out)
 #   PLAN        a probe plan the boot replays (async_probe.plan=replay),
-#               e.g. out/main/guest/async_probe.plan; default none
+#               e.g. out/main/guest/async_probe.plan; "stale": one made up
+#               for the torture's own devices, each after up to three
+#               random others (of any worker), so that its devices wait
+#               for learned suppliers that are not theirs; default none
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -28,6 +31,22 @@ case $fail_alloc in 0|1) ;; *) die "FAIL_ALLOC must be 0 or 1, not '$fail_alloc'
 name=torture-${secs}s
 [ "$flavour" = test ] || name=$name-$flavour
 initrd=() replay=
+if [ "$plan" = stale ]; then
+	# Every device a torture worker can make: aptort<w>.<i>, 8 x 64.
+	plan=$BUILD/torture-stale.plan
+	python3 - "$plan" <<'PY'
+import random, sys
+rnd = random.Random(15)
+devs = ["platform:aptort%d.%d" % (w, i) for w in range(8) for i in range(64)]
+with open(sys.argv[1], "w") as f:
+    f.write("# async_probe plan v1 devices=%d nomem=0\n" % len(devs))
+    for d in devs:
+        after = rnd.sample([x for x in devs if x != d], rnd.randint(0, 3))
+        f.write("%s drv=%s ret=0 us=%d tries=%d defers=%d%s\n" % (
+            d, d.split(":")[1].split(".")[0], rnd.randint(100, 5000),
+            len(after) + 1, len(after), " after=" + ",".join(after) if after else ""))
+PY
+fi
 if [ -n "$plan" ]; then
 	[ -f "$plan" ] && [ -r "$plan" ] || die "PLAN: no readable file '$plan'"
 	name=$name-plan
@@ -57,6 +76,7 @@ line=$(grep -o 'async_probe_torture: done.*' "$run/console.log" | tr -d '\r' | t
 churn=$(grep -o 'churn: loads=.*' "$run/console.log" | tr -d '\r' | tail -n 1)
 note "${line:-async_probe_torture: no result line}"
 note "${churn:-churn: no result line}"
+[ -n "$plan" ] && note "$(grep -o 'plan: matched=.*' "$run/console.log" | tr -d '\r' | tail -n 1)"
 # One summary line: operations, faults, invariants checked, violations.
 awk -v l="$line" -v c="$churn" -v j="$judge" -v rc="$rc" 'BEGIN {
 	n = split(l " " c, f, /[ =]/)
