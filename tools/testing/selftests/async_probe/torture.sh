@@ -188,10 +188,6 @@ ktap_print_msg "churn: $(cat "$CHURN_OUT" 2>/dev/null) stale_parks=$(ap_stat sta
 	"fault injection: $injected"
 ktap_print_msg "plan: matched=$(ap_stat plan_matched) waits=$(ap_stat plan_waits)" \
 	"skipped=$(ap_stat plan_skipped) deferred=$(ap_stat plan_deferred)"
-# What this boot learned of the torture's devices, for a longer run to
-# replay (make torture PLAN=out/torture-60s/guest/async_probe.plan): their
-# graphs are random, so there every learned supplier is stale.
-mkdir -p /out 2>/dev/null && cat "$AP_DBG/plan" >/out/async_probe.plan 2>/dev/null
 
 torture_finished() {
 	[ "$(res running)" = 0 ] && [ "$(res rounds)" -gt 0 ] && [ "$(res probes)" -gt 0 ]
