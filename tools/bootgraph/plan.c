@@ -642,8 +642,9 @@ int bg_plan_use(FILE *f, const struct bg_model *m, const char *path)
 			st.ndevs - named);
 	fprintf(f, "\n%-20s%d probed in this boot, %d not (stale); %d probed, not in the plan\n",
 		"", seen, named - seen, added);
-	fprintf(f, "%-20s%d deferred when the plan was made: %d bound without deferring (avoided), %d deferred again, %d neither\n",
-		"", planned, avoided, again, other);
+	fprintf(f, "%-20s%d deferred when the plan was made: ", "", planned);
+	fprintf(f, "%d bound without deferring (avoided), %d deferred again, %d neither\n",
+		avoided, again, other);
 	fprintf(f, "%-20s%d deferred in this boot that did not then\n", "",
 		fresh);
 	state_free(&st);
