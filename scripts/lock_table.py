@@ -98,6 +98,26 @@ def read_run(run):
     return sites, max(devices, 1)
 
 
+def lost_events(run):
+    """Events the trace lost: its LOST lines, else the buffer's overruns."""
+    lost = 0
+    try:
+        for line in open(os.path.join(run, "guest", "lock-trace.txt"), errors="replace"):
+            m = re.search(r"\[LOST (\d+) EVENTS\]", line)
+            lost += int(m.group(1)) if m else 0
+    except OSError:
+        pass
+    if lost:
+        return lost
+    try:
+        for line in open(os.path.join(run, "guest", "lock-sim-buffer.txt"), errors="replace"):
+            m = re.match(r"overrun: (\d+)", line)
+            lost += int(m.group(1)) if m else 0
+    except OSError:
+        pass
+    return lost
+
+
 def main():
     if len(sys.argv) < 3:
         sys.exit(__doc__)
@@ -128,6 +148,11 @@ def main():
     print()
     print("Devices probed per mode: " +
           ", ".join("%s %d" % (m, devices[m]) for m in modes) + ".")
+    for run, m in zip(sys.argv[2:], modes):
+        lost = lost_events(run)
+        if lost:
+            print("Warning: the %s trace lost %d events (its buffer overran): "
+                  "its counts are too low." % (m, lost))
 
 
 if __name__ == "__main__":

@@ -376,6 +376,19 @@ class LockTable(unittest.TestCase):
                 f.write(result)
             return lock_table.read_run(d)
 
+    def test_lost_events_counted(self):
+        with tempfile.TemporaryDirectory() as d:
+            os.mkdir(os.path.join(d, 'guest'))
+            with open(os.path.join(d, 'guest', 'lock-trace.txt'), 'w') as f:
+                f.write(self.TRACE + 'CPU:1 [LOST 42 EVENTS]\n')
+            self.assertEqual(lock_table.lost_events(d), 42)
+            with open(os.path.join(d, 'guest', 'lock-trace.txt'), 'w') as f:
+                f.write(self.TRACE)
+            self.assertEqual(lock_table.lost_events(d), 0)
+            with open(os.path.join(d, 'guest', 'lock-sim-buffer.txt'), 'w') as f:
+                f.write('entries: 10\noverrun: 7\n' * 2)
+            self.assertEqual(lock_table.lost_events(d), 14)
+
     def test_waits_by_call_site_from_the_stack(self):
         sites, devices = self.read(self.TRACE)
         self.assertEqual(devices, 10)
