@@ -836,7 +836,10 @@ static struct platform_device *blocked_parent(struct kunit *test, struct tdev *t
  * its async call ends, and the end is left to ap_end_fn().  The barrier
  * of wait_for_device_probe() and of a module's init,
  * async_synchronize_full(), still returns only after that end has let the
- * child parked on the device go, and the child has probed.
+ * child parked on the device go, and the child has probed.  And as if its
+ * queue event were still to come (ap_queue() emits it under ap_lock once
+ * the call may have run): its end event waits for ap_end_fn() too, never
+ * coming before the queue event.
  */
 static void ap_test_end_left_to_lock_holder(struct kunit *test)
 {
@@ -847,12 +850,15 @@ static void ap_test_end_left_to_lock_holder(struct kunit *test)
 	bool done = false, queued;
 	struct ap_node *node;
 	unsigned long until;
+	int early_ends;
 
 	parent = blocked_parent(test, t, &release);
 	mutex_lock(&ap_lock);
 	node = ap_node_find(&parent->dev);
-	if (node && node->state == AP_QUEUED)
+	if (node && node->state == AP_QUEUED) {
 		cookie = node->cookie;
+		node->queue_traced = false;
+	}
 	complete(&release);
 	until = jiffies + WAIT;
 	while (cookie && !done && time_before(jiffies, until)) {
@@ -861,13 +867,16 @@ static void ap_test_end_left_to_lock_holder(struct kunit *test)
 	}
 	node = ap_node_find(&parent->dev);
 	queued = node && node->state == AP_QUEUED;
+	early_ends = atomic_read(&ends[0]);
 	mutex_unlock(&ap_lock);
 	KUNIT_ASSERT_NE(test, cookie, 0);
 	KUNIT_EXPECT_TRUE_MSG(test, done, "the probe's call waited for ap_lock");
 	KUNIT_EXPECT_TRUE_MSG(test, queued, "the probe ended under the test's lock");
+	KUNIT_EXPECT_EQ_MSG(test, early_ends, 0, "end event before the queue event");
 	KUNIT_EXPECT_EQ(test, atomic_read(&t[1].attempts), 0);
 
 	async_synchronize_full();
+	KUNIT_EXPECT_EQ(test, atomic_read(&ends[0]), 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&t[1].attempts), 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&ends[1]), 1);
 	KUNIT_EXPECT_GT(test, t[1].start, t[0].end);
