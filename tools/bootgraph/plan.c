@@ -572,7 +572,7 @@ static bool log_id(const char *id)
 int bg_plan_use(FILE *f, const struct bg_model *m, const char *path)
 {
 	int i, named = 0, seen = 0, added = 0, planned = 0, avoided = 0;
-	int again = 0, other = 0, fresh = 0;
+	int again = 0, other = 0, fresh = 0, nobus = 0;
 	struct pl_state st = { 0 };
 	struct pl_dev *pd;
 	const char *id;
@@ -605,8 +605,12 @@ int bg_plan_use(FILE *f, const struct bg_model *m, const char *path)
 		const struct bg_dev *d = m->devs[i];
 		bool deferred;
 
-		if (!d->natt || !d->bus)
+		if (!d->natt)
 			continue;
+		if (!d->bus) {
+			nobus++;
+			continue;
+		}
 		deferred = dev_deferred(d, &bound);
 		id = dev_id(&st, d);
 		slot = strmap_find(&st.ids, id, strlen(id));
@@ -635,13 +639,17 @@ int bg_plan_use(FILE *f, const struct bg_model *m, const char *path)
 		planned += pd->defers && log_id(pd->id);
 		other += pd->defers && log_id(pd->id) && !pd->seen;
 	}
-	fprintf(f, "%-20s%s, %d device%s", "Plan replayed:", path, st.ndevs,
-		st.ndevs == 1 ? "" : "s");
+	fprintf(f, "%-20s%s, %d device%s: %d probed in this boot, %d not seen",
+		"Plan replayed:", path, st.ndevs, st.ndevs == 1 ? "" : "s", seen,
+		named - seen);
 	if (named < st.ndevs)
-		fprintf(f, " (%d named by firmware node, not compared)",
+		fprintf(f, "; %d named by firmware node (not compared)",
 			st.ndevs - named);
-	fprintf(f, "\n%-20s%d probed in this boot, %d not (stale); %d probed, not in the plan\n",
-		"", seen, named - seen, added);
+	fprintf(f, "\n%-20s%d probed devices it does not name by bus and name", "",
+		added);
+	if (nobus)
+		fprintf(f, "; %d with no bus in the log (not compared)", nobus);
+	fputc('\n', f);
 	fprintf(f, "%-20s%d deferred when the plan was made: ", "", planned);
 	fprintf(f, "%d bound without deferring (avoided), %d deferred again, %d neither\n",
 		avoided, again, other);
