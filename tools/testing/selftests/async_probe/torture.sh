@@ -77,7 +77,8 @@ churn() {
 		rmmod "$SIM_MOD" 2>/dev/null && unloads=$((unloads + 1))
 	done
 	echo 0 >"$PARAMS/max_active"
-	echo "loads=$loads unloads=$unloads rebinds=$rebinds limits=$limits reads=$reads" >"$CHURN_OUT"
+	echo "loads=$loads unloads=$unloads rebinds=$rebinds limits=$limits" \
+		"reads=$reads" >"$CHURN_OUT"
 }
 
 # The text of the built-in framework, "START END": its functions (ap_*,
