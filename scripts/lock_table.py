@@ -98,24 +98,23 @@ def read_run(run):
     return sites, max(devices, 1)
 
 
+def sum_of(path, pattern):
+    """The sum of group 1 of @pattern over the lines of @path (0 if none)."""
+    total = 0
+    try:
+        for line in open(path, errors="replace"):
+            m = re.search(pattern, line)
+            total += int(m.group(1)) if m else 0
+    except OSError:
+        pass
+    return total
+
+
 def lost_events(run):
     """Events the trace lost: its LOST lines, else the buffer's overruns."""
-    lost = 0
-    try:
-        for line in open(os.path.join(run, "guest", "lock-trace.txt"), errors="replace"):
-            m = re.search(r"\[LOST (\d+) EVENTS\]", line)
-            lost += int(m.group(1)) if m else 0
-    except OSError:
-        pass
-    if lost:
-        return lost
-    try:
-        for line in open(os.path.join(run, "guest", "lock-sim-buffer.txt"), errors="replace"):
-            m = re.match(r"overrun: (\d+)", line)
-            lost += int(m.group(1)) if m else 0
-    except OSError:
-        pass
-    return lost
+    guest = os.path.join(run, "guest")
+    return (sum_of(os.path.join(guest, "lock-trace.txt"), r"\[LOST (\d+) EVENTS\]") or
+            sum_of(os.path.join(guest, "lock-sim-buffer.txt"), r"^overrun: (\d+)"))
 
 
 def main():
