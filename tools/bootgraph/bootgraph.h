@@ -459,8 +459,15 @@ int cmd_csv(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
-/* plan.c: summary --plan, how the boot of @m used the plan at @path */
-int bg_plan_use(FILE *f, const struct bg_model *m, const char *path);
+/*
+ * plan.c: summary --plan.  bg_plan_read() reads the plan at @path (NULL,
+ * with the reason printed, if it cannot); bg_plan_use() prints how the
+ * boot of @m used it, once per plan read (it marks the entries it saw).
+ */
+struct bg_plan;
+struct bg_plan *bg_plan_read(const char *path);
+void bg_plan_use(FILE *f, const struct bg_model *m, struct bg_plan *p);
+void bg_plan_free(struct bg_plan *p);
 
 /* stats.c: over several boots */
 void bg_sort_doubles(double *v, int n);

@@ -569,38 +569,66 @@ static bool log_id(const char *id)
 	return *id != '/' && *id != '\\' && strchr(id, ':');
 }
 
-int bg_plan_use(FILE *f, const struct bg_model *m, const char *path)
+/* The plan that summary --plan compares a boot with: see bg_plan_read(). */
+struct bg_plan {
+	struct pl_state st;
+	const char *path;
+};
+
+struct bg_plan *bg_plan_read(const char *path)
 {
-	int i, named = 0, seen = 0, added = 0, planned = 0, avoided = 0;
-	int again = 0, other = 0, fresh = 0, nobus = 0;
-	struct pl_state st = { 0 };
-	struct pl_dev *pd;
-	const char *id;
+	struct bg_plan *p;
 	char *header = NULL;
 	size_t size = 0;
-	bool bound;
-	void **slot;
 	FILE *pf;
 	int ret;
 
 	pf = fopen(path, "r");
 	if (!pf) {
 		bg_err("%s: %s", path, strerror(errno));
-		return 1;
+		return NULL;
 	}
+	p = calloc(1, sizeof(*p));
+	if (!p) {
+		bg_err("%s: out of memory", path);
+		fclose(pf);
+		return NULL;
+	}
+	p->path = path;
 	if (getline(&header, &size, pf) <= 0 ||
 	    strncmp(header, PLAN_HEADER, strlen(PLAN_HEADER))) {
 		bg_err("%s: not a probe plan (no \"%s\" line)", path, PLAN_HEADER);
 		ret = 1;
 	} else {
-		ret = load_plan(&st, pf, path, header);
+		ret = load_plan(&p->st, pf, path, header);
 	}
 	fclose(pf);
 	free(header);
 	if (ret) {
-		state_free(&st);
-		return 1;
+		bg_plan_free(p);
+		return NULL;
 	}
+	return p;
+}
+
+void bg_plan_free(struct bg_plan *p)
+{
+	if (!p)
+		return;
+	state_free(&p->st);
+	free(p);
+}
+
+void bg_plan_use(FILE *f, const struct bg_model *m, struct bg_plan *p)
+{
+	int i, named = 0, seen = 0, added = 0, planned = 0, avoided = 0;
+	int again = 0, other = 0, fresh = 0, nobus = 0;
+	struct pl_state *st = &p->st;
+	struct pl_dev *pd;
+	const char *id;
+	bool bound;
+	void **slot;
+
 	for (i = 0; i < m->ndevs; i++) {
 		const struct bg_dev *d = m->devs[i];
 		bool deferred;
@@ -612,8 +640,8 @@ int bg_plan_use(FILE *f, const struct bg_model *m, const char *path)
 			continue;
 		}
 		deferred = dev_deferred(d, &bound);
-		id = dev_id(&st, d);
-		slot = strmap_find(&st.ids, id, strlen(id));
+		id = dev_id(st, d);
+		slot = strmap_find(&st->ids, id, strlen(id));
 		pd = slot ? *slot : NULL;
 		if (!pd) {
 			added++;
@@ -633,18 +661,18 @@ int bg_plan_use(FILE *f, const struct bg_model *m, const char *path)
 		else
 			other++;
 	}
-	for (i = 0; i < st.ndevs; i++) {
-		pd = st.devs[i];
+	for (i = 0; i < st->ndevs; i++) {
+		pd = st->devs[i];
 		named += log_id(pd->id);
 		planned += pd->defers && log_id(pd->id);
 		other += pd->defers && log_id(pd->id) && !pd->seen;
 	}
 	fprintf(f, "%-20s%s, %d device%s: %d probed in this boot, %d not seen",
-		"Plan replayed:", path, st.ndevs, st.ndevs == 1 ? "" : "s", seen,
+		"Plan replayed:", p->path, st->ndevs, st->ndevs == 1 ? "" : "s", seen,
 		named - seen);
-	if (named < st.ndevs)
+	if (named < st->ndevs)
 		fprintf(f, "; %d named by firmware node (not compared)",
-			st.ndevs - named);
+			st->ndevs - named);
 	fprintf(f, "\n%-20s%d probed devices it does not name by bus and name", "",
 		added);
 	if (nobus)
@@ -655,8 +683,6 @@ int bg_plan_use(FILE *f, const struct bg_model *m, const char *path)
 		avoided, again, other);
 	fprintf(f, "%-20s%d deferred in this boot that did not then\n", "",
 		fresh);
-	state_free(&st);
-	return 0;
 }
 
 int cmd_plan(int argc, char **argv)

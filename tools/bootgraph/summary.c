@@ -13,7 +13,7 @@ struct summary_params {
 	struct bg_common c;
 	long long slowest;
 	bool many;			/* -m: each file one boot */
-	const char *plan;		/* --plan: the plan the boot replayed */
+	struct bg_plan *plan;		/* --plan: the plan the boot replayed */
 };
 
 static const char *const summary_usage[] = {
@@ -262,8 +262,8 @@ static int summary_out(FILE *f, struct bg_model *m, const void *p)
 	put_at(f, "Log ends:", m->st.log_end, NULL);
 	for (i = 0; i < 2 && m->plan[i]; i++)
 		fprintf(f, "%-20s%s\n", i ? "" : "Probe plan:", m->plan[i]);
-	if (sp->plan && bg_plan_use(f, m, sp->plan))
-		return 1;
+	if (sp->plan)
+		bg_plan_use(f, m, sp->plan);
 	if (!m->nshown || !sp->slowest)
 		return 0;
 	fprintf(f, "\nSlowest probes (self time):\n");
@@ -412,7 +412,8 @@ int cmd_summary(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct summary_params p = { .slowest = 5 };
-	int c;
+	const char *plan = NULL;
+	int c, ret;
 
 	while ((c = bg_getopt(argc, argv, BG_COMMON_SHORTOPTS "n:mp:", opts)) != -1) {
 		if (bg_common_opt(&p.c, c, optarg, summary_usage))
@@ -422,13 +423,21 @@ int cmd_summary(int argc, char **argv)
 		else if (c == 'm')
 			p.many = true;
 		else if (c == 'p')
-			p.plan = optarg;
+			plan = optarg;
 	}
-	if (p.many && p.plan) {
+	if (p.many && plan) {
 		bg_err("summary: --plan reads one boot, not --many");
 		return 1;
 	}
 	if (p.many)
 		return run_many(&p, argv + optind, argc - optind);
-	return bg_run_model(&p.c, argv + optind, argc - optind, summary_out, &p);
+	/* A plan that cannot be read stops the command before any output. */
+	if (plan) {
+		p.plan = bg_plan_read(plan);
+		if (!p.plan)
+			return 1;
+	}
+	ret = bg_run_model(&p.c, argv + optind, argc - optind, summary_out, &p);
+	bg_plan_free(p.plan);
+	return ret;
 }

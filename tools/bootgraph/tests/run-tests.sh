@@ -191,13 +191,15 @@ t_plan() {	# the kernel's probe-plan lines: in the summary, not warned about
 		grep -q '^ *4 of 144 devices matched so far, 3 learned' "$OUT/pl.out"
 }
 
-t_plan_use_bad() {	# summary --plan of no plan: said why, exit 1, no crash
+t_plan_use_bad() {	# summary --plan of no plan: said why, exit 1, no summary half printed
 	local f
 	for f in "$S/plan/malformed.plan" "$S/plan/cut-short.plan" "$S/plan-use.log" "$OUT/none.plan"; do
 		bg "$OUT/pu.out" "$OUT/pu.err" summary --plan "$f" "$S/plan-use.log"
 		[ $? = 1 ] || { echo "$f: not exit 1"; return 1; }
 		grep -q "$(basename "$f")" "$OUT/pu.err" || { echo "$f: no message"; cat "$OUT/pu.err"; return 1; }
+		[ -s "$OUT/pu.out" ] && { echo "$f: output before the error:"; head -3 "$OUT/pu.out"; return 1; }
 	done
+	return 0
 }
 
 t_probe_durs() {	# kernel's "after N usecs" of probes once its clock is fine
@@ -619,7 +621,7 @@ add "plan of a log: of the candidates, those bound before the successful retry b
 add "plan of three boots: medians, suppliers all deferring boots name|t_expect $S/plan/abc.plan.out plan $S/plan/a.plan $S/plan/b.plan $S/plan/c.plan"
 add "plan: a plan the kernel would refuse is left out, with the reason|t_plan_refused"
 add "summary --plan: devices probed or not, deferrals avoided and again|t_expect $S/plan-use.log.summary-plan summary --plan $S/plan-use.plan $S/plan-use.log"
-add "summary --plan of a plan that cannot be read: exit 1, said why|t_plan_use_bad"
+add "summary --plan of a plan that cannot be read: exit 1, said why, no summary printed|t_plan_use_bad"
 add "plan of a real boot's plan is that plan|t_plan_roundtrip $S/real/main-boot.plan"
 add "critical chain of chain.log: every link has its evidence|t_chain_evidence $S/chain.log"
 add "nested by the parent the log names: usb2 in its controller's probe|t_nesting $S/chain.log --log=$S/chain.log 0000:00:05.0:usb2"
