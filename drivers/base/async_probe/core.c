@@ -514,8 +514,11 @@ bool async_probe_claim(struct device *dev, const struct device_driver *drv)
 		dev->can_match = true;
 	device_unlock(dev);
 
-	/* Most devices have no node yet: allocate it out of ap_lock. */
-	spare = ap_node_alloc();
+	/*
+	 * Most devices have no node yet: allocate it out of ap_lock.  One
+	 * that has (a parked consumer's supplier) most likely keeps it.
+	 */
+	spare = READ_ONCE(dev->p->async_probe) ? NULL : ap_node_alloc();
 	plan = ap_replay_lookup(dev);
 	mutex_lock(&ap_lock);
 	if (dev->p->dead) {

@@ -80,12 +80,16 @@ void ap_trace_end(struct ap_node *node)
 
 /*
  * The framework's own probe of @node deferred: its reason is the one the
- * attempt gave (ap_probe_fn() cleared the last one), or "probe".
+ * attempt gave (ap_probe_fn() cleared the last one), or "probe".  Reading
+ * it takes the driver core's deferred_probe_mutex, which every deferral
+ * and every deferred-probe retry takes too: only while the event is on.
  */
 void ap_trace_defer(struct ap_node *node)
 {
 	char buf[64], *p;
 
+	if (!trace_async_probe_defer_enabled())
+		return;
 	device_get_deferred_probe_reason(node->dev, buf, sizeof(buf));
 	if (!buf[0])
 		strscpy(buf, "probe", sizeof(buf));
