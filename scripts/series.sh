@@ -9,7 +9,8 @@
 #                           the patches for other subsystems that go on top
 #                           (scripts/series.py says what goes where)
 #        series.sh check    export, then apply the patches one by one with
-#                           git am to a fresh pristine worktree and, after
+#                           git am to the pristine tree (the export's
+#                           worktree, checked out again) and, after
 #                           each, build the directories it touches, run
 #                           checkpatch --strict on it and kernel-doc -Wall
 #                           on the C files it touches, and after each step
@@ -21,8 +22,8 @@ set -u
 . "$(dirname "$0")/lib.sh"
 
 SERIES=$OUT/series
-WT=$BUILD/series		# worktree the series is committed in
-CK=$BUILD/series-check		# worktree the series is applied to
+WT=$BUILD/series		# worktree the series is committed in, then applied to
+CK=$WT
 OBJ=$BUILD/obj/series		# build directory for the per-patch builds
 UML=$BUILD/obj/series-uml	# build directory of the async KUnit suite
 # checkpatch runs scripts/spdxcheck.py with Debian's python3 (see style.sh).
@@ -108,12 +109,46 @@ for line in sys.stdin:
 	rm -f "$p"
 }
 
+# checkpatch of each patch in DIR/NAME (the result lines) and DIR/NAME.err
+# (what it found): it reads the patch files alone, so it runs beside the
+# steps that apply and build them, on the core the builds leave idle.
+checkpatch_all() {
+	local dir=$1 p name out
+	shift
+	for p in "$@"; do
+		name=$(step_name "$p")
+		[ "${name%%-*}" = 0000 ] && continue
+		out=$(checkpatch_patch "$p")
+		if [ -z "$out" ]; then
+			echo "PASS series.$name.checkpatch"
+		else
+			printf '%s\n' "$out" | sed 's/^/      /' >"$dir/$name.err"
+			echo "FAIL series.$name.checkpatch"
+		fi >"$dir/$name"
+	done
+}
+
+step_name() {
+	local name
+	name=$(basename "$1" .patch)
+	case $1 in */followups/*) name=followup-$name ;; esac
+	echo "$name"
+}
+
 check_series() {
-	local p name out i=0 dirs t0 log=$OUT/series-check.log
+	local p name out i=0 dirs t0 log=$OUT/series-check.log cpdir cppid
+	local -a patches applied=()
 	t0=$(now)
 	export_series >&2
+	patches=("$SERIES"/[0-9][0-9][0-9][0-9]-*.patch "$SERIES"/followups/[0-9][0-9][0-9][0-9]-*.patch)
+	cpdir=$(mktemp -d)
+	checkpatch_all "$cpdir" "${patches[@]}" &
+	cppid=$!
 	say "applying the series to a fresh tree and building each patch" >&2
-	fresh_worktree "$CK" >&2
+	# The tree the series was just committed in, back at pristine: the
+	# same as a fresh checkout, without writing the whole tree again.
+	git -C "$CK" checkout -q --detach pristine && git -C "$CK" clean -q -f -d -x ||
+		die "could not take $CK back to pristine"
 	mkdir -p "$OBJ"
 	: >"$log"
 	# The test kernel's configuration plus the benchmark's drivers, so
@@ -124,28 +159,28 @@ check_series() {
 	mapfile -t kunit < <(python3 "$TOP/scripts/series.py" kunit)
 	# The core series, then the follow-ups for other subsystems, in the
 	# order scripts/series.py builds lists them.
-	for p in "$SERIES"/[0-9][0-9][0-9][0-9]-*.patch "$SERIES"/followups/[0-9][0-9][0-9][0-9]-*.patch; do
-		name=$(basename "$p" .patch)
+	for p in "${patches[@]}"; do
+		name=$(step_name "$p")
 		[ "${name%%-*}" = 0000 ] && continue
-		case $p in */followups/*) name=followup-$name ;; esac
 		if ! git -C "$CK" am -q --keep-cr "$p" >>"$log" 2>&1; then
 			git -C "$CK" am --abort >/dev/null 2>&1
 			echo "FAIL series.$name.applies"
 			break
 		fi
 		echo "PASS series.$name.applies"
-		out=$(checkpatch_patch "$p")
-		if [ -z "$out" ]; then
-			echo "PASS series.$name.checkpatch"
-		else
-			printf '%s\n' "$out" | sed 's/^/      /' >&2
-			echo "FAIL series.$name.checkpatch"
-		fi
+		applied+=("$name")
 		kerneldoc_step "$name"
 		build_step "$name" "${dirs[$i]}"
 		[ "${kunit[$i]}" = async ] && kunit_step "$name"
 		i=$((i + 1))
 	done
+	# checkpatch's results, for the patches that applied, in their order.
+	wait "$cppid"
+	for name in "${applied[@]}"; do
+		[ -f "$cpdir/$name.err" ] && cat "$cpdir/$name.err" >&2
+		cat "$cpdir/$name" 2>/dev/null || echo "FAIL series.$name.checkpatch (no result)"
+	done
+	rm -rf "$cpdir"
 	# The last patch leaves the tree the test kernel was built from.  Only
 	# a file that differs from pristine in one of the two trees can differ
 	# between them: those are compared (the tested tree's changed and laid
