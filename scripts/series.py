@@ -99,8 +99,15 @@ ASYNC_FILES = ["kernel/async.c", "kernel/async_internal.h", "include/linux/async
                "kernel/async_lockdep_test.c"]
 
 
-def async_step(name, maint):
-    step = step_from_patch("async/" + name, build=["kernel/"])
+# What a step of kernel/async.c builds for x86 (the test configuration):
+# the files it touches and two callers of async.h from elsewhere.  The
+# whole kernel, every other caller UML has included, is built for UML at
+# each step to run the suite (series.sh kunit_step).
+ASYNC_BUILD = ["kernel/async.o", "kernel/async_test.o", "init/main.o", "kernel/module/main.o"]
+
+
+def async_step(name, maint, build=ASYNC_BUILD):
+    step = step_from_patch("async/" + name, build=build)
     step.update(maint=maint, kunit=True)
     return step
 
@@ -130,7 +137,8 @@ STEPS = [
     async_step("05-trace-calls-and-waits-with-tracepoints.patch",
                ["include/trace/events/async.h"]),
     async_step("06-tell-lockdep-what-async-waits-wait-for.patch",
-               ["kernel/async_lockdep_test.c"]),
+               ["kernel/async_lockdep_test.c"],
+               ASYNC_BUILD + ["kernel/async_lockdep_test.o"]),
     dict(
         subject="async: go on with a dependent call in the worker that finished",
         body="""\
@@ -170,7 +178,7 @@ probe framework orders its probes by what the last boot learned.
         files=ASYNC_FILES,
         patches=[],
         maint=[],
-        build=["kernel/"],
+        build=ASYNC_BUILD + ["kernel/async_lockdep_test.o"],
         kunit=True),
     dict(
         subject="driver core: probe in parallel in dependency order (async_probe)",
@@ -522,9 +530,11 @@ test kernel):
 {followups}
 
 Based on Linux {kver} as Debian packages it (linux-source-6.12
-{version}).  Each patch builds (the objects of the directories it
-touches, with the test configuration); this series and the follow-ups
-together are what the project's test kernel runs.
+{version}).  Each patch builds with the test configuration: the
+directories it touches, or for patches 2-8 the files they touch and
+two other callers of async.h, and the whole kernel for UML, where the
+async KUnit suite runs at each of those steps.  This series and the
+follow-ups together are what the project's test kernel runs.
 
 Tested in QEMU (TCG, x86_64) on a debug kernel (lockdep, KASAN,
 DEBUG_OBJECTS): KUnit suites, kselftests, boots in every mode with an
