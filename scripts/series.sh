@@ -14,12 +14,9 @@
 #                           each, build the directories it touches, run
 #                           checkpatch --strict on it and kernel-doc -Wall
 #                           on the C files it touches, and after each step
-#                           of kernel/async.c build the async KUnit suite
-#                           for UML; finally check that the series ends
-#                           in the tree the tests ran on, and run each
-#                           step's KUnit suite (SERIES_KUNIT=later: not
-#                           yet, kunit-runs will)
-#        series.sh kunit-runs   the KUnit suites the last check built
+#                           of kernel/async.c run the async KUnit suite
+#                           under UML; finally check that the series ends
+#                           in the tree the tests ran on.
 #                           One "PASS|FAIL series.NAME" line per check.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -154,7 +151,6 @@ check_series() {
 		die "could not take $CK back to pristine"
 	mkdir -p "$OBJ"
 	: >"$log"
-	rm -rf "$UML/steps"
 	# The test kernel's configuration plus the benchmark's drivers, so
 	# that every file a patch touches is compiled.
 	cat "$TOP"/configs/{base,debug,project,project-test,bench}.config |
@@ -229,9 +225,6 @@ PY
 		-e '/^CONFIG_ASYNC_PROBE_/d' "$OBJ/fragments" >"$OBJ/fragments-off"
 	FRAGS=$OBJ/fragments-off OBJ=$OBJ-off build_step config-off \
 		"drivers/base/ drivers/block/virtio_blk.o drivers/ata/ahci.o drivers/net/virtio_net.o drivers/net/ethernet/intel/e1000e/netdev.o"
-	# The KUnit suites' runs, here or (SERIES_KUNIT=later) when the
-	# caller says (series.sh kunit-runs).
-	[ "${SERIES_KUNIT:-}" = later ] || kunit_runs
 	note "series checked in $(elapsed "$t0")" >&2
 }
 
@@ -290,65 +283,39 @@ kerneldoc_step() {
 	fi
 }
 
-# kunit_step NAME: the async KUnit suite, as the tree stands now, built
-# for UML with kunit.py (a build directory of its own, kept between steps
-# and runs: a step recompiles what it changed), the kernel kept in
-# UML/steps/NAME for kunit_runs.  A build that fails is the step's failure.
+# kunit_step NAME: the async KUnit suite, as the tree stands now, under
+# UML with kunit.py (a build directory of its own, kept between steps and
+# runs: a step recompiles what it changed).  Every test must pass or be
+# skipped (the lockdep case, as UML's KUnit configuration has no lockdep).
 kunit_step() {
-	local name=$1 t0 klog=$UML/build.log
+	local name=$1 t0 klog=$UML/run.log summary
 	t0=$(now)
 	mkdir -p "$UML"
 	# Without what UML and kunit.py turn on that the suite does not use
 	# (virtio and PCI, io_uring, the block layer, input): a quarter fewer
-	# objects, 2m44s instead of 4m00s for a cold build here.  No lockdep
-	# (its case is skipped): async.c's lockdep code is compiled at every
-	# step for x86, and lockdep would add two minutes to a cold build.
+	# objects, 2m44s instead of 4m00s for a cold build here.
 	printf '%s\n' CONFIG_KUNIT=y CONFIG_ASYNC_KUNIT_TEST=y CONFIG_EXPERT=y \
 		'# CONFIG_VIRTIO_UML is not set' '# CONFIG_UML_PCI_OVER_VIRTIO is not set' \
 		'# CONFIG_IO_URING is not set' '# CONFIG_BLOCK is not set' \
 		'# CONFIG_INPUT is not set' '# CONFIG_HID_SUPPORT is not set' >"$UML/kunitconfig"
-	rm -rf "$UML/steps/$name"
-	if (cd "$CK" && python3 tools/testing/kunit/kunit.py build \
+	(cd "$CK" && python3 tools/testing/kunit/kunit.py run \
 		--kunitconfig="$UML/kunitconfig" --build_dir="$UML" --jobs="$JOBS" \
-		--make_options CC="ccache gcc") >"$klog" 2>&1 &&
-	   mkdir -p "$UML/steps/$name" && cp "$UML/linux" "$UML/steps/$name/linux"; then
-		echo "$name" >>"$UML/steps/order"
-		note "$name: async KUnit suite built for UML in $(elapsed "$t0")" >&2
+		--timeout=300 --make_options CC="ccache gcc") >"$klog" 2>&1
+	summary=$(sed -n 's/.*Testing complete\. \(Ran .*\)/\1/p' "$klog" | tail -1)
+	cat "$klog" >>"$log"
+	if [ -n "$summary" ] && ! grep -q -E 'failed: [1-9]|crashed: [1-9]|errors: [1-9]' <<<"$summary" &&
+	   grep -q -E 'passed: [1-9]' <<<"$summary"; then
+		note "$name: async KUnit suite under UML: $summary, in $(elapsed "$t0")" >&2
+		echo "PASS series.$name.kunit"
 	else
-		cat "$klog" >>"$log"
-		grep -E 'error:|Error' "$klog" | head -20 | sed 's/^/      /' >&2
-		echo "FAIL series.$name.kunit (the UML kernel did not build)"
+		grep -E '\[(FAILED|CRASHED)\]|error:|Error' "$klog" | head -20 | sed 's/^/      /' >&2
+		echo "FAIL series.$name.kunit (${summary:-no result})"
 	fi
-}
-
-# kunit_runs: the suite of every step kunit_step built, in order, each
-# test passed or skipped.  Its waits have timeouts (10 s) measured on the
-# host's clock, so it runs where nothing is starved: make test runs it
-# after the boots, not beside them.
-kunit_runs() {
-	local name t0 klog summary
-	[ -f "$UML/steps/order" ] || return 0
-	while read -r name; do
-		t0=$(now)
-		klog=$UML/steps/$name/run.log
-		python3 "$CK/tools/testing/kunit/kunit.py" exec --build_dir="$UML/steps/$name" \
-			--timeout=300 >"$klog" 2>&1
-		summary=$(sed -n 's/.*Testing complete\. \(Ran .*\)/\1/p' "$klog" | tail -1)
-		if [ -n "$summary" ] && ! grep -q -E 'failed: [1-9]|crashed: [1-9]|errors: [1-9]' <<<"$summary" &&
-		   grep -q -E 'passed: [1-9]' <<<"$summary"; then
-			note "$name: $summary, in $(elapsed "$t0")" >&2
-			echo "PASS series.$name.kunit"
-		else
-			grep -E '\[(FAILED|CRASHED)\]|error:|Error' "$klog" | head -20 | sed 's/^/      /' >&2
-			echo "FAIL series.$name.kunit (${summary:-no result})"
-		fi
-	done <"$UML/steps/order"
 }
 
 case ${1:-} in
 export) export_series ;;
 check) check_series ;;
-kunit-runs) kunit_runs ;;
 checkpatch) shift; for p in "$@"; do checkpatch_patch "$p"; done ;;
-*) die "usage: series.sh export|check|kunit-runs|checkpatch PATCH..." ;;
+*) die "usage: series.sh export|check|checkpatch PATCH..." ;;
 esac

@@ -14,15 +14,6 @@
 #              KUnit parsed from the console, kselftests from the guest
 #
 # ONLY="host style docs" runs a subset of the stages (boots: "boots").
-#
-# style, docs and series need neither the test kernel nor the boots: they
-# run beside them, in the background at idle priority (SCHED_IDLE), and
-# their output follows the boots'.  A boot leaves about half of a 2-core
-# host idle, and an idle-priority task gives a CPU up the moment a boot
-# wants it, so the boots and their timed tests run as on a host without
-# them.  Nothing with a clock of its own runs at idle priority: the
-# series' KUnit suites under UML are built beside the boots and run after
-# them (series.sh kunit-runs).
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -64,6 +55,7 @@ host_tests() {
 	stage "host: harness unit tests"
 	python3 "$TOP/scripts/tests/test_harness.py" 2>"$OUT/host-tests.log" | collect
 	stage "host: bootgraph (ASan+UBSan, fuzz)"
+	"$TOP/scripts/deps.sh" tools || warn "could not install the tools packages"
 	# ONLY picks this script's stages (and "make ONLY=..." hands it to
 	# every make below); bootgraph's runner reads it as a filter of its
 	# own tests: none.
@@ -91,16 +83,6 @@ docs_tests() {
 series_tests() {
 	stage "series: each patch applies, builds, passes checkpatch"
 	"$TOP/scripts/series.sh" check | collect
-}
-
-# The stages that run beside the kernel and the boots, in a subshell of
-# their own: its own stage times (TIMES), the same results file.
-beside_stages() {
-	want style && style_tests
-	want docs && docs_tests
-	want series && series_tests
-	stage ""
-	exit 0
 }
 
 # boot NAME STEPS TIMEOUT CMDLINE [INITRAMFS]: one test boot and what it
@@ -163,34 +145,11 @@ stage "setup: packages, kernel tree"
 "$TOP/scripts/deps.sh" base && "$TOP/scripts/tree.sh" prepare ||
 	{ echo "FAIL setup" | collect; stage ""; exit 1; }
 note "kernel source: linux-source-6.12 $(ksrc_pkg_version)"
-# Every package a stage needs, before stages run side by side (the browser
-# and its npm modules come in the host stage, the only one that uses them).
-want host && { "$TOP/scripts/deps.sh" tools || warn "could not install the tools packages"; }
-want docs && { "$TOP/scripts/deps.sh" docs >&2 || warn "could not install the docs packages"; }
-
-# bootgraph, which the host stage tests and the boots' stage uses, built
-# before two stages could build it at once.
-make -s -C "$TOP/tools/bootgraph" bootgraph >"$OUT/bootgraph-build.log" 2>&1 ||
-	warn "bootgraph did not build (out/bootgraph-build.log)"
-
-BESIDE= BESIDE_LOG=$OUT/test-beside.log
-: >"$OUT/test-times-beside.txt"
-if want style || want docs || want series; then
-	if want boots || want kernel; then
-		note "style, docs and series run beside the kernel and the boots, at idle priority: ${BESIDE_LOG#$TOP/}"
-		(
-			chrt --idle -p 0 "$BASHPID" >/dev/null 2>&1 ||
-				renice -n 19 -p "$BASHPID" >/dev/null 2>&1
-			TIMES=$OUT/test-times-beside.txt STAGE=
-			SERIES_KUNIT=later beside_stages
-		) >"$BESIDE_LOG" 2>&1 &
-		BESIDE=$!
-	else
-		(beside_stages)
-	fi
-fi
 
 want host && host_tests
+want style && style_tests
+want docs && docs_tests
+want series && series_tests
 
 if want boots || want kernel; then
 	stage "kernel: build test kernel"
@@ -242,25 +201,8 @@ if want boots || want kernel; then
 fi
 stage ""
 
-# What ran beside: its output as it was written (and, until it ends, as
-# it comes), then the series' KUnit suites, in the foreground.
-if [ -n "$BESIDE" ]; then
-	stage "beside: what was left of style, docs, series after the boots"
-	note "their output, as it was written and as it comes (out/test-beside.log):"
-	tail -n +1 --pid="$BESIDE" -f "$BESIDE_LOG"
-	wait "$BESIDE"
-	rc=$?
-	[ $rc = 0 ] || echo "FAIL beside.stages (exited with status $rc)" | collect
-	if want series; then
-		stage "series: the async KUnit suite of each step, under UML"
-		"$TOP/scripts/series.sh" kunit-runs | collect
-	fi
-	stage ""
-fi
-
 say "time per stage"
 sed 's/^/    /' "$TIMES"
-[ -s "$OUT/test-times-beside.txt" ] && sed 's/^/    (beside) /' "$OUT/test-times-beside.txt"
 printf '    %-28s %s\n' "total" "$(elapsed "$T_ALL")"
 pass=$(grep -c '^PASS' "$RES")
 fail=$(grep -c '^FAIL' "$RES")
