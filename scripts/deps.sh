@@ -21,7 +21,7 @@ declare -A GROUP=(
 		flex bison libelf-dev libssl-dev cpio ccache xz-utils kmod
 		python3 perl git dwarves rsync time"
 	[tools]="clang libclang-rt-14-dev pkg-config libtracecmd-dev
-		 libtraceevent-dev trace-cmd jq"
+		 libtraceevent-dev libtracefs-dev trace-cmd jq"
 	[browser]="chromium node:nodejs npm:npm"
 	[docs]="python3-sphinx python3-sphinx-rtd-theme"
 )

@@ -573,6 +573,17 @@ t_fuzz() {
 		{ tail -30 "$OUT/fuzz.log"; return 1; }
 }
 
+# The trace.dat samples are tested only where bootgraph reads trace.dat
+# (built with libtracecmd): said here, not left out in silence.
+t_tracedat_input() {
+	pkg-config --exists libtracecmd libtraceevent 2>/dev/null || {
+		echo "SKIP no libtracecmd (libtracecmd-dev, libtracefs-dev): trace.dat samples untested"
+		return 77
+	}
+	bg "$OUT/td.out" "$OUT/td.err" summary "$S/real/framework-sim.dat" || return 1
+	grep -q '^Input: *trace.dat$' "$OUT/td.out" || { head -3 "$OUT/td.out"; return 1; }
+}
+
 # --- the plan ----------------------------------------------------------
 
 TESTS=()
@@ -708,6 +719,7 @@ add "summary without initcall lines says so before /init|t_expect $S/ret.log.sum
 add "line over 1 MiB is cut|t_huge_line"
 add "corrupt trace.dat: message, no crash|t_tracedat_garbage"
 add "unaligned trace clock is reported|t_trace_clock"
+add "trace.dat input: bootgraph reads it, its samples are tested|t_tracedat_input"
 add "fuzz|t_fuzz"
 
 echo "TAP version 13"
