@@ -57,4 +57,36 @@
 #define ASYNC_PROBE_LOG_EMPTY		"-"
 #define ASYNC_PROBE_LOG_MORE		'+'
 
+/*
+ * The probe plan's rule for the candidate suppliers of a deferred device:
+ * one definition for the kernel, which writes the plan, and for bootgraph,
+ * which writes it again from a log or trace.
+ *
+ * The device's deferred attempt began at @lo, the retry that succeeded
+ * began at @mid and returned at @hi.  A candidate is a probe of another
+ * device that began at @start and bound at @bound; all five on one clock
+ * (the kernel's count of probe events, or bootgraph's timestamps).  Most
+ * likely the supplier first: bound between the two attempts and already
+ * probing when the deferred one began (the device, not knowing, did not
+ * wait for it); bound between them, having begun later; bound only after
+ * the retry began, while it ran.  Any other probe is no candidate.
+ */
+enum async_probe_plan_rank {
+	ASYNC_PROBE_PLAN_RAN_BOUND,
+	ASYNC_PROBE_PLAN_BOUND,
+	ASYNC_PROBE_PLAN_LATE,
+	ASYNC_PROBE_PLAN_NONE,
+};
+
+static inline enum async_probe_plan_rank
+async_probe_plan_rank(long long start, long long bound, long long lo,
+		      long long mid, long long hi)
+{
+	if (bound <= lo || start >= hi)
+		return ASYNC_PROBE_PLAN_NONE;
+	if (bound > mid)
+		return ASYNC_PROBE_PLAN_LATE;
+	return start < lo ? ASYNC_PROBE_PLAN_RAN_BOUND : ASYNC_PROBE_PLAN_BOUND;
+}
+
 #endif /* _LINUX_ASYNC_PROBE_LOG_H */

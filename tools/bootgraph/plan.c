@@ -32,6 +32,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/async_probe_log.h>
+
 #include "bootgraph.h"
 
 #define PLAN_HEADER		"# async_probe plan v"
@@ -376,18 +378,22 @@ static const char *dev_id(struct pl_state *st, const struct bg_dev *d)
 }
 
 /*
- * Whether attempt @b is a candidate of rank @pass for @d's window [w0, w1]
- * whose successful attempt began at @mid, as the kernel ranks them: 0,
- * ended between w0 and @mid and began before w0; 1, ended between them
- * and began later; 2, overlapped the window.
+ * Whether attempt @b, if it bound, is a candidate for @d's window [w0, w1]
+ * whose successful attempt began at @mid, as the kernel ranks them
+ * (async_probe_plan_rank()): of rank @pass for passes 0 and 1; of any
+ * rank for pass 2.
  */
 static bool cand(const struct bg_attempt *b, int pass, bg_time w0, bg_time mid,
 		 bg_time w1)
 {
-	if (b->ret || b->start == BG_NOTIME || b->end == BG_NOTIME ||
-	    b->start >= w1 || b->end <= w0)
+	enum async_probe_plan_rank r;
+
+	if (b->ret || b->start == BG_NOTIME || b->end == BG_NOTIME)
 		return false;
-	return pass == 2 || (b->end <= mid && (pass == 1) == (b->start >= w0));
+	r = async_probe_plan_rank(b->start, b->end, w0, mid, w1);
+	if (pass == 2)
+		return r != ASYNC_PROBE_PLAN_NONE;
+	return r == (pass ? ASYNC_PROBE_PLAN_BOUND : ASYNC_PROBE_PLAN_RAN_BOUND);
 }
 
 /*

@@ -43,6 +43,7 @@
  * ap_lock under them.  The driver name is copied in place: a read while
  * the device probes with another driver may show a mix of the two names.
  */
+#include <linux/async_probe_log.h>
 #include <linux/device.h>
 #include <linux/device/bus.h>
 #include <linux/fwnode.h>
@@ -388,28 +389,11 @@ struct ap_plan_win {
 	u32 lo, mid, hi;
 };
 
-/*
- * How likely a candidate of a window is the supplier, most likely first:
- * bound between the deferred attempt and the successful one, and already
- * probing when the deferred attempt began; bound between them, having
- * started later (it was queued, or deferred itself); or bound only once
- * the successful attempt had begun.
- */
-enum ap_plan_rank {
-	AP_RANK_RAN_BOUND,
-	AP_RANK_BOUND,
-	AP_RANK_LATE,
-	AP_RANK_NONE,
-};
-
-static enum ap_plan_rank ap_plan_rank(const struct ap_plan_bind *b,
-				      const struct ap_plan_win *w)
+/* The rank of bind @b in window @w (async_probe_plan_rank()). */
+static enum async_probe_plan_rank ap_plan_rank(const struct ap_plan_bind *b,
+					       const struct ap_plan_win *w)
 {
-	if (b->start >= w->hi)
-		return AP_RANK_NONE;
-	if (b->seq > w->mid)
-		return AP_RANK_LATE;
-	return b->start < w->lo ? AP_RANK_RAN_BOUND : AP_RANK_BOUND;
+	return async_probe_plan_rank(b->start, b->seq, w->lo, w->mid, w->hi);
 }
 
 /* Whether a device but @rec's bound between the two attempts of @w. */
@@ -420,7 +404,7 @@ static bool ap_plan_bound_between(const struct ap_plan_rec *rec,
 	unsigned int i;
 
 	for (i = ap_plan_first_after(by, n, w->lo); i < n && by[i].seq <= w->mid; i++)
-		if (by[i].rec != rec && by[i].start < w->hi)
+		if (by[i].rec != rec && ap_plan_rank(&by[i], w) < ASYNC_PROBE_PLAN_LATE)
 			return true;
 	return false;
 }
@@ -445,7 +429,7 @@ static bool ap_plan_replayed(const struct ap_plan_entry *e,
  */
 static unsigned int ap_plan_kind(struct seq_file *m, struct ap_plan_rec *rec,
 				 const struct ap_plan_bind *by, unsigned int n,
-				 const struct ap_plan_win *w, enum ap_plan_rank rank,
+				 const struct ap_plan_win *w, enum async_probe_plan_rank rank,
 				 unsigned int shown, unsigned int *more, char *buf)
 {
 	unsigned int i;
@@ -502,22 +486,25 @@ static void ap_plan_after(struct seq_file *m, struct ap_plan_rec *rec,
 	for (j = 0; e && j < e->nafter && shown < AP_PLAN_MAX_AFTER; j++)
 		seq_printf(m, "%s%s", shown++ ? "," : "", e->after[j]->id);
 	if (w.hi) {
-		shown = ap_plan_kind(m, rec, by, n, &w, AP_RANK_RAN_BOUND, shown, &more, buf);
-		shown = ap_plan_kind(m, rec, by, n, &w, AP_RANK_BOUND, shown, &more, buf);
+		shown = ap_plan_kind(m, rec, by, n, &w, ASYNC_PROBE_PLAN_RAN_BOUND,
+				     shown, &more, buf);
+		shown = ap_plan_kind(m, rec, by, n, &w, ASYNC_PROBE_PLAN_BOUND,
+				     shown, &more, buf);
 		late = !ap_plan_bound_between(rec, by, n, &w);
 		if (late)
-			shown = ap_plan_kind(m, rec, by, n, &w, AP_RANK_LATE, shown, &more, buf);
+			shown = ap_plan_kind(m, rec, by, n, &w, ASYNC_PROBE_PLAN_LATE,
+					     shown, &more, buf);
 	}
 	if (!shown)
 		seq_putc(m, '-');
 	if (more)
 		seq_printf(m, ",+%u", more);
 	if (!w.hi || late ||
-	    !ap_plan_kind(NULL, rec, by, n, &w, AP_RANK_LATE, 0, &maybe_more, buf))
+	    !ap_plan_kind(NULL, rec, by, n, &w, ASYNC_PROBE_PLAN_LATE, 0, &maybe_more, buf))
 		return;
 	seq_puts(m, " maybe=");
 	maybe_more = 0;
-	ap_plan_kind(m, rec, by, n, &w, AP_RANK_LATE, 0, &maybe_more, buf);
+	ap_plan_kind(m, rec, by, n, &w, ASYNC_PROBE_PLAN_LATE, 0, &maybe_more, buf);
 	if (maybe_more)
 		seq_printf(m, ",+%u", maybe_more);
 }
