@@ -14,12 +14,15 @@ set -u
 "$TOP/scripts/deps.sh" docs >&2 || { echo "FAIL docs.(sphinx not installed)"; exit 0; }
 log=$OUT/htmldocs-driver-api.log
 obj=$BUILD/obj/docs-page
+# The version the page names, from the kernel tree's Makefile (what
+# make htmldocs passes): 6.12 and 6.12.117.
+kv=$(sed -n 's/^VERSION = //p; s/^PATCHLEVEL = //p; s/^SUBLEVEL = //p' "$KSRC/Makefile" | paste -sd.)
 rm -rf "$obj"
 mkdir -p "$obj"
 if (cd "$KSRC/Documentation" &&
     DOCS_SRC=$KSRC/Documentation/driver-api DOCS_PAGE=async_probe \
     SPHINX_CONF=$TOP/scripts/sphinx-one-page.py BUILDDIR=$obj srctree=$KSRC \
-    sphinx-build -b html -c . -d "$obj/.doctrees" -D version=6.12 -D release=6.12 \
+    sphinx-build -b html -c . -d "$obj/.doctrees" -D version="${kv%.*}" -D release="$kv" \
 	-q driver-api "$obj/html") >"$log" 2>&1 && [ -s "$obj/html/async_probe.html" ]; then
 	# kernel-doc's warnings are lower case; graphviz is not installed
 	# (the page has no graph).
