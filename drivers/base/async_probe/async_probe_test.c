@@ -14,6 +14,7 @@
 #include <linux/device.h>
 #include <linux/mod_devicetable.h>
 #include <linux/platform_device.h>
+#include <linux/property.h>
 #include <linux/seq_file.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -1553,6 +1554,43 @@ static bool plan_names(const char *list, const char *dev)
 	return false;
 }
 
+KUNIT_DEFINE_ACTION_WRAPPER(ap_test_swnode_remove, fwnode_remove_software_node,
+			    struct fwnode_handle *);
+
+/*
+ * A device that shares its firmware node with the device made from it
+ * (a serial controller's ports, a driver's children) is named in the plan
+ * by bus and name: two devices never share one identity, or a plan would
+ * give one the other's learned suppliers.  The device made from the node
+ * is named by the node.
+ */
+static void ap_test_plan_id_of_shared_node(struct kunit *test)
+{
+	struct platform_device *pdev[2];
+	struct fwnode_handle *fwnode;
+	char *id[2];
+	int i;
+
+	fwnode = fwnode_create_software_node(NULL, NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(fwnode));
+	/* Removed last: actions run in reverse, the devices' first. */
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, ap_test_swnode_remove, fwnode), 0);
+	for (i = 0; i < 2; i++) {
+		pdev[i] = kunit_platform_device_alloc(test, "ap-kunit-id", i);
+		KUNIT_ASSERT_NOT_NULL(test, pdev[i]);
+		device_set_node(&pdev[i]->dev, fwnode);
+		KUNIT_ASSERT_EQ(test, kunit_platform_device_add(test, pdev[i]), 0);
+		id[i] = kunit_kzalloc(test, AP_PLAN_ID_MAX, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, id[i]);
+	}
+	KUNIT_ASSERT_PTR_EQ(test, fwnode->dev, &pdev[0]->dev);
+	for (i = 0; i < 2; i++)
+		KUNIT_ASSERT_GT(test, ap_plan_dev_id(&pdev[i]->dev, id[i], AP_PLAN_ID_MAX), 0);
+	KUNIT_EXPECT_STRNEQ(test, id[0], id[1]);
+	KUNIT_EXPECT_STRNEQ(test, id[0], "platform:ap-kunit-id.0");
+	KUNIT_EXPECT_STREQ(test, id[1], "platform:ap-kunit-id.1");
+}
+
 /*
  * The plan ranks what a deferred device may have waited for: the device
  * whose bind let its retry through comes in "after", the one the next
@@ -1594,6 +1632,8 @@ static void ap_test_plan_ranks_candidates(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, kunit_platform_device_prepare_wait_for_probe(test, x, &bound_x), 0);
 	complete(&release_s);
 	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&bound_x, WAIT), 0);
+	/* x's retry got through once its supplier was bound. */
+	KUNIT_EXPECT_PTR_EQ(test, READ_ONCE(s->dev.driver), &async_drv.driver);
 	complete(&release_b);
 	KUNIT_ASSERT_EQ(test, async_probe_wait_device(&b->dev), 0);
 	KUNIT_ASSERT_PTR_EQ(test, READ_ONCE(b->dev.driver), &async_drv.driver);
@@ -1754,6 +1794,7 @@ static struct kunit_case ap_test_cases[] = {
 	KUNIT_CASE(ap_test_removed_driver_not_probed_again),
 	KUNIT_CASE(ap_test_opt_in_policy_per_mode),
 	KUNIT_CASE(ap_test_plan_parse),
+	KUNIT_CASE(ap_test_plan_id_of_shared_node),
 	KUNIT_CASE(ap_test_plan_ranks_candidates),
 	KUNIT_CASE(ap_test_plan_orders_learned_supplier),
 	KUNIT_CASE(ap_test_plan_learned_cycle_does_not_hang),

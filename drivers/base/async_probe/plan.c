@@ -316,9 +316,12 @@ static int ap_plan_escape(const char *s, char *buf, size_t size)
  * @size: the size of @buf, %AP_PLAN_ID_MAX for an identity of any length
  *	the plan can hold
  *
- * The identity is the full path of the device's firmware node where it
- * has one, else its bus and name ("platform:apsim.3"), escaped as a word
- * of the plan.
+ * The identity is the full path of the device's firmware node where the
+ * device is the one made from that node (the first registered with it,
+ * whose node fw_devlink links), else its bus and name ("platform:apsim.3"),
+ * escaped as a word of the plan.  Devices that share a node with the one
+ * made from it (the ports of a serial controller, a driver's children)
+ * thus get identities of their own.
  *
  * Context: Process context; may sleep.
  * Return: its length; -ENAMETOOLONG if it was cut to fit @buf, -ENOMEM.
@@ -329,7 +332,7 @@ int ap_plan_dev_id(struct device *dev, char *buf, size_t size)
 	char *raw;
 	int ret;
 
-	if (fwnode && !IS_ERR(fwnode))
+	if (fwnode && !IS_ERR(fwnode) && fwnode->dev == dev)
 		raw = kasprintf(GFP_KERNEL, "%pfwf", fwnode);
 	else
 		raw = kasprintf(GFP_KERNEL, "%s:%s",
