@@ -332,7 +332,13 @@ int ap_plan_dev_id(struct device *dev, char *buf, size_t size)
 	char *raw;
 	int ret;
 
-	if (fwnode && !IS_ERR(fwnode) && fwnode->dev == dev)
+	/*
+	 * The driver core sets and clears fwnode->dev, with no lock, when
+	 * a device of that node is added and deleted: read once.  Only a
+	 * device of the node added or deleted meanwhile can change it, and
+	 * then only which name @dev goes by.
+	 */
+	if (fwnode && !IS_ERR(fwnode) && READ_ONCE(fwnode->dev) == dev)
 		raw = kasprintf(GFP_KERNEL, "%pfwf", fwnode);
 	else
 		raw = kasprintf(GFP_KERNEL, "%s:%s",
