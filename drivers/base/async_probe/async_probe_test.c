@@ -1224,106 +1224,6 @@ static void ap_test_defer_reason_is_the_attempts_own(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, READ_ONCE(a->dev.driver));
 }
 
-/* Whether the framework has a probe of @dev parked, queued or running. */
-static bool ap_test_in_flight(struct device *dev)
-{
-	struct ap_node *node;
-	bool busy;
-
-	mutex_lock(&ap_lock);
-	node = ap_node_find(dev);
-	busy = node && node->state != AP_IDLE;
-	mutex_unlock(&ap_lock);
-	return busy;
-}
-
-/*
- * A device whose framework probe deferred is retried by the framework at
- * the next bind, here of a device bound outside it (a synchronous
- * driver): the retry is queued before that driver's registration
- * returns, instead of waiting for the driver core's deferred-probe work
- * to hand the device over, and the device binds at its second attempt.
- */
-static void ap_test_deferred_retried_at_bind(struct kunit *test)
-{
-	struct tdev *t = kunit_kcalloc(test, 2, sizeof(*t), GFP_KERNEL);
-	int retried = atomic_read(&ap_stats.retried);
-	struct platform_device *s, *x;
-	bool retrying;
-
-	t[1].until = &t[0];
-	s = tdev_add(test, "ap-kunit-sync", 0, &t[0], NULL);
-	x = tdev_add(test, "ap-kunit", 1, &t[1], NULL);
-	KUNIT_ASSERT_EQ(test, kunit_platform_driver_register(test, &async_drv), 0);
-	KUNIT_ASSERT_EQ(test, async_probe_wait_device(&x->dev), 0);
-	KUNIT_ASSERT_EQ(test, atomic_read(&t[1].attempts), 1);
-	KUNIT_ASSERT_NULL(test, READ_ONCE(x->dev.driver));
-
-	KUNIT_ASSERT_EQ(test, kunit_platform_driver_register(test, &sync_drv), 0);
-	KUNIT_ASSERT_PTR_EQ(test, READ_ONCE(s->dev.driver), &sync_drv.driver);
-	retrying = READ_ONCE(x->dev.driver) || ap_test_in_flight(&x->dev);
-	KUNIT_EXPECT_TRUE(test, retrying);
-	KUNIT_ASSERT_EQ(test, async_probe_wait_device(&x->dev), 0);
-	KUNIT_EXPECT_PTR_EQ(test, READ_ONCE(x->dev.driver), &async_drv.driver);
-	KUNIT_EXPECT_EQ(test, atomic_read(&t[1].attempts), 2);
-	KUNIT_EXPECT_EQ(test, atomic_read(&ends[1]), 2);
-	KUNIT_EXPECT_EQ(test, atomic_read(&defers[1]), 1);
-	KUNIT_EXPECT_GE(test, atomic_read(&ap_stats.retried) - retried, 1);
-}
-
-/* Defers the first time, after t->started and t->release; then binds. */
-static int tprobe_late_defer(struct platform_device *pdev)
-{
-	struct tdev_pdata *pd = dev_get_platdata(&pdev->dev);
-	struct tdev *t = pd->t;
-
-	if (atomic_inc_return(&t->attempts) > 1)
-		return 0;
-	complete(t->started);
-	wait_for_completion_timeout(t->release, WAIT);
-	return -EPROBE_DEFER;
-}
-
-static struct platform_driver late_defer_drv = {
-	.probe = tprobe_late_defer,
-	.driver = {
-		.name = "ap-kunit-late",
-		.probe_type = PROBE_PREFER_ASYNCHRONOUS,
-	},
-};
-
-/*
- * A device that binds while a framework probe runs may be what that
- * probe, deferring, waited for: the framework probes the device again at
- * once, in flight all along, so a barrier that waits for it returns with
- * it bound (the driver core's deferred-probe work, triggered again by
- * really_probe(), would hand it over only later).
- */
-static void ap_test_bind_during_probe_retries_at_once(struct kunit *test)
-{
-	struct tdev *t = kunit_kcalloc(test, 2, sizeof(*t), GFP_KERNEL);
-	int retried = atomic_read(&ap_stats.retried);
-	DECLARE_COMPLETION_ONSTACK(started);
-	DECLARE_COMPLETION_ONSTACK(release);
-	struct platform_device *s, *x;
-
-	t[1].started = &started;
-	t[1].release = &release;
-	s = tdev_add(test, "ap-kunit-sync", 0, &t[0], NULL);
-	x = tdev_add(test, "ap-kunit-late", 1, &t[1], NULL);
-	KUNIT_ASSERT_EQ(test, kunit_platform_driver_register(test, &late_defer_drv), 0);
-	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&started, WAIT), 0);
-	KUNIT_ASSERT_EQ(test, kunit_platform_driver_register(test, &sync_drv), 0);
-	KUNIT_ASSERT_PTR_EQ(test, READ_ONCE(s->dev.driver), &sync_drv.driver);
-	complete(&release);
-
-	KUNIT_ASSERT_EQ(test, async_probe_wait_device(&x->dev), 0);
-	KUNIT_EXPECT_PTR_EQ(test, READ_ONCE(x->dev.driver), &late_defer_drv.driver);
-	KUNIT_EXPECT_EQ(test, atomic_read(&t[1].attempts), 2);
-	KUNIT_EXPECT_EQ(test, atomic_read(&defers[1]), 1);
-	KUNIT_EXPECT_GE(test, atomic_read(&ap_stats.retried) - retried, 1);
-}
-
 struct unregister_ctx {
 	struct work_struct work;
 	struct platform_driver *drv;
@@ -1891,8 +1791,6 @@ static struct kunit_case ap_test_cases[] = {
 	KUNIT_CASE(ap_test_declined_probe_runs_in_caller),
 	KUNIT_CASE(ap_test_no_memory_after_park_keeps_probe),
 	KUNIT_CASE(ap_test_defer_reason_is_the_attempts_own),
-	KUNIT_CASE(ap_test_deferred_retried_at_bind),
-	KUNIT_CASE(ap_test_bind_during_probe_retries_at_once),
 	KUNIT_CASE(ap_test_removed_driver_not_probed_again),
 	KUNIT_CASE(ap_test_opt_in_policy_per_mode),
 	KUNIT_CASE(ap_test_plan_parse),

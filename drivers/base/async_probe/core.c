@@ -176,111 +176,6 @@ int ap_queue(struct ap_node *node, const async_cookie_t *deps,
 }
 
 /*
- * Deferred probes, retried by the framework.  The driver core retries a
- * device that deferred after each later bind, from its deferred-probe
- * work, which hands the devices over one at a time through
- * async_probe_claim(): in a deferral storm a device's retry waits for
- * every claim before it, while its supplier may have bound long before.
- * So the node of a device whose framework probe deferred is kept, idle
- * and holding no reference, on ap_deferred; at the next bind the
- * framework queues every node on it again itself (ap_retry_deferred()),
- * and at once if a bind came while the probe ran (as really_probe() then
- * triggers the deferred-probe work again).  A retry takes the device off
- * the driver core's deferred list, which its probe puts it back on if it
- * defers again; until then the device stays on that list, and if the
- * deferred-probe work reaches it first, its claim takes the node off
- * ap_deferred.  Either way the driver core's own retries still come: the
- * framework only starts them earlier.
- *
- * ap_binds counts binds on every path, ap_ndeferred the nodes on
- * ap_deferred (written under ap_lock).  A bind increments ap_binds and
- * then reads ap_ndeferred; a deferral increments ap_ndeferred and then
- * reads ap_binds, with a full barrier between each pair: either the bind
- * sees the node and retries it, or the deferral sees the bind.
- */
-static LIST_HEAD(ap_deferred);
-static atomic_t ap_binds = ATOMIC_INIT(0);
-static atomic_t ap_ndeferred = ATOMIC_INIT(0);
-
-/* Take @node off ap_deferred, if it is on it. */
-static void ap_undefer(struct ap_node *node)
-{
-	lockdep_assert_held(&ap_lock);
-
-	if (list_empty(&node->deferred))
-		return;
-	list_del_init(&node->deferred);
-	atomic_dec(&ap_ndeferred);
-}
-
-/*
- * Park @node for a retry of its device, with any asynchronous driver of
- * its bus as the deferred-probe work would, and take the device off the
- * driver core's deferred list.  The caller evaluates the node.
- */
-static void ap_retry(struct ap_node *node)
-{
-	lockdep_assert_held(&ap_lock);
-
-	atomic_inc(&ap_stats.retried);
-	node->drv = NULL;
-	node->state = AP_PARKED;
-	node->t_claim = ktime_get();
-	driver_deferred_probe_del(node->dev);
-}
-
-/*
- * @node's probe deferred, and nothing asked for its device again while it
- * ran: keep the node on ap_deferred for the next bind.  Returns true,
- * with the node off ap_deferred again, if a bind came while the probe
- * ran: the probe may have missed it, and the device is retried now.
- */
-static bool ap_defer(struct ap_node *node)
-{
-	lockdep_assert_held(&ap_lock);
-
-	list_add_tail(&node->deferred, &ap_deferred);
-	atomic_inc(&ap_ndeferred);
-	/* Orders the count before the look at ap_binds: see ap_deferred. */
-	smp_mb__after_atomic();
-	if (atomic_read(&ap_binds) == node->binds_seen)
-		return false;
-	ap_undefer(node);
-	return true;
-}
-
-/*
- * A device bound: queue a probe of every device on ap_deferred that is
- * still unbound and registered.  A node's device stays while the node is
- * on the list: async_probe_device_del() takes it off under ap_lock.
- */
-static void ap_retry_deferred(void)
-{
-	struct ap_node *node;
-	LIST_HEAD(list);
-
-	lockdep_assert_held(&ap_lock);
-
-	list_splice_init(&ap_deferred, &list);
-	while (!list_empty(&list)) {
-		node = list_first_entry(&list, struct ap_node, deferred);
-		list_del_init(&node->deferred);
-		atomic_dec(&ap_ndeferred);
-		if (WARN_ON_ONCE(node->state != AP_IDLE) || node->handback ||
-		    READ_ONCE(node->dev->driver) || node->dev->p->dead) {
-			ap_node_free_if_idle(node);
-			continue;
-		}
-		ap_hold_device(node->dev);
-		node->again = false;
-		node->again_drv = NULL;
-		list_add_tail(&node->inflight, &ap_nodes);
-		ap_retry(node);
-		ap_evaluate(node);
-	}
-}
-
-/*
  * Whether a device whose probe just ended must be probed again: it is not
  * bound, and the driver core asked for it (a second driver registered, a
  * deferred-probe retry after some other device bound) after the probe had
@@ -305,32 +200,26 @@ static bool ap_probe_again(struct ap_node *node)
  */
 static bool ap_finish(struct ap_node *node)
 {
-	bool again, deferred, node_bound;
+	bool again;
 	int ret;
 
 	lockdep_assert_held(&ap_lock);
 
 	ret = node->ret;
-	node_bound = !!node->dev->driver;
-	if (node_bound)
+	if (node->dev->driver)
 		atomic_inc(&ap_stats.bound);
 	else if (ret == -EPROBE_DEFER)
 		atomic_inc(&ap_stats.deferred);
 	else if (ret != -ENODEV)
 		atomic_inc(&ap_stats.failed);
-	if (ret == -EPROBE_DEFER && node->plan && !node_bound)
+	if (ret == -EPROBE_DEFER && node->plan && !node->dev->driver)
 		atomic_inc(&ap_stats.plan_deferred);
 	ap_history_add(node);
 	again = ap_probe_again(node);
-	deferred = !again && ret == -EPROBE_DEFER && !node_bound &&
-		   !node->dev->p->dead;
 	if (again) {
 		atomic_inc(&ap_stats.again);
 		node->drv = node->again_drv;
 		node->state = AP_PARKED;
-	} else if (deferred && ap_defer(node)) {
-		again = true;
-		ap_retry(node);
 	} else {
 		list_del_init(&node->inflight);
 		node->state = AP_IDLE;
@@ -338,7 +227,7 @@ static bool ap_finish(struct ap_node *node)
 	}
 	node->again = false;
 	node->again_drv = NULL;
-	ap_release_waiters(node, node_bound);
+	ap_release_waiters(node, !!node->dev->driver);
 	if (again) {
 		ap_evaluate(node);
 	} else {
@@ -346,8 +235,6 @@ static bool ap_finish(struct ap_node *node)
 		ap_node_free_if_idle(node);
 		ap_evaluate(NULL);
 	}
-	if (node_bound && atomic_read(&ap_ndeferred))
-		ap_retry_deferred();
 	return again;
 }
 
@@ -457,12 +344,6 @@ static void ap_probe_fn(void *data, async_cookie_t cookie)
 	 * with the release in ap_claim_in_flight().
 	 */
 	node->claims_seen = smp_load_acquire(&node->claims);
-	/*
-	 * A bind counted here is one the probe sees (its state was written
-	 * before the count: see async_probe_bound()); a later one may release
-	 * the device if it defers (ap_defer()).
-	 */
-	node->binds_seen = atomic_read_acquire(&ap_binds);
 	drv = READ_ONCE(node->drv);
 	/* Publish the fields above: pairs with ap_hung_fn()'s acquire. */
 	smp_store_release(&node->task, current);
@@ -660,8 +541,6 @@ bool async_probe_claim(struct device *dev, const struct device_driver *drv)
 		ret = ap_take_back(node);
 		goto out;
 	}
-	/* The deferred-probe work came before the framework's retry. */
-	ap_undefer(node);
 	ap_hold_device(dev);
 	node->drv = drv;
 	node->again = false;
@@ -749,8 +628,7 @@ void async_probe_attempt(struct device *dev)
  * @dev: the device
  *
  * Called from driver_bound(), with the device lock held.  Consumers parked
- * on a device probing outside the framework can go on, and the devices
- * whose framework probe deferred are queued again (ap_retry_deferred()).
+ * on a device probing outside the framework can go on.
  *
  * Context: Process context; device lock held.
  */
@@ -759,19 +637,8 @@ void async_probe_bound(struct device *dev)
 	struct ap_node *node;
 
 	ap_plan_bound(dev);
-	/*
-	 * Fully ordered: the bind's state before the count (a probe that
-	 * reads the count sees it), and the count before the look at
-	 * ap_ndeferred (see ap_deferred).
-	 */
-	atomic_inc_return(&ap_binds);
-	/*
-	 * The framework's own probe: ap_finish() lets the waiters go and
-	 * retries the deferred devices.
-	 */
-	if (ap_node_if_probing_here(dev))
-		return;
-	if (!ap_may_have_waiters(dev) && !atomic_read(&ap_ndeferred))
+	/* The framework's own probe: ap_finish() lets the waiters go. */
+	if (ap_node_if_probing_here(dev) || !ap_may_have_waiters(dev))
 		return;
 	mutex_lock(&ap_lock);
 	node = ap_node_find(dev);
@@ -780,7 +647,6 @@ void async_probe_bound(struct device *dev)
 		ap_node_free_if_idle(node);
 		ap_evaluate(NULL);
 	}
-	ap_retry_deferred();
 	mutex_unlock(&ap_lock);
 }
 
@@ -884,7 +750,6 @@ void async_probe_device_del(struct device *dev)
 	node = ap_node_find(dev);
 	if (node) {
 		node->handback = false;
-		ap_undefer(node);
 		ap_release_waiters(node, false);
 		ap_drop_explicit(node);
 		if (node->state == AP_PARKED)

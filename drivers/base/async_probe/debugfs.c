@@ -56,7 +56,6 @@ static int ap_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "inflight: %d\n", ap_inflight_count());
 	seq_printf(m, "refs: %d\n", atomic_read(&ap_stats.refs));
 	seq_printf(m, "stale_parks: %d\n", atomic_read(&ap_stats.stale_parks));
-	seq_printf(m, "retried: %d\n", atomic_read(&ap_stats.retried));
 	seq_printf(m, "running: %d\n", atomic_read(&ap_stats.running));
 	seq_printf(m, "max_running: %d\n", atomic_read(&ap_stats.max_running));
 	seq_printf(m, "attempts_all: %d\n", atomic_read(&ap_stats.attempts_all));

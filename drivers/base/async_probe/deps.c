@@ -113,7 +113,6 @@ struct ap_node *ap_node_alloc(void)
 	INIT_LIST_HEAD(&node->explicit_con);
 	INIT_LIST_HEAD(&node->inflight);
 	INIT_LIST_HEAD(&node->todo);
-	INIT_LIST_HEAD(&node->deferred);
 	return node;
 }
 
@@ -154,9 +153,8 @@ struct ap_node *ap_node_find_or_create(struct device *dev,
  * ap_node_free_if_idle() - free a node that no longer has a job
  * @node: the node
  *
- * An idle node with no waiters and no explicit dependencies, and not
- * kept for a retry at the next bind (core.c), is freed; any other is
- * left alone.
+ * An idle node with no waiters and no explicit dependencies is freed;
+ * any other is left alone.
  *
  * Context: ap_lock held.
  */
@@ -166,7 +164,7 @@ void ap_node_free_if_idle(struct ap_node *node)
 
 	if (node->state != AP_IDLE || node->handback || !list_empty(&node->waiters) ||
 	    !list_empty(&node->explicit_sup) || !list_empty(&node->explicit_con) ||
-	    !list_empty(&node->todo) || !list_empty(&node->deferred))
+	    !list_empty(&node->todo))
 		return;
 	if (node->dev->p)
 		WRITE_ONCE(node->dev->p->async_probe, NULL);

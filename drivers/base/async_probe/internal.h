@@ -20,8 +20,7 @@
  *   Order: the device lock (and a parent's) comes before ap_lock; ap_lock
  *   comes before async_lock (kernel/async.c), the device links SRCU read
  *   side, the driver core's deferred_probe_mutex (ap_hand_back() puts a
- *   device on the deferred-probe list, and a framework retry takes one off
- *   it, core.c; the device lock comes before it
+ *   device on the deferred-probe list; the device lock comes before it
  *   too, where a probe's result hook reads its reason), and what a bus's
  *   match() takes (its dynamic-ID lock): async_probe_wait_earlier() asks
  *   it under ap_lock whether a driver matches a device.  No device lock
@@ -133,10 +132,6 @@ enum ap_state {
  * @plan: its entry in the plan the boot replays, %NULL for none (ap_lock)
  * @ended: on the list of probes that returned while ap_lock was taken,
  *	for ap_end_fn() to end (core.c)
- * @deferred: on the list of deferred devices the framework retries at
- *	the next bind, while idle (core.c; ap_lock)
- * @binds_seen: the count of binds when its probe started (the probing
- *	task's own, then ap_lock): a bind after that may release it
  */
 struct ap_node {
 	struct device *dev;
@@ -164,8 +159,6 @@ struct ap_node {
 	bool claiming, handback;
 	struct ap_plan_entry *plan;
 	struct llist_node ended;
-	struct list_head deferred;
-	unsigned int binds_seen;
 	struct rcu_head rcu;
 };
 
@@ -256,8 +249,6 @@ struct ap_explicit {
  * @again: probes run again because the driver core asked for the device
  *	while its probe was in flight (a second driver, a deferred-probe
  *	retry) and the probe did not bind
- * @retried: probes of deferred devices the framework queued again itself,
- *	after a bind, ahead of the driver core's deferred-probe work
  * @stale_parks: parked edges to a supplier whose probe ended unseen,
  *	dropped by ap_drop_stale_parks() (normally zero)
  * @wait_nomem: waits for a supplier not recorded for lack of memory (the
@@ -275,7 +266,7 @@ struct ap_explicit {
 struct ap_stats {
 	atomic_t claimed, parked, queued, probes, bound, failed, deferred;
 	atomic_t released, fallbacks, hung, running, max_running;
-	atomic_t attempts_all, defers_all, refs, stale_parks, again, retried;
+	atomic_t attempts_all, defers_all, refs, stale_parks, again;
 	atomic_t wait_nomem;
 	atomic_t plan_matched, plan_waits, plan_skipped, plan_deferred;
 	atomic_t plan_avoided;
