@@ -633,6 +633,17 @@ bool bg_is_wait(const struct bg_call *c)
 	return !strncmp(c->func, "async_synchronize", 17);
 }
 
+/*
+ * The async_probe framework's own async calls: ap_probe_fn() runs a probe,
+ * which the model has as a probe of its own, and ap_end_fn() ends probes
+ * that returned while the framework's lock was taken.  Neither is what a
+ * wait was for: the probe is.
+ */
+bool bg_is_framework_call(const struct bg_call *c)
+{
+	return !strcmp(c->func, "ap_probe_fn") || !strcmp(c->func, "ap_end_fn");
+}
+
 /* The pid 1 wait for async work that took longest inside [t0, t1]. */
 const struct bg_call *bg_longest_wait(const struct bg_model *m, bg_time t0,
 				      bg_time t1)

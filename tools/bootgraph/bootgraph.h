@@ -370,6 +370,7 @@ void bg_analyze(struct bg_model *m);
 void bg_critical_chain(struct bg_model *m, struct bg_attempt *target);
 bg_time bg_call_len(const struct bg_call *c);	/* -1: unfinished */
 bool bg_is_wait(const struct bg_call *c);		/* async_synchronize* */
+bool bg_is_framework_call(const struct bg_call *c);	/* ap_probe_fn... */
 const struct bg_call *bg_longest_wait(const struct bg_model *m, bg_time t0,
 				      bg_time t1);
 struct bg_attempt *bg_last_probe_in(const struct bg_model *m, bg_time t0,

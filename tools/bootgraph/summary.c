@@ -77,7 +77,8 @@ static void put_waited_for(FILE *f, const struct bg_model *m,
 
 	for (i = 0; i < m->asyncs.n; i++) {
 		c = &m->asyncs.v[i];
-		if (bg_is_wait(c) || c->end == BG_NOTIME || c->end < w->start ||
+		if (bg_is_wait(c) || bg_is_framework_call(c) ||
+		    c->end == BG_NOTIME || c->end < w->start ||
 		    c->end > w->end)
 			continue;
 		if (!bc || c->end > bc->end)

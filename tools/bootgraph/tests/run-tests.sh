@@ -135,7 +135,8 @@ t_boots() {	# t_boots N WANT: --boot N (0: none) is the boot of file WANT
 	bg "$OUT/a.json" "$OUT/a.err" json "$2" || return 1
 	bg "$OUT/b.json" "$OUT/b.err" json $opt "$OUT/boots.log" || return 1
 	$CHECK same-events "$OUT/a.json" "$OUT/b.json" || return 1
-	[ "$(grep -c "the input holds" "$OUT/b.err")" = 1 ] || { echo "want one line about boots"; cat "$OUT/b.err"; return 1; }
+	[ "$(grep -c "the input holds" "$OUT/b.err")" = 1 ] ||
+		{ echo "want one line about boots"; cat "$OUT/b.err"; return 1; }
 	grep -q "the input holds 3 boots; using boot ${1/#0/3}" "$OUT/b.err" ||
 		{ cat "$OUT/b.err"; return 1; }
 }
@@ -196,7 +197,8 @@ t_plan_use_bad() {	# summary --plan of no plan: said why, exit 1, no summary hal
 	for f in "$S/plan/malformed.plan" "$S/plan/cut-short.plan" "$S/plan-use.log" "$OUT/none.plan"; do
 		bg "$OUT/pu.out" "$OUT/pu.err" summary --plan "$f" "$S/plan-use.log"
 		[ $? = 1 ] || { echo "$f: not exit 1"; return 1; }
-		grep -q "$(basename "$f")" "$OUT/pu.err" || { echo "$f: no message"; cat "$OUT/pu.err"; return 1; }
+		grep -q "$(basename "$f")" "$OUT/pu.err" ||
+			{ echo "$f: no message"; cat "$OUT/pu.err"; return 1; }
 		[ -s "$OUT/pu.out" ] && { echo "$f: output before the error:"; head -3 "$OUT/pu.out"; return 1; }
 	done
 	return 0
@@ -298,7 +300,8 @@ t_diff_multi() {	# A A -- B B: medians and spread per device, p of 2 vs 2
 # snd_hda_intel, slower in every boot of B (p 0.008) but by less than
 # the spread of A's boots, half fast and half slow: not beyond its noise.
 make_many() {	# make_many N: N boots a side
-	local a="0000:00:02.0:e1000e:40000 virtio0:virtio_blk:15000 0000:00:1f.2:ahci:20000 init:foo_init:3000 init:bar_init:8000"
+	local a="0000:00:02.0:e1000e:40000 virtio0:virtio_blk:15000 0000:00:1f.2:ahci:20000"
+	a="$a init:foo_init:3000 init:bar_init:8000"
 	local i b=${a/virtio_blk:15000/virtio_blk:19500}
 	b="${b/bar_init:8000/bar_init:11200} 0000:00:1f.3:snd_hda_intel:9002/9003/9004/9005/9006"
 	a="$a 0000:00:1f.3:snd_hda_intel:9001/1000/1001/5000/9000"
@@ -451,14 +454,16 @@ t_bad() {	# bad input: no crash, output for what was read, file:line message
 		rc=$?
 		[ $rc -le 2 ] || return 1
 	done
-	grep -q -E "^$f:[0-9]+: " "$OUT/bad.err" || { echo "no file:line message"; cat "$OUT/bad.err"; return 1; }
+	grep -q -E "^$f:[0-9]+: " "$OUT/bad.err" ||
+		{ echo "no file:line message"; cat "$OUT/bad.err"; return 1; }
 	[ -s "$OUT/bad.out" ] || { echo "no output"; return 1; }
 }
 
 t_noprobes_exit() {	# exit 2, and say what was seen and what to boot with
 	"$BG" bad/noprobes.log >/dev/null 2>"$OUT/e.txt"
 	[ $? -eq 2 ] || { echo "want exit 2"; return 1; }
-	grep -q "no probe or initcall events found in the lines read (printk): boot with initcall_debug, and ignore_loglevel" "$OUT/e.txt" ||
+	grep -q "no probe or initcall events found in the lines read (printk): boot with initcall_debug,$(
+		) and ignore_loglevel" "$OUT/e.txt" ||
 		{ cat "$OUT/e.txt"; return 1; }
 	printf 'SeaBIOS\nno timestamps here\n' >"$OUT/plain.log"
 	"$BG" "$OUT/plain.log" >/dev/null 2>"$OUT/e.txt"
@@ -587,9 +592,13 @@ t_tracedat_input() {
 # --- the plan ----------------------------------------------------------
 
 TESTS=()
+# add "NAME|CMD ARGS...", or add NAME CMD ARGS... (the same)
 add() {
-	[ -z "${ONLY:-}" ] || [[ ${1%%|*} =~ $ONLY ]] || return 0
-	TESTS+=("$*")
+	local t=$1
+
+	[ $# -gt 1 ] && { shift; t="$t|$*"; }
+	[ -z "${ONLY:-}" ] || [[ ${t%%|*} =~ $ONLY ]] || return 0
+	TESTS+=("$t")
 }
 
 GOLDEN_INPUTS=$(ls $S/qemu-async.log $S/qemu-async-b.log $S/qemu-async.trace \
@@ -604,7 +613,8 @@ for in in $GOLDEN_INPUTS; do
 	done
 done
 add "golden diff|t_golden_diff $S/qemu-async.diff $S/qemu-async.log $S/qemu-async-b.log"
-add "golden diff of the real stock and framework boots|t_golden_diff $S/real/stock-lean-vs-framework.diff $RS $RF"
+add "golden diff of the real stock and framework boots" \
+	t_golden_diff $S/real/stock-lean-vs-framework.diff $RS $RF
 for f in $S/qemu-async.dmesg-r.log $S/qemu-async.caller.log $S/qemu-async.kmsg \
 	 $S/qemu-async.journal.log $S/qemu-async.dmesg-x.log; do
 	add "framing $f parses to the same events|t_framing $f"
@@ -612,47 +622,71 @@ done
 for f in $S/initcall-usecs.log $S/stock-initcall.log $S/real/*.log; do
 	add "initcall durations of $f: kernel's once the clock is fine|t_initcall_durs $f"
 done
-add "initcall durations: blame -i|t_expect $S/initcall-usecs.log.blame-i blame -i $S/initcall-usecs.log"
-for f in $S/probe-usecs.log $S/initcall-usecs.log $S/qemu-async.log $S/stock-initcall.log $S/real/*.log; do
+add "initcall durations: blame -i" \
+	t_expect $S/initcall-usecs.log.blame-i blame -i $S/initcall-usecs.log
+for f in $S/probe-usecs.log $S/initcall-usecs.log $S/qemu-async.log $S/stock-initcall.log \
+	 $S/real/*.log; do
 	add "probe durations of $f: kernel's N once the clock is fine|t_probe_durs $f"
 done
 add "probe durations: blame|t_expect $S/probe-usecs.log.blame blame $S/probe-usecs.log"
 add "the kernel's probe plan lines in the summary|t_plan"
-add "nested probes on one task (printk caller ids)|t_nesting $S/nested.log 1-1:1-1:1.0 1-1:1-1:1.1 1-1:1.0:0003:0627:0001.0001"
-add "nested probes by name when the task is unknown|t_nesting $S/nested-names.log 00:03:00:03:0 00:03:00:03:0.0 1-1:1-1.2"
+add "nested probes on one task (printk caller ids)" \
+	t_nesting $S/nested.log 1-1:1-1:1.0 1-1:1-1:1.1 1-1:1.0:0003:0627:0001.0001
+add "nested probes by name when the task is unknown" \
+	t_nesting $S/nested-names.log 00:03:00:03:0 00:03:00:03:0.0 1-1:1-1.2
 for f in nested nested-names; do
 	add "blame of $f.log by self time|t_expect $S/$f.log.blame blame $S/$f.log"
 	add "blame -I of $f.log by inclusive time|t_expect $S/$f.log.blame-I blame -I $S/$f.log"
 done
 add "bus from the name's shape, driver from its own lines, never a bus|t_labels"
 add "csv of nested.log: self_us beside dur_us|t_csv $S/nested.log"
-add "deps= ending in +N: the count of unnamed suppliers is no device|t_expect $S/more-deps.log.csv csv $S/more-deps.log"
-add "plan of a log: a deferred probe's candidates overlapped its window|t_expect $S/plan-defer.log.plan plan $S/plan-defer.log"
-add "plan of a log: of the candidates, those bound before the successful retry began|t_expect $S/plan-rank.log.plan plan $S/plan-rank.log"
-add "plan of three boots: medians, suppliers all deferring boots name|t_expect $S/plan/abc.plan.out plan $S/plan/a.plan $S/plan/b.plan $S/plan/c.plan"
+add "deps= ending in +N: the count of unnamed suppliers is no device" \
+	t_expect $S/more-deps.log.csv csv $S/more-deps.log
+add "plan of a log: a deferred probe's candidates overlapped its window" \
+	t_expect $S/plan-defer.log.plan plan $S/plan-defer.log
+add "plan of a log: of the candidates, those bound before the successful retry began" \
+	t_expect $S/plan-rank.log.plan plan $S/plan-rank.log
+add "plan of three boots: medians, suppliers all deferring boots name" \
+	t_expect $S/plan/abc.plan.out plan $S/plan/a.plan $S/plan/b.plan $S/plan/c.plan
 add "plan: a plan the kernel would refuse is left out, with the reason|t_plan_refused"
-add "summary --plan: devices probed or not, deferrals avoided and again|t_expect $S/plan-use.log.summary-plan summary --plan $S/plan-use.plan $S/plan-use.log"
-add "summary --plan of a plan that cannot be read: exit 1, said why, no summary printed|t_plan_use_bad"
+add "summary --plan: devices probed or not, deferrals avoided and again" \
+	t_expect $S/plan-use.log.summary-plan summary --plan $S/plan-use.plan $S/plan-use.log
+add "summary --plan of a plan that cannot be read: exit 1, said why, no summary printed" \
+	t_plan_use_bad
 add "plan of a real boot's plan is that plan|t_plan_roundtrip $S/real/main-boot.plan"
 add "critical chain of chain.log: every link has its evidence|t_chain_evidence $S/chain.log"
-add "nested by the parent the log names: usb2 in its controller's probe|t_nesting $S/chain.log --log=$S/chain.log 0000:00:05.0:usb2"
-add "critical chain: USB disk <- interface <- device, psmouse not on it|t_expect $S/chain.log.critical-chain critical-chain $S/chain.log"
+add "nested by the parent the log names: usb2 in its controller's probe" \
+	t_nesting $S/chain.log --log=$S/chain.log 0000:00:05.0:usb2
+add "critical chain: USB disk <- interface <- device, psmouse not on it" \
+	t_expect $S/chain.log.critical-chain critical-chain $S/chain.log
 for t in panel sensor serio1; do
-	add "critical-chain -t $t|t_expect $S/chain.log.critical-chain-$t critical-chain -t $t $S/chain.log"
+	add "critical-chain -t $t" \
+		t_expect $S/chain.log.critical-chain-$t critical-chain -t $t $S/chain.log
 done
 add "critical-chain -t of a device without a finished probe: exit 1|t_chain_target_errors"
-add "summary says first what pid 1 waited for before /init, and on what|t_expect $S/init-wait.log.summary summary $S/init-wait.log"
-add "critical-chain -t /init: through pid 1's longest wait|t_expect $S/init-wait.log.critical-chain-init critical-chain -t /init $S/init-wait.log"
-add "critical-chain -t INITCALL|t_expect $S/init-wait.log.critical-chain-cmos_init critical-chain -t cmos_init $S/init-wait.log"
-add "critical-chain -t /init of the real stock log|t_expect $S/real/stock-lean-initcall-debug.log.critical-chain-init critical-chain -t /init $S/real/stock-lean-initcall-debug.log"
+add "summary says first what pid 1 waited for before /init, and on what" \
+	t_expect $S/init-wait.log.summary summary $S/init-wait.log
+add "a wait for framework probes: the probe named, not the framework's async call" \
+	t_expect $S/ap-wait.log.summary summary $S/ap-wait.log $S/ap-wait.trace
+add "critical-chain -t /init: through pid 1's longest wait" \
+	t_expect $S/init-wait.log.critical-chain-init critical-chain -t /init $S/init-wait.log
+add "critical-chain -t INITCALL" \
+	t_expect $S/init-wait.log.critical-chain-cmos_init critical-chain -t cmos_init \
+		$S/init-wait.log
+add "critical-chain -t /init of the real stock log" \
+	t_expect $S/real/stock-lean-initcall-debug.log.critical-chain-init critical-chain -t \
+		/init $S/real/stock-lean-initcall-debug.log
 # The device-rich machine's real boots: stock 6.12 (as shipped, and with
 # driver_async_probe=*) and the project's kernel, framework off and on.
 RM=$S/real
 for f in stock612 stock612-async-all project-sync project-on; do
 	for t in 7:0:0:0 /init; do
-		add "critical-chain -t $t of $f-machine: every link has its evidence|t_chain_target_evidence $t $RM/$f-machine-initcall-debug.log"
+		add "critical-chain -t $t of $f-machine: every link has its evidence" \
+			t_chain_target_evidence $t $RM/$f-machine-initcall-debug.log
 	done
-	add "critical-chain -t 7:0:0:0 of $f-machine: USB disk <- interface (<- device) <- usb2|t_expect $RM/$f-machine-initcall-debug.log.critical-chain-usbdisk critical-chain -t 7:0:0:0 $RM/$f-machine-initcall-debug.log"
+	add "critical-chain -t 7:0:0:0 of $f-machine: USB disk <- interface (<- device) <- usb2" \
+		t_expect $RM/$f-machine-initcall-debug.log.critical-chain-usbdisk critical-chain \
+			-t 7:0:0:0 $RM/$f-machine-initcall-debug.log
 done
 add "ftrace and trace-cmd report give the same events|t_ftrace_formats"
 add "console log + trace: probes merged, not doubled|t_merge"
@@ -660,7 +694,8 @@ add "stdin input|t_stdin"
 add "one file twice: records counted once|t_dedup $S/qemu-async.log $S/qemu-async.log"
 add "console log + its kmsg dump: counted once|t_dedup $S/qemu-async.log $S/qemu-async.kmsg"
 add "console log + a kmsg dump without the boot's start: counted once|t_dedup_wrapped"
-add "kmsg + journal + dmesg -r of one boot: counted once|t_dedup $S/qemu-async.kmsg $S/qemu-async.journal.log $S/qemu-async.dmesg-r.log"
+add "kmsg + journal + dmesg -r of one boot: counted once" \
+	t_dedup $S/qemu-async.kmsg $S/qemu-async.journal.log $S/qemu-async.dmesg-r.log
 add "three boots in one file: the last is used, said once|t_boots 0 $OUT/b3.log"
 add "three boots in one file: --boot 1|t_boots 1 $S/stock-initcall.log"
 add "three boots in one file: --boot 2 (restarts at 0, no banner)|t_boots 2 $OUT/b2.log"
@@ -691,12 +726,18 @@ add "diff -n 1 equals diff A -- B|t_diff_n"
 add "diff of the real stock boot and framework boot: every number from the logs|t_diff_real $RS $RF"
 add "diff of the real framework boot and stock boot: every number from the logs|t_diff_real $RF $RS"
 add "diff A -- B of the real boots, one a side: the rows of A B, from the logs|t_diff_real_group"
-add "diff -t 5000 of the real boots: every change over it listed, none under|t_diff_real -t 5000 $RF $RS"
+add "diff -t 5000 of the real boots: every change over it listed, none under" \
+	t_diff_real -t 5000 $RF $RS
 for p in stock612 project-sync; do
-	add "diff of the real $p-machine and project-on-machine boots: every number from the logs|t_diff_real $RM/$p-machine-initcall-debug.log $RM/project-on-machine-initcall-debug.log"
+	add "diff of the real $p-machine and project-on-machine boots: every number from the logs" \
+		t_diff_real $RM/$p-machine-initcall-debug.log \
+			$RM/project-on-machine-initcall-debug.log
 done
-add "diff -a of the real stock612-machine boot and its driver_async_probe=* boot: every row from the logs|t_diff_real -a $RM/stock612-machine-initcall-debug.log $RM/stock612-async-all-machine-initcall-debug.log"
-add "diff of two framework boots, cookies renumbered: async calls paired by function and device|t_diff_cookies"
+add "diff -a of the real stock612-machine boot and its driver_async_probe=* boot: every row" \
+	t_diff_real -a $RM/stock612-machine-initcall-debug.log \
+		$RM/stock612-async-all-machine-initcall-debug.log
+add "diff of two framework boots, cookies renumbered: async calls paired by function and device" \
+	t_diff_cookies
 add "--help everywhere|t_help"
 add "usage and I/O errors exit 1|t_usage_errors"
 add "-o writes the file|t_output_file"
@@ -709,13 +750,16 @@ add "svg --from/--to leaves out bars outside the window|t_window"
 add "svg of 4,000 devices: an overview one screen tall, groups by bus right|t_overview 1000"
 add "svg overview by driver: 300 drivers, the smallest share the last row|t_overview 1200 -g driver"
 add "svg overview --top 5: fewer rows|t_overview 400 --top=5"
-add "svg overview --fast 50: fewer slow devices than --top, fast ones folded|t_overview 1000 --fast=50"
+add "svg overview --fast 50: fewer slow devices than --top, fast ones folded" \
+	t_overview 1000 --fast=50
 add "svg --overview-at and --full: when the overview is drawn|t_overview_at"
 add "axis of a log going on after the boot: ends at the last thing drawn|t_axis_tail"
 add "svg --from 5 --to 1 is rejected|t_window_backwards"
 add "a directory as input: exit 1|t_directory"
-add "positive returned R (6.12): 517 deferred, others failed|t_expect $S/ret.log.blame blame $S/ret.log"
-add "summary without initcall lines says so before /init|t_expect $S/ret.log.summary summary $S/ret.log"
+add "positive returned R (6.12): 517 deferred, others failed" \
+	t_expect $S/ret.log.blame blame $S/ret.log
+add "summary without initcall lines says so before /init" \
+	t_expect $S/ret.log.summary summary $S/ret.log
 add "line over 1 MiB is cut|t_huge_line"
 add "corrupt trace.dat: message, no crash|t_tracedat_garbage"
 add "unaligned trace clock is reported|t_trace_clock"
