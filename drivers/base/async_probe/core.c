@@ -1047,6 +1047,13 @@ static void ap_hung_fn(struct work_struct *work)
 	s64 ms;
 
 	mutex_lock(&ap_lock);
+	/*
+	 * ap_lock does not keep a task that ran a probe: it clears
+	 * node->task without it, and may then exit (an idle kworker).  The
+	 * task is freed an RCU grace period after that: one still found
+	 * here under rcu_read_lock() can be held.
+	 */
+	rcu_read_lock();
 	list_for_each_entry(node, &ap_nodes, inflight) {
 		/* Pairs with ap_probe_fn()'s release: t_start is set. */
 		task = node->state == AP_QUEUED ? smp_load_acquire(&node->task) : NULL;
@@ -1064,6 +1071,7 @@ static void ap_hung_fn(struct work_struct *work)
 		strscpy(r[nr].drv, drv ? drv->name : "-", sizeof(r[nr].drv));
 		r[nr++].ms = ms;
 	}
+	rcu_read_unlock();
 	if (running && timeout)
 		schedule_delayed_work(&ap_hung_work, nr == AP_HUNG_REPORTS ?
 				      1 : ap_hung_period());
