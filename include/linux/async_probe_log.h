@@ -58,6 +58,15 @@
 #define ASYNC_PROBE_LOG_MORE		'+'
 
 /*
+ * The framework's own async functions, as the async tracepoints and
+ * initcall_debug name them (drivers/base/async_probe/core.c): one runs a
+ * probe, which the probe lines above already give; the other ends probes
+ * that returned while the framework's lock was taken.
+ */
+#define ASYNC_PROBE_CALL_PROBE	"ap_probe_fn"
+#define ASYNC_PROBE_CALL_END	"ap_end_fn"
+
+/*
  * The probe plan's rule for the candidate suppliers of a deferred device:
  * one definition for the kernel, which writes the plan, and for bootgraph,
  * which writes it again from a log or trace.

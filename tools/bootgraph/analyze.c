@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/async_probe_log.h>
+
 #include "bootgraph.h"
 
 #define EPROBE_DEFER	517
@@ -634,14 +636,14 @@ bool bg_is_wait(const struct bg_call *c)
 }
 
 /*
- * The async_probe framework's own async calls: ap_probe_fn() runs a probe,
- * which the model has as a probe of its own, and ap_end_fn() ends probes
- * that returned while the framework's lock was taken.  Neither is what a
- * wait was for: the probe is.
+ * The async_probe framework's own async calls (async_probe_log.h): one
+ * runs a probe, which the model has as a probe of its own, the other ends
+ * probes.  Neither is what a wait was for: the probe is.
  */
 bool bg_is_framework_call(const struct bg_call *c)
 {
-	return !strcmp(c->func, "ap_probe_fn") || !strcmp(c->func, "ap_end_fn");
+	return !strcmp(c->func, ASYNC_PROBE_CALL_PROBE) ||
+	       !strcmp(c->func, ASYNC_PROBE_CALL_END);
 }
 
 /* The pid 1 wait for async work that took longest inside [t0, t1]. */

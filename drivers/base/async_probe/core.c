@@ -264,6 +264,7 @@ static ASYNC_DOMAIN(ap_end_domain);
 /* Nodes ended per hold of ap_lock: their device references are put after. */
 #define AP_END_BATCH	16
 
+/* Its name is in async_probe_log.h (ASYNC_PROBE_CALL_END): bootgraph reads it. */
 static void ap_end_fn(void *data, async_cookie_t cookie)
 {
 	struct device *put[AP_END_BATCH];
@@ -325,7 +326,10 @@ static void ap_running(int delta)
 	}
 }
 
-/* The async call: one probe of one device. */
+/*
+ * The async call: one probe of one device.  Its name is in
+ * async_probe_log.h (ASYNC_PROBE_CALL_PROBE): bootgraph reads it.
+ */
 static void ap_probe_fn(void *data, async_cookie_t cookie)
 {
 	struct device *dev = data;
