@@ -31,7 +31,10 @@ help:
 ##   test               host tests, style checks, the debug kernel booted
 ##                      with KUnit and kselftests; ONLY="host style boots"
 ##                      picks stages
-##   bench              the benchmarks below, one after the other
+##   bench              the benchmarks below, one after the other; each
+##                      kernel benchmark takes ICOUNT=1 (a guest clock that
+##                      counts instructions: figures that repeat within a
+##                      few percent) and SMP=N (vCPUs, default 2)
 ##   bench-async        kernel/async.c costs, project vs stock (lean)
 ##   bench-sim          probe simulator: modes sync/stock/on, stock kernel
 ##   bench-plan         the probe plan: hidden-dependency storms, a boot

@@ -21,8 +21,8 @@ for flavour in lean stock; do
 		die "the $flavour benchmark boot was not clean"
 done
 
-python3 - "$OUT" <<'PY'
-import json, re, statistics, subprocess, sys
+python3 - "$OUT" "$TOP" <<'PY'
+import json, os, re, statistics, subprocess, sys
 out = sys.argv[1]
 rx = re.compile(r'async_bench: case=(\S+) run=\d+ n=(\d+) total_us=(\d+) ns_per_call=(\d+)')
 res = {}
@@ -45,8 +45,10 @@ desc = {'plain': 'schedule N empty calls + async_synchronize_full',
         'deep': 'chain of N calls, from the root\'s release',
         'pending-schedule': 'schedule 100,000 parked calls',
         'pending-drain': 'run the 100,000 parked calls once released'}
+sys.path.insert(0, os.path.join(sys.argv[2], 'scripts'))
+from bench_table import machine
 md = ['# async benchmark: ns per call, median (min-max) of the runs', '',
-      f'QEMU TCG, -smp 2, q35; host {cpu}; lean kernels, same module.', '',
+      f'QEMU TCG, {machine(out, "bench-async-lean")}, q35; host {cpu}; lean kernels, same module.', '',
       '| case | n | what | project | stock 6.12 |', '|---|---|---|---|---|']
 for case in desc:
     v = res.get(case, {})
@@ -54,7 +56,8 @@ for case in desc:
     md.append(f'| {case} | {n:,} | {desc[case]} | {cell(v.get("lean"))} | {cell(v.get("stock"))} |')
     rows.append({'case': case, 'n': n, 'ns_per_call': {k: [x[2] for x in v.get(k, [])] for k in ('lean', 'stock')}})
 open(f'{out}/bench-async.md', 'w').write('\n'.join(md) + '\n')
-json.dump({'host_cpu': cpu, 'qemu': 'TCG -smp 2 -M q35', 'cases': rows},
+json.dump({'host_cpu': cpu, 'qemu': 'TCG ' + machine(out, 'bench-async-lean') + ' -M q35',
+           'cases': rows},
           open(f'{out}/bench-async.json', 'w'), indent=1)
 print('\n'.join(md))
 PY

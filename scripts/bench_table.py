@@ -33,6 +33,20 @@ def host():
     return 'unknown'
 
 
+def machine(out, run):
+    """'-smp N' of a run's QEMU, and the instruction-counted clock if it had it."""
+    try:
+        cmd = open(f'{out}/{run}/qemu.cmd').read()
+    except OSError:
+        return '-smp 2'
+    m = re.search(r'-smp (\d+)', cmd)
+    s = f'-smp {m[1] if m else "?"}'
+    if '-icount' in cmd:
+        s += (', guest time counted in instructions (-icount shift=0,sleep=off: '
+              '1 ns per instruction, one host thread for every vCPU; ICOUNT=1)')
+    return s
+
+
 def spread(v):
     return f'{min(v) / 1000:.1f}-{max(v) / 1000:.1f}' if v else '-'
 
@@ -103,7 +117,7 @@ def sim(out, runs, report='bench-sim', title=None, pair=('lean-on', 'stock-kerne
     ratio = pair[0] in runs and pair[1] in runs
     md = [title or '# Probe simulator: wall time from driver registration to the last bind',
           '',
-          f'QEMU TCG, -smp 2, q35, lean kernels; host {host()}.  Times in ms: '
+          f'QEMU TCG, {machine(out, "bench-sim-" + runs[0])}, q35, lean kernels; host {host()}.  Times in ms: '
           'median (min-max) of the runs; x = wall / bound, where the bound is the '
           'critical path, and for CPU-bound probes (cpu) the larger of it and the '
           'serial sum over the CPUs.',
@@ -251,7 +265,7 @@ def real(out, reps, cfgs):
                               'deferrals': runs[0]['defers'], 'disks': disks,
                               'same_names_as_first': disks == ref}
     md = ['# Real devices: kernel start to the last successful probe and to /init', '',
-          f'QEMU TCG, -smp 2, q35 with 8 virtio-blk, 3 AHCI, NVMe, xHCI (USB storage, '
+          f'QEMU TCG, {machine(out, f"bench-real-{cfgs[0]}-1")}, q35 with 8 virtio-blk, 3 AHCI, NVMe, xHCI (USB storage, '
           f'keyboard, tablet), virtio-scsi, 2 virtio-net, e1000e; host {host()}; '
           f'{reps} boots each (boots: those that ended and count), seconds: '
           f'median (min-max).', '',

@@ -19,6 +19,14 @@
 #   -i            interactive: the console is the terminal (make boot)
 #   -v            show the whole console instead of the harness lines
 #
+# ICOUNT=1 in the environment runs the guest on an instruction-counted
+# clock (QEMU's -icount shift=0,sleep=off): one nanosecond of guest time
+# per instruction, idle time skipped, every vCPU in turn on one host
+# thread.  Guest time then measures the work done, the same from one boot
+# to the next within a few percent, not the wall time of a machine with
+# that many CPUs: the benchmarks use it to tell costs of a few percent
+# apart.
+#
 # The guest has AHCI, virtio-blk and virtio-scsi disks (real users of async
 # probing) and an "outbox" disk: the guest writes /out into it as a tar
 # archive, unpacked here into out/NAME/guest/.  Exit status: 0 if the guest
@@ -43,6 +51,11 @@ while getopts "n:s:c:t:q:I:R:Siv" o; do
 	esac
 done
 shift $((OPTIND - 1))
+case ${ICOUNT:-0} in
+0) ;;
+1) qargs="-icount shift=0,sleep=off $qargs" ;;
+*) die "ICOUNT must be 0 or 1, not '$ICOUNT'" ;;
+esac
 flavour=${1:?usage: boot.sh [options] FLAVOUR}
 name=${name:-$flavour}
 obj=$BUILD/obj/$flavour

@@ -343,6 +343,26 @@ class BenchPlanCounts(unittest.TestCase):
         self.assertEqual(bench_table.plan_cell(c), ' m=12 v=?')
 
 
+class BenchMachine(unittest.TestCase):
+    def machine(self, cmd):
+        with tempfile.TemporaryDirectory() as out:
+            if cmd is not None:
+                os.mkdir(os.path.join(out, 'run'))
+                with open(os.path.join(out, 'run', 'qemu.cmd'), 'w') as f:
+                    f.write(cmd)
+            return bench_table.machine(out, 'run')
+
+    def test_wall_clock_guest(self):
+        self.assertEqual(self.machine('qemu-system-x86_64 -M q35 -smp 2 -m 2G'), '-smp 2')
+
+    def test_counted_clock_is_said(self):
+        m = self.machine('qemu-system-x86_64 -smp 1 -icount shift=0,sleep=off')
+        self.assertTrue(m.startswith('-smp 1, guest time counted in instructions'), m)
+
+    def test_no_command_is_the_default(self):
+        self.assertEqual(self.machine(None), '-smp 2')
+
+
 class LockTable(unittest.TestCase):
     # A claim that spins, then sleeps, on one lock (two begins, one end);
     # a probe end that waits on it, its stack after the trigger's frame;
