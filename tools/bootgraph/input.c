@@ -269,14 +269,53 @@ static bool frame_kmsg(const char *p, bg_time *ts, int *pid, const char **msg)
 	return true;
 }
 
-static void check_time(struct bg_loc *loc, bg_time ts, bg_time *prev)
+/*
+ * Time going backwards.  A CPU being brought up may print a record or two
+ * on its own clock before that clock is synchronised ("calibrate_delay_
+ * direct() ..."), and the records after them go on from where the boot
+ * was: a stray like that is no damage to the log, and no warning.  So a
+ * record before the previous one is held (struct back) until the clock
+ * either comes back to where it was, within STRAY_MAX records, or does
+ * not: only then, or when the file or the boot ends first, is it warned
+ * about, at its own line.
+ */
+#define STRAY_MAX	4
+
+struct back {
+	unsigned long line;	/* of the first record that went back, 0: none */
+	bg_time ts, prev;	/* its time, and the time before it */
+	int n;			/* records since, still before @prev */
+};
+
+static void back_warn(struct bg_loc *loc, struct back *b)
 {
+	unsigned long line = loc->line;
+
+	if (!b->line)
+		return;
+	loc->line = b->line;
+	bg_warn(loc, W_BACKWARDS,
+		"timestamp %lld.%06lld is before the previous %lld.%06lld",
+		(long long)(b->ts / 1000000), (long long)(b->ts % 1000000),
+		(long long)(b->prev / 1000000), (long long)(b->prev % 1000000));
+	loc->line = line;
+	b->line = 0;
+}
+
+static void check_time(struct bg_loc *loc, bg_time ts, bg_time *prev,
+		       struct back *b)
+{
+	if (b->line) {
+		if (ts + BACKWARDS_SLACK >= b->prev)
+			b->line = 0;		/* a stray: the clock is back */
+		else if (++b->n >= STRAY_MAX)
+			back_warn(loc, b);
+		*prev = ts;
+		return;
+	}
 	if (*prev != BG_NOTIME && *prev >= EARLY_CLOCK &&
 	    ts + BACKWARDS_SLACK < *prev)
-		bg_warn(loc, W_BACKWARDS,
-			"timestamp %lld.%06lld is before the previous %lld.%06lld",
-			(long long)(ts / 1000000), (long long)(ts % 1000000),
-			(long long)(*prev / 1000000), (long long)(*prev % 1000000));
+		*b = (struct back){ .line = loc->line, .ts = ts, .prev = *prev };
 	*prev = ts;
 }
 
@@ -308,6 +347,7 @@ static void check_time(struct bg_loc *loc, bg_time ts, bg_time *prev)
 
 struct file_state {
 	bg_time prev_ts;
+	struct back back;		/* see check_time() */
 	bool kmsg;
 	bool dedup;			/* several files: skip records read before */
 	bg_time zero_after;		/* time before time-0 records, or NOTIME */
@@ -420,6 +460,7 @@ static void zero_restart(struct bg_model *m, struct bg_loc *loc,
 	if (ts == 0 || fs->zero_after == BG_NOTIME)
 		return;
 	if (ts + BACKWARDS_SLACK < fs->zero_after) {
+		back_warn(loc, &fs->back);
 		loc->line = fs->zero_line;
 		new_boot(m, loc);
 		loc->line = line;
@@ -474,6 +515,7 @@ static void parse_line(struct bg_model *m, struct bg_loc *loc, char *line,
 	if (read_before(m, fs, ts, msg))
 		return;
 	if (boot_begins(m, msg)) {
+		back_warn(loc, &fs->back);
 		new_boot(m, loc);
 		fs->prev_ts = BG_NOTIME;
 		fs->zero_after = BG_NOTIME;
@@ -481,7 +523,7 @@ static void parse_line(struct bg_model *m, struct bg_loc *loc, char *line,
 		zero_restart(m, loc, fs, ts);
 	}
 	if (fs->zero_after == BG_NOTIME)
-		check_time(loc, ts, &fs->prev_ts);
+		check_time(loc, ts, &fs->prev_ts, &fs->back);
 	if (m->boots.ts_max == BG_NOTIME || ts > m->boots.ts_max)
 		m->boots.ts_max = ts;
 	if (!boot_wanted(m))
@@ -527,6 +569,7 @@ static int read_text(struct bg_model *m, struct reader *r, struct bg_loc *loc,
 				MAX_LINE);
 		parse_line(m, loc, line, len, &fs);
 	}
+	back_warn(loc, &fs.back);
 	return 0;
 }
 

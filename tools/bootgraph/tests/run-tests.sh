@@ -156,6 +156,24 @@ t_boots_errors() {
 	[ ! -s "$OUT/e.txt" ] || { echo "-q"; cat "$OUT/e.txt"; return 1; }
 }
 
+t_backwards() {	# a stray record is no warning; a clock that stays back is
+	local l
+	make_boots
+	bg "$OUT/o.txt" "$OUT/e.txt" summary "$OUT/b3.log" || return 1
+	! grep -q "before the previous" "$OUT/e.txt" ||
+		{ echo "a CPU's stray record warned about"; cat "$OUT/e.txt"; return 1; }
+	for l in 1.0 2.0 0.5 0.6 0.7 0.8 0.9; do
+		printf '[    %s00000] line\n' "$l"
+	done >"$OUT/back.log"
+	bg "$OUT/o.txt" "$OUT/e.txt" summary "$OUT/back.log"
+	grep -q "back.log:3: timestamp 0.500000 is before the previous 2.000000" "$OUT/e.txt" ||
+		{ echo "a clock that stayed back not warned about at its line"; cat "$OUT/e.txt"; return 1; }
+	head -n 3 "$OUT/back.log" >"$OUT/back-end.log"
+	bg "$OUT/o.txt" "$OUT/e.txt" summary "$OUT/back-end.log"
+	grep -q "back-end.log:3: timestamp 0.500000" "$OUT/e.txt" ||
+		{ echo "a file ending back not warned about"; cat "$OUT/e.txt"; return 1; }
+}
+
 t_stdin() {
 	bg "$OUT/a.json" "$OUT/a.err" json $S/qemu-async.kmsg || return 1
 	"$BG" json - <$S/qemu-async.kmsg >"$OUT/b.json" 2>"$OUT/b.err" || return 1
@@ -700,6 +718,8 @@ add "three boots in one file: the last is used, said once|t_boots 0 $OUT/b3.log"
 add "three boots in one file: --boot 1|t_boots 1 $S/stock-initcall.log"
 add "three boots in one file: --boot 2 (restarts at 0, no banner)|t_boots 2 $OUT/b2.log"
 add "--boot out of range, two kernels in two files, -q|t_boots_errors"
+add "time going back: a CPU's stray record is no warning, a clock that stays back is" \
+	t_backwards
 for in in $GOLDEN_INPUTS; do
 	add "every probed device of $in has a row|t_rows $in"
 	add "critical chain of $in adds up|t_chain $in"
