@@ -43,7 +43,7 @@ def machine(out, run):
     s = f'-smp {m[1] if m else "?"}'
     if '-icount' in cmd:
         s += (', guest time counted in instructions (-icount shift=0,sleep=off: '
-              '1 ns per instruction, one host thread for every vCPU; ICOUNT=1)')
+              '1 ns per instruction, all vCPUs in turn on one host thread; ICOUNT=1)')
     return s
 
 
