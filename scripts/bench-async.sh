@@ -47,8 +47,9 @@ desc = {'plain': 'schedule N empty calls + async_synchronize_full',
         'pending-drain': 'run the 100,000 parked calls once released'}
 sys.path.insert(0, os.path.join(sys.argv[2], 'scripts'))
 from bench_table import machine
+guest = machine(out, 'bench-async-lean')
 md = ['# async benchmark: ns per call, median (min-max) of the runs', '',
-      f'QEMU TCG, {machine(out, "bench-async-lean")}, q35; host {cpu}; lean kernels, same module.', '',
+      f'QEMU TCG, {guest}, q35; host {cpu}; lean kernels, same module.', '',
       '| case | n | what | project | stock 6.12 |', '|---|---|---|---|---|']
 for case in desc:
     v = res.get(case, {})
@@ -56,7 +57,7 @@ for case in desc:
     md.append(f'| {case} | {n:,} | {desc[case]} | {cell(v.get("lean"))} | {cell(v.get("stock"))} |')
     rows.append({'case': case, 'n': n, 'ns_per_call': {k: [x[2] for x in v.get(k, [])] for k in ('lean', 'stock')}})
 open(f'{out}/bench-async.md', 'w').write('\n'.join(md) + '\n')
-json.dump({'host_cpu': cpu, 'qemu': 'TCG ' + machine(out, 'bench-async-lean') + ' -M q35',
+json.dump({'host_cpu': cpu, 'qemu': f'TCG {guest} -M q35',
            'cases': rows},
           open(f'{out}/bench-async.json', 'w'), indent=1)
 print('\n'.join(md))
