@@ -19,7 +19,7 @@ TIMEOUT ?= 600
 TORTURE_S ?= 180
 FAIL_ALLOC ?= 1
 
-.PHONY: bench bench-async bench-sim bench-plan bench-real bench-bootgraph profile-sim lock-sim torture series series-check help deps prepare stock-tree kernel-test kernel-lean kernel-stock \
+.PHONY: bench bench-async bench-sim bench-plan bench-real bench-bootgraph profile-sim lock-sim perf-sim torture series series-check help deps prepare stock-tree kernel-test kernel-lean kernel-stock \
 	initramfs-test initramfs-lean initramfs-stock initramfs-kcsan kernel-kcsan run test boot \
 	refresh-patches reset-tree clean distclean
 
@@ -53,6 +53,12 @@ help:
 ##   lock-sim           which locks a simulator workload waits for, call
 ##                      site by call site (the lock contention tracepoints,
 ##                      lean kernel), per mode; WORKLOAD=, MODES=, REPS=1
+##   perf-sim           where a simulator workload's CPU goes, function by
+##                      function, with and without callees (perf sampling
+##                      every CPU, lean kernel), per mode; WORKLOAD=,
+##                      MODES=, REPS=3, STOCK=1 (the stock kernel too),
+##                      PERIOD=200000 (ns of CPU a sample); with ICOUNT=1
+##                      its figures are instructions per device
 ##   torture            async_probe_torture on the debug kernel for
 ##                      TORTURE_S=180 seconds, FAIL_ALLOC=1 (failslab and
 ##                      fail_page_alloc on the framework); one summary
@@ -133,6 +139,9 @@ profile-sim: prepare
 
 lock-sim: prepare
 	@$(S)/lock-sim.sh
+
+perf-sim: prepare
+	@$(S)/perf-sim.sh
 
 torture: initramfs-$(if $(filter 1,$(KCSAN)),kcsan,test)
 	@$(S)/torture.sh "$(TORTURE_S)" "$(FAIL_ALLOC)" $(if $(filter 1,$(KCSAN)),kcsan,test) "$(PLAN)"

@@ -4,7 +4,8 @@
 # Install the Debian packages the harness needs, once.  Only packages that
 # are missing are installed, and "apt-get update" runs only if something is.
 #
-# Usage: deps.sh [group...]   groups: base (default), tools, browser, docs
+# Usage: deps.sh [group...]   groups: base (default), tools, browser, docs,
+#                             perf
 #
 # "cmd:pkg" installs pkg only when no command cmd is on the PATH (a
 # machine may carry its own Node.js, which Debian's npm would conflict with).
@@ -24,6 +25,7 @@ declare -A GROUP=(
 		 libtraceevent-dev libtracefs-dev trace-cmd jq"
 	[browser]="chromium node:nodejs npm:npm"
 	[docs]="python3-sphinx python3-sphinx-rtd-theme"
+	[perf]="linux-perf"
 )
 
 mkdir -p "$BUILD"

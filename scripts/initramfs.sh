@@ -8,8 +8,9 @@
 # nothing downstream.
 #
 # Usage: initramfs.sh FLAVOUR [VARIANT]
-#   EXTRA_KO="a.ko b.ko" adds out-of-tree modules under /extra, and
-#   EXTRA_DIR=dir copies dir to /bench; the archive is then
+#   EXTRA_KO="a.ko b.ko" adds out-of-tree modules under /extra,
+#   EXTRA_DIR=dir copies dir to /bench, and EXTRA_PROGS="perf" adds
+#   programs of this machine with their libraries; the archive is then
 #   build/initramfs/FLAVOUR-VARIANT.cpio.
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -43,6 +44,9 @@ copy_prog bash /bin/bash
 if [ "$flavour" = test ] && command -v trace-cmd >/dev/null; then
 	copy_prog trace-cmd /usr/bin/trace-cmd
 fi
+for p in ${EXTRA_PROGS:-}; do
+	copy_prog "$p" "/usr/bin/$p"
+done
 install -m 0755 "$TOP/guest/init" "$stage/init"
 cp -r "$TOP/guest/steps" "$stage/harness/"
 [ -d "$obj/modinst/lib" ] && cp -a "$obj/modinst/lib" "$stage/"

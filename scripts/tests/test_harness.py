@@ -15,6 +15,7 @@ import bench_table  # noqa: E402
 import judge  # noqa: E402
 import kcsan_filter  # noqa: E402
 import lock_table  # noqa: E402
+import perf_table  # noqa: E402
 import results  # noqa: E402
 
 DONE = '[   9.000000] harness: all steps done\n'
@@ -422,6 +423,80 @@ class LockTable(unittest.TestCase):
     def test_no_result_counts_one_device(self):
         _, devices = self.read(self.TRACE, result='')
         self.assertEqual(devices, 1)
+
+
+class PerfTable(unittest.TestCase):
+    # Two runs of 10,000 devices each: 100 ms of CPU, then 300 ms, of
+    # which 20% and 10% an idle CPU's, and a user-space function.
+    REPORT = """# Samples: 2K of event 'cpu-clock'
+# Event count (approx.): %d
+#
+# Children      Self  Symbol
+# ........  ........  ....................................
+#
+    50.00%%     0.00%%  [k] async_run_entry_fn
+    %s%%    %s%%  [k] pv_native_safe_halt
+    10.00%%     5.00%%  [k] ap_probe_fn.constprop.0
+     4.00%%     4.00%%  [.] insmod_main
+"""
+
+    def read(self, results='workload=z run=0 n=10000 wall_us=5\n'
+                           'workload=z run=1 n=10000 wall_us=5\n'):
+        with tempfile.TemporaryDirectory() as d:
+            os.mkdir(os.path.join(d, 'guest'))
+            for r, (total, idle) in enumerate(((100000000, '20.00'), (300000000, '10.00'))):
+                with open(os.path.join(d, 'guest', 'perf-report-%d.txt' % r), 'w') as f:
+                    f.write(self.REPORT % (total, idle, idle))
+            with open(os.path.join(d, 'guest', 'perf-sim.txt'), 'w') as f:
+                f.write(results)
+            return perf_table.read_run(d)
+
+    def test_cost_per_device_over_all_runs(self):
+        funcs, busy, devices, _ = self.read()
+        self.assertEqual(devices, 20000)
+        # 50% of 100 ms and of 300 ms, over 20,000 devices: 10,000 ns.
+        self.assertAlmostEqual(funcs['async_run_entry_fn'][0] / devices, 10000.0)
+        # A compiler's clone is the function it was made from.
+        self.assertAlmostEqual(funcs['ap_probe_fn'][0] / devices, 2000.0)
+        self.assertAlmostEqual(funcs['ap_probe_fn'][1] / devices, 1000.0)
+        self.assertNotIn('insmod_main', funcs)
+
+    def test_idle_cpus_not_counted(self):
+        _, busy, devices, _ = self.read()
+        # 80 of the first run's 100 ms, 270 of the second's 300.
+        self.assertAlmostEqual(busy / devices, 17500.0)
+
+    def test_no_result_counts_one_device(self):
+        _, _, devices, _ = self.read(results='')
+        self.assertEqual(devices, 1)
+
+    IRQS = """           CPU0       CPU1
+  0:         44          0   IO-APIC   2-edge      timer
+LOC:       %d       %d   Local timer interrupts
+RES:        %d          7   Rescheduling interrupts
+                    CPU0       CPU1
+          TIMER:        %d          1
+            RCU:         5          5
+"""
+
+    def test_interrupts_grown_over_all_runs(self):
+        with tempfile.TemporaryDirectory() as d:
+            g = os.path.join(d, 'guest')
+            os.mkdir(g)
+            for r in (0, 1):
+                open(os.path.join(g, 'perf-report-%d.txt' % r), 'w').write(
+                    self.REPORT % (100000000, '1.00', '1.00'))
+                open(os.path.join(g, 'perf-irq-before-%d.txt' % r), 'w').write(
+                    self.IRQS % (100, 100, 3, 10))
+                open(os.path.join(g, 'perf-irq-after-%d.txt' % r), 'w').write(
+                    self.IRQS % (150, 130, 13, 10))
+            irqs = perf_table.read_run(d)[3]
+        # Every CPU's column, every run; softirqs apart from interrupts.
+        self.assertEqual(irqs['LOC'], 160)
+        self.assertEqual(irqs['RES'], 20)
+        self.assertEqual(irqs['softirq TIMER'], 0)
+        self.assertNotIn('TIMER', irqs)
+        self.assertEqual(irqs['0'], 0)
 
 
 class Result(unittest.TextTestResult):
