@@ -153,7 +153,6 @@ int ap_queue(struct ap_node *node, const async_cookie_t *deps,
 
 	/* Set before the call can run: ap_probe_fn() does not take ap_lock. */
 	node->state = AP_QUEUED;
-	node->t_queue = ktime_get();
 	node->queue_traced = false;
 	atomic_inc(&ap_inflight);
 	ret = async_schedule_node_domain_after_prio(ap_probe_fn, dev, dev_to_node(dev),

@@ -99,7 +99,6 @@ enum ap_state {
  *	and readers that need those read it with smp_load_acquire().  That
  *	task clears it when the probe returns.
  * @t_claim: when the framework took the device
- * @t_queue: when its async entry was created
  * @t_start: when its probe started (see @task)
  * @t_end: when it returned (the probing task's own, then ap_lock)
  * @pid: the task that ran it, for its end event (the same)
@@ -146,7 +145,7 @@ struct ap_node {
 	struct list_head inflight;
 	struct list_head todo;
 	struct task_struct *task;
-	ktime_t t_claim, t_queue, t_start, t_end;
+	ktime_t t_claim, t_start, t_end;
 	pid_t pid;
 	bool queue_traced, end_traced;
 	bool hung_reported;

@@ -52,14 +52,22 @@ static const char *ap_drv(struct ap_node *node)
 	return drv ? drv->name : ASYNC_PROBE_LOG_EMPTY;
 }
 
+/*
+ * The events below are emitted for every probe: their arguments (names,
+ * the task's pid) are only looked up while someone listens.
+ */
 void ap_trace_park(struct ap_node *node, unsigned int waiting)
 {
+	if (!trace_async_probe_park_enabled())
+		return;
 	trace_async_probe_park(dev_name(node->dev), ap_bus(node->dev),
 			       ap_drv(node), waiting);
 }
 
 void ap_trace_queue(struct ap_node *node)
 {
+	if (!trace_async_probe_queue_enabled())
+		return;
 	trace_async_probe_queue(dev_name(node->dev), ap_bus(node->dev),
 				ap_drv(node), node->cookie,
 				node->deps[0] ? node->deps : ASYNC_PROBE_LOG_EMPTY);
@@ -67,12 +75,16 @@ void ap_trace_queue(struct ap_node *node)
 
 void ap_trace_start(struct ap_node *node)
 {
+	if (!trace_async_probe_start_enabled())
+		return;
 	trace_async_probe_start(dev_name(node->dev), ap_bus(node->dev),
 				ap_drv(node), node->cookie, task_pid_nr(current));
 }
 
 void ap_trace_end(struct ap_node *node)
 {
+	if (!trace_async_probe_end_enabled())
+		return;
 	trace_async_probe_end(dev_name(node->dev), ap_bus(node->dev),
 			      ap_drv(node), node->cookie, node->pid, node->ret,
 			      ktime_us_delta(node->t_end, node->t_start));
@@ -237,7 +249,7 @@ early_initcall(ap_trace_init);
 
 struct ap_record {
 	u64 cookie;
-	s64 t_queue, t_start, t_end;	/* us since boot */
+	s64 t_start, t_end;		/* us since boot */
 	int ret;
 	unsigned short size;		/* of the record, aligned */
 	unsigned short drv, deps;	/* offsets in @names */
@@ -311,7 +323,6 @@ void ap_history_add(struct ap_node *node)
 	ap_history_len++;
 	r = (struct ap_record *)(c->data + c->used);
 	r->cookie = node->cookie;
-	r->t_queue = ktime_to_us(node->t_queue);
 	r->t_start = ktime_to_us(node->t_start);
 	r->t_end = ktime_to_us(node->t_end);
 	r->ret = node->ret;
