@@ -57,7 +57,8 @@ help:
 ##                      function, with and without callees (perf sampling
 ##                      every CPU, lean kernel), per mode; WORKLOAD=,
 ##                      MODES=, REPS=3, STOCK=1 (the stock kernel too),
-##                      PERIOD=200000 (ns of CPU a sample); with ICOUNT=1
+##                      PERIOD=200000 (ns of CPU a sample), CALLERS="f g"
+##                      (keep the call chains into f and g); with ICOUNT=1
 ##                      its figures are instructions per device
 ##   torture            async_probe_torture on the debug kernel for
 ##                      TORTURE_S=180 seconds, FAIL_ALLOC=1 (failslab and

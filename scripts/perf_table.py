@@ -19,6 +19,7 @@ interrupts and softirqs per 1,000 devices.
 """
 import os
 import re
+import statistics
 import sys
 
 TOTAL = re.compile(r"^# Event count \(approx\.\): (\d+)")
@@ -99,6 +100,10 @@ def read_run(run):
         sys.exit("perf_table.py: %s: no perf report" % guest)
     for name in names:
         total, f = read_report(os.path.join(guest, name))
+        if not total or not f:
+            sys.exit("perf_table.py: %s: no event count or no function with"
+                     " its callees (a report of samples without call chains?)"
+                     % os.path.join(guest, name))
         busy += total - sum(se for fn, (_, se) in f.items() if IDLE.match(fn))
         for fn, (ch, se) in f.items():
             c0, s0 = funcs.get(fn, (0.0, 0.0))
@@ -110,6 +115,19 @@ def read_run(run):
     except OSError:
         pass
     return funcs, busy, max(devices, 1), irqs_of(guest, names)
+
+
+def wall_ms(run):
+    """The median of the runs' wall times (ms), None without any."""
+    walls = []
+    try:
+        for line in open(os.path.join(run, "guest", "perf-sim.txt")):
+            m = re.search(r"\bwall_us=(\d+)", line)
+            if m:
+                walls.append(int(m.group(1)) / 1000)
+    except OSError:
+        pass
+    return statistics.median(walls) if walls else None
 
 
 def table(title, rows, data, names, col, order):
@@ -142,6 +160,9 @@ def main():
     print("| | %s |" % " | ".join(names))
     print("|---|%s" % ("---|" * len(names)))
     print("| the whole guest, busy | %s |" % " | ".join("%.0f" % (b / n) for _, b, n, _ in data))
+    walls = [wall_ms(r) for r in runs]
+    print("| wall, ms: registration to last bind (median) | %s |" %
+          " | ".join("-" if w is None else "%.1f" % w for w in walls))
     print()
     irq_rows = sorted({k for d in data for k, v in d[3].items() if v * 1000 >= d[2]})
     if irq_rows:

@@ -470,6 +470,26 @@ class PerfTable(unittest.TestCase):
         _, _, devices, _ = self.read(results='')
         self.assertEqual(devices, 1)
 
+    def test_report_without_call_chains_is_refused(self):
+        with tempfile.TemporaryDirectory() as d:
+            os.mkdir(os.path.join(d, 'guest'))
+            with open(os.path.join(d, 'guest', 'perf-report-0.txt'), 'w') as f:
+                f.write("# Event count (approx.): 1000\n"
+                        "    11.76%  [k] handle_softirqs\n")
+            with self.assertRaises(SystemExit) as e:
+                perf_table.read_run(d)
+            self.assertIn('call chains', str(e.exception))
+
+    def test_wall_is_the_median_of_the_runs(self):
+        with tempfile.TemporaryDirectory() as d:
+            os.mkdir(os.path.join(d, 'guest'))
+            self.assertIsNone(perf_table.wall_ms(d))
+            with open(os.path.join(d, 'guest', 'perf-sim.txt'), 'w') as f:
+                f.write('workload=z run=0 n=10 wall_us=9000\n'
+                        'workload=z run=1 n=10 wall_us=1000\n'
+                        'workload=z run=2 n=10 wall_us=2000\n')
+            self.assertEqual(perf_table.wall_ms(d), 2.0)
+
     IRQS = """           CPU0       CPU1
   0:         44          0   IO-APIC   2-edge      timer
 LOC:       %d       %d   Local timer interrupts
