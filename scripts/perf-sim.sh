@@ -37,6 +37,9 @@ case $STOCK in 0|1) ;; *) die "STOCK must be 0 or 1, not '$STOCK'" ;; esac
 for m in $MODES; do
 	case $m in sync|stock|on|all) ;; *) die "MODES: '$m' is not sync, stock, on or all" ;; esac
 done
+for f in ${CALLERS:-}; do
+	case $f in *[!A-Za-z0-9_.]*) die "CALLERS: '$f' is not a function name" ;; esac
+done
 "$TOP/scripts/deps.sh" perf
 dir=$BUILD/perf-sim
 rm -rf "$dir"

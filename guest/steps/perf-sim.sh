@@ -29,7 +29,7 @@ while [ $r -lt "$reps" ]; do
 	exec 3>/tmp/perf.ctl 4</tmp/perf.ack
 	{ echo "uevents: $(cat /sys/kernel/uevent_seqnum)"; cat /proc/interrupts /proc/softirqs; } >/out/perf-irq-before-$r.txt
 	echo enable >&3 && read -r _ <&4
-	insmod /extra/async_probe_sim.ko $params || exit 1
+	insmod /extra/async_probe_sim.ko $params || { kill -INT $pid; exit 1; }
 	echo disable >&3 && read -r _ <&4
 	{ echo "uevents: $(cat /sys/kernel/uevent_seqnum)"; cat /proc/interrupts /proc/softirqs; } >/out/perf-irq-after-$r.txt
 	exec 3>&- 4<&-
