@@ -7,15 +7,16 @@ Usage: perf_table.py ROWS RUN_DIR...
 Each RUN_DIR is out/perf-sim-NAME, with guest/perf-report-R.txt (perf
 report --stdio --children --sort sym: the event count, then per function
 the share of samples in it with its callees and alone) and
-guest/perf-sim.txt (the simulator's result lines, for the device count),
-and guest/perf-irq-before-R.txt and -after-R.txt (/proc/interrupts and
-/proc/softirqs around each run).
+guest/perf-sim.txt (the simulator's result lines, for the device count
+and the wall time), and guest/perf-irq-before-R.txt and -after-R.txt
+(the uevent count, /proc/interrupts and /proc/softirqs around each run).
 A function's cost per device is its share of the run's CPU (the event
 count: nanoseconds of cpu-clock) summed over the runs and divided by the
-devices they probed.  CPUs idling are not counted.  Prints two Markdown
-tables: functions with their callees, by the most CPU in any mode; and
-functions alone, by how far the modes are apart; and before them the
-interrupts and softirqs per 1,000 devices.
+devices they probed.  CPUs idling are not counted.  Prints the whole
+guest's CPU per device and the median wall time; uevents, interrupts
+and softirqs per 1,000 devices; functions with their callees, by the
+most CPU in any mode; and functions alone, by how far the modes are
+apart.
 """
 import os
 import re
@@ -51,8 +52,9 @@ def read_report(path):
 
 
 def read_irqs(path):
-    """{name: count over all CPUs} of /proc/interrupts, then /proc/softirqs
-    (their names prefixed "softirq ")."""
+    """{name: count over all CPUs} of the lines before /proc/interrupts
+    (the uevent count), /proc/interrupts, then /proc/softirqs (their names
+    prefixed "softirq ")."""
     counts, headers = {}, 0
     try:
         lines = open(path, errors="replace").read().splitlines()
@@ -166,7 +168,7 @@ def main():
     print()
     irq_rows = sorted({k for d in data for k, v in d[3].items() if v * 1000 >= d[2]})
     if irq_rows:
-        print("| interrupts per 1,000 devices | %s |" % " | ".join(names))
+        print("| uevents, interrupts per 1,000 devices | %s |" % " | ".join(names))
         print("|---|%s" % ("---|" * len(names)))
         for k in irq_rows:
             print("| %s | %s |" % (k, " | ".join("%.1f" % (d[3].get(k, 0) * 1000 / d[2])
