@@ -23,6 +23,8 @@ import re
 import statistics
 import sys
 
+from lock_table import sum_of
+
 TOTAL = re.compile(r"^# Event count \(approx\.\): (\d+)")
 ROW = re.compile(r"^\s*(\d+\.\d+)%\s+(\d+\.\d+)%\s+\[(k|\.)\]\s+(\S+)")
 # Where an idle CPU is sampled: not the workload's CPU.
@@ -93,7 +95,7 @@ def read_run(run):
     """({function: (ns, ns)} summed over the runs, busy ns, devices,
     {interrupt: count})."""
     guest = os.path.join(run, "guest")
-    funcs, busy, devices = {}, 0.0, 0
+    funcs, busy = {}, 0.0
     try:
         names = sorted(f for f in os.listdir(guest) if re.match(r"perf-report-\d+\.txt$", f))
     except OSError as e:
@@ -110,12 +112,7 @@ def read_run(run):
         for fn, (ch, se) in f.items():
             c0, s0 = funcs.get(fn, (0.0, 0.0))
             funcs[fn] = (c0 + ch, s0 + se)
-    try:
-        for line in open(os.path.join(guest, "perf-sim.txt")):
-            m = re.search(r"\bn=(\d+)", line)
-            devices += int(m.group(1)) if m else 0
-    except OSError:
-        pass
+    devices = sum_of(os.path.join(guest, "perf-sim.txt"), r"\bn=(\d+)")
     return funcs, busy, max(devices, 1), irqs_of(guest, names)
 
 
