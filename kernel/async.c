@@ -1216,6 +1216,26 @@ async_cookie_t current_async_cookie(void)
 }
 EXPORT_SYMBOL_GPL(current_async_cookie);
 
+/**
+ * current_async_data() - the argument of the call %current is running
+ * @func: the function that call must run
+ *
+ * Lets a function called from deep inside an async call (a hook of the
+ * driver core, say) tell whether it runs on behalf of a given call of
+ * @func, without keeping state of its own for that.
+ *
+ * Context: Any context.
+ * Return: the call's @data if %current is an async worker running a call
+ * of @func, else %NULL.
+ */
+void *current_async_data(async_func_t func)
+{
+	struct async_entry *entry = async_current_entry();
+
+	return entry && entry->func == func ? entry->data : NULL;
+}
+EXPORT_SYMBOL_GPL(current_async_data);
+
 /*
  * initcall_debug prints the calls and waits, in the format of the lines
  * the async code printed with pr_debug() before it had tracepoints.

@@ -36,6 +36,7 @@ struct call {
 	int visible;			/* after its checkpoint, for cookie order */
 	bool was_async;
 	async_cookie_t current_cookie;
+	void *current_data, *other_data;	/* current_async_data() */
 	struct task_struct *task;
 	struct completion *release;	/* wait for this before returning */
 	unsigned long release_timeout;	/* jiffies; 0: BLOCK_TIMEOUT */
@@ -45,6 +46,8 @@ struct call {
 	int deps[4];			/* indices of earlier calls */
 };
 
+static void checkpoint_fn(void *data, async_cookie_t cookie);
+
 static void call_fn(void *data, async_cookie_t cookie)
 {
 	struct call *c = data;
@@ -53,6 +56,8 @@ static void call_fn(void *data, async_cookie_t cookie)
 	c->seen_cookie = cookie;
 	c->was_async = current_is_async();
 	c->current_cookie = current_async_cookie();
+	c->current_data = current_async_data(call_fn);
+	c->other_data = current_async_data(checkpoint_fn);
 	c->task = current;
 	if (c->sleep_us)
 		usleep_range(c->sleep_us, c->sleep_us + 10);
@@ -408,11 +413,14 @@ static void async_test_current_is_async(struct kunit *test)
 
 	KUNIT_EXPECT_FALSE(test, current_is_async());
 	KUNIT_EXPECT_EQ(test, current_async_cookie(), 0);
+	KUNIT_EXPECT_NULL(test, current_async_data(call_fn));
 	c[0].cookie = async_schedule(call_fn, &c[0]);
 	async_synchronize_full();
 	KUNIT_EXPECT_TRUE(test, c[0].was_async);
 	KUNIT_EXPECT_EQ(test, c[0].current_cookie, c[0].cookie);
 	KUNIT_EXPECT_EQ(test, c[0].seen_cookie, c[0].cookie);
+	KUNIT_EXPECT_PTR_EQ(test, c[0].current_data, (void *)&c[0]);
+	KUNIT_EXPECT_NULL(test, c[0].other_data);
 }
 
 /* A work item of another workqueue that frees itself, then asks. */
@@ -515,6 +523,8 @@ static void async_test_chain_stays_on_worker(struct kunit *test)
 	for (i = 0; i < 5; i++) {
 		KUNIT_EXPECT_TRUE(test, c[i].was_async);
 		KUNIT_EXPECT_EQ(test, c[i].current_cookie, c[i].cookie);
+		/* The call the worker runs now, not the one it was queued for. */
+		KUNIT_EXPECT_PTR_EQ(test, c[i].current_data, (void *)&c[i]);
 	}
 }
 

@@ -174,6 +174,11 @@ order, highest first, and in the order they became ready among equals
 (inserted from the tail: O(1) while all have one priority), and the
 worker that finished prefers the ready call of highest priority.  The
 probe framework orders its probes by what the last boot learned.
+
+And current_async_data(func): the argument of the call the current task
+runs, if that call runs func.  The probe framework's driver-core hooks
+run inside the framework's own probe calls and in every other probe;
+with it they tell which without a lock or state of their own.
 """,
         files=ASYNC_FILES,
         patches=[],

@@ -236,5 +236,6 @@ void async_domain_set_max_active(struct async_domain *domain,
 bool async_cookie_done(async_cookie_t cookie);
 bool current_is_async(void);
 async_cookie_t current_async_cookie(void);
+void *current_async_data(async_func_t func);
 void async_init(void);
 #endif

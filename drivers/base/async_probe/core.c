@@ -38,6 +38,7 @@
 #include <linux/llist.h>
 #include <linux/module.h>
 #include <linux/pid.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/debug.h>
 #include <linux/sched/task.h>
@@ -550,7 +551,7 @@ bool async_probe_claim(struct device *dev, const struct device_driver *drv)
 	node->again_drv = NULL;
 	node->no_ancestors = false;
 	node->state = AP_PARKED;
-	node->t_claim = ktime_get();
+	node->claimed = jiffies;
 	ap_replay_claimed(node, plan);
 	list_add_tail(&node->inflight, &ap_nodes);
 	atomic_inc(&ap_stats.claimed);
@@ -580,20 +581,16 @@ static bool ap_node_probing_here(struct ap_node *node)
 /*
  * The same, without ap_lock, for the hooks that every probe calls: the
  * node of @dev if the probe calling is the framework's own, else %NULL.
- * Nodes are freed after a grace period, and only the task running a
- * node's probe ever sets its @task to itself; a node returned stays
- * while that probe runs.
+ * The task is running ap_probe_fn() for @dev then, and the node stays
+ * while that call runs: the hook needs no lock, and does not look at
+ * the node of a probe that is not its own, which may be freed at any
+ * time.
  */
 static struct ap_node *ap_node_if_probing_here(struct device *dev)
 {
-	struct ap_node *node;
-
-	rcu_read_lock();
-	node = READ_ONCE(dev->p->async_probe);
-	if (node && READ_ONCE(node->task) != current)
-		node = NULL;
-	rcu_read_unlock();
-	return node;
+	if (current_async_data(ap_probe_fn) != dev)
+		return NULL;
+	return READ_ONCE(dev->p->async_probe);
 }
 
 /*

@@ -13,6 +13,7 @@
 #include <linux/device.h>
 #include <linux/device/bus.h>
 #include <linux/init.h>
+#include <linux/jiffies.h>
 #include <linux/seq_file.h>
 
 #include "internal.h"
@@ -78,11 +79,11 @@ static int ap_pending_show(struct seq_file *m, void *v)
 
 	mutex_lock(&ap_lock);
 	list_for_each_entry(node, &ap_nodes, inflight) {
-		seq_printf(m, "%s dev=%s bus=%s drv=%s cookie=%llu age_ms=%lld waits=",
+		seq_printf(m, "%s dev=%s bus=%s drv=%s cookie=%llu age_ms=%u waits=",
 			   ap_state_name(node), dev_name(node->dev),
 			   node->dev->bus ? node->dev->bus->name : "-",
 			   node->drv ? node->drv->name : "-", node->cookie,
-			   ktime_ms_delta(ktime_get(), node->t_claim));
+			   jiffies_to_msecs(jiffies - node->claimed));
 		sep = "";
 		list_for_each_entry(w, &node->parked_on, c_node) {
 			seq_printf(m, "%s%s(%s)", sep, dev_name(w->supplier->dev),

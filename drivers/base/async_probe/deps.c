@@ -170,7 +170,7 @@ void ap_node_free_if_idle(struct ap_node *node)
 		WRITE_ONCE(node->dev->p->async_probe, NULL);
 	if (node->plan && node->plan->node == node)
 		node->plan->node = NULL;
-	kfree_rcu(node, rcu);
+	kfree(node);
 }
 
 static bool ap_in_flight(struct ap_node *node)
@@ -290,6 +290,12 @@ static void ap_consider_links(struct ap_node *node, struct ap_deps *d)
 	struct ap_node *sn;
 	int idx;
 
+	/*
+	 * A link added after this look is checked by the driver core when
+	 * the device probes, as it is for one added after the evaluation.
+	 */
+	if (list_empty(&node->dev->links.suppliers))
+		return;
 	idx = device_links_read_lock();
 	list_for_each_entry_rcu(link, &node->dev->links.suppliers, c_node,
 				device_links_read_lock_held()) {
@@ -385,7 +391,10 @@ static void ap_evaluate_one(struct ap_node *node)
 		atomic_add(learned, &ap_stats.plan_waits);
 		atomic_add(skipped, &ap_stats.plan_skipped);
 		ap_deps_end(d);
-		strscpy(node->deps, d->names, sizeof(node->deps));
+		if (d->len || d->more)
+			strscpy(node->deps, d->names, sizeof(node->deps));
+		else
+			node->deps[0] = '\0';
 		ap_queue(node, d->cookies, d->ncookies);
 	}
 }

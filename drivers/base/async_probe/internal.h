@@ -10,12 +10,12 @@
  *     history's writers (its reader takes no lock: trace.c), and the
  *     counters in ap_stats that are not atomic.
  *
- *   The async_probe pointer is written under ap_lock with WRITE_ONCE(),
- *   and a node is freed only after an RCU grace period: the driver core's
- *   hooks run for every probe, and this lets them tell under
- *   rcu_read_lock() alone whether the probe calling them is the
- *   framework's own (ap_node_if_probing_here()), which needs no more of
- *   them.
+ *   The async_probe pointer is written under ap_lock with WRITE_ONCE().
+ *   Outside ap_lock it is only compared with %NULL, or followed by the
+ *   task that runs the node's probe (ap_probe_fn() and the driver core's
+ *   hooks it calls, which tell that it is their own with
+ *   current_async_data(): ap_node_if_probing_here()), while the node
+ *   cannot go.  So a node is freed at once, without a grace period.
  *
  *   Order: the device lock (and a parent's) comes before ap_lock; ap_lock
  *   comes before async_lock (kernel/async.c), the device links SRCU read
@@ -47,7 +47,6 @@
 #include <linux/llist.h>
 #include <linux/types.h>
 #include <linux/mutex.h>
-#include <linux/rcupdate.h>
 #include <linux/workqueue.h>
 
 struct device;
@@ -98,7 +97,8 @@ enum ap_state {
  *	smp_store_release() once @t_start, @hung_reported and @ret are set,
  *	and readers that need those read it with smp_load_acquire().  That
  *	task clears it when the probe returns.
- * @t_claim: when the framework took the device
+ * @claimed: when the framework took the device, in jiffies (debugfs
+ *	shows how long ago)
  * @t_start: when its probe started (see @task)
  * @t_end: when it returned (the probing task's own, then ap_lock)
  * @pid: the task that ran it, for its end event (the same)
@@ -124,7 +124,6 @@ enum ap_state {
  *	as long as ap_ancestor_wait_ms allows, or waits for this device)
  * @deps: names of the suppliers it was queued after, comma-separated, for
  *	tracing; empty for none
- * @rcu: frees the node after a grace period (see the locking above)
  * @claiming: async_probe_claim() is evaluating it (ap_lock)
  * @handback: no async call could be made for it, and its probe was given
  *	back to the driver core: its next claim is declined (ap_lock)
@@ -145,7 +144,8 @@ struct ap_node {
 	struct list_head inflight;
 	struct list_head todo;
 	struct task_struct *task;
-	ktime_t t_claim, t_start, t_end;
+	unsigned long claimed;
+	ktime_t t_start, t_end;
 	pid_t pid;
 	bool queue_traced, end_traced;
 	bool hung_reported;
@@ -158,7 +158,6 @@ struct ap_node {
 	bool claiming, handback;
 	struct ap_plan_entry *plan;
 	struct llist_node ended;
-	struct rcu_head rcu;
 };
 
 /**

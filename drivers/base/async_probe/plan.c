@@ -86,7 +86,7 @@
  * @bind_start: the number of the start of the attempt that bound the
  *	device (its bind's own for a bind without an attempt)
  * @bind_seq: the number of the device's last bind, 0 for none
- * @drv: the driver of the last attempt or bind
+ * @drv: the driver of its last bind
  * @entry: the device's entry in the plan the boot replays, if any
  */
 struct ap_plan_rec {
@@ -213,7 +213,6 @@ void ap_plan_attempt(struct device *dev)
 void ap_plan_result(struct device *dev, int ret)
 {
 	struct ap_plan_rec *rec;
-	const struct device_driver *drv;
 
 	device_lock_assert(dev);
 	rec = dev->p->async_plan;
@@ -234,9 +233,7 @@ void ap_plan_result(struct device *dev, int ret)
 		WRITE_ONCE(rec->win_hi, atomic_read(&ap_plan_seq));
 		rec->deferred = false;
 	}
-	drv = READ_ONCE(dev->driver);
-	if (drv)
-		strscpy(rec->drv, drv->name, sizeof(rec->drv));
+	/* A bound device's driver was copied by ap_plan_bound(). */
 }
 
 /**
