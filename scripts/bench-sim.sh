@@ -12,12 +12,18 @@
 #                  mode may add kernel parameters after "+", e.g.
 #                  on+async_probe.plan=off
 #   STOCK=0        skip the stock kernel
+#   ROUNDS=n       boot every kernel and mode n times, in turn (default 1):
+#                  boots differ more than runs within one boot, so a ratio
+#                  is taken round by round, and the table gives its median
+#                  and range
 set -eu
 . "$(dirname "$0")/lib.sh"
 
 REPS=${REPS:-3}
 MODES=${MODES:-sync stock on}
 STOCK=${STOCK:-1}
+ROUNDS=${ROUNDS:-1}
+case $ROUNDS in ''|*[!0-9]*|0) die "ROUNDS must be a number of boots per mode, not '$ROUNDS'" ;; esac
 for m in $MODES; do
 	case ${m%%+*} in sync|stock|on|all) ;; *) die "MODES: '$m' is not sync, stock, on or all" ;; esac
 done
@@ -70,22 +76,30 @@ for flavour in $flavours; do
 	ko=$("$TOP/scripts/extmod.sh" $flavour async_probe_sim "$TOP/drivers/base/async_probe/async_probe_sim.c")
 	EXTRA_KO="$ko" EXTRA_DIR="$dir" "$TOP/scripts/initramfs.sh" $flavour benchsim
 done
+# Round r > 1 boots into bench-sim-NAME.rR; none is left from an earlier run.
+rm -rf "$OUT"/bench-sim-*.r[0-9]*
 runs=
-for mode in $MODES; do
-	# A mode may carry more kernel parameters: on+async_probe.plan=off.
-	params=
-	case $mode in *+*) params=${mode#*+} ;; esac
-	params=${params//+/ }
-	name=lean-${mode%%+*}
-	[ -n "$params" ] && name=$name-$(echo "$params" | tr -c 'a-z0-9\n' - | tr -s -)
-	say "simulator on the lean kernel, async_probe=${mode%%+*} $params"
-	boot_mode lean "$name" "async_probe=${mode%%+*} $params"
-	runs="$runs $name"
+for r in $(seq 1 "$ROUNDS"); do
+	sfx=
+	[ "$r" -gt 1 ] && sfx=.r$r
+	round=
+	[ "$ROUNDS" -gt 1 ] && round=" (round $r of $ROUNDS)"
+	for mode in $MODES; do
+		# A mode may carry more kernel parameters: on+async_probe.plan=off.
+		params=
+		case $mode in *+*) params=${mode#*+} ;; esac
+		params=${params//+/ }
+		name=lean-${mode%%+*}
+		[ -n "$params" ] && name=$name-$(echo "$params" | tr -c 'a-z0-9\n' - | tr -s -)
+		say "simulator on the lean kernel, async_probe=${mode%%+*} $params$round"
+		boot_mode lean "$name$sfx" "async_probe=${mode%%+*} $params"
+		if [ "$r" = 1 ]; then runs="$runs $name"; fi
+	done
+	if [ "$STOCK" = 1 ]; then
+		say "simulator on the stock kernel$round"
+		boot_mode stock "stock-kernel$sfx" ""
+		if [ "$r" = 1 ]; then runs="$runs stock-kernel"; fi
+	fi
 done
-if [ "$STOCK" = 1 ]; then
-	say "simulator on the stock kernel"
-	boot_mode stock stock-kernel ""
-	runs="$runs stock-kernel"
-fi
 
-python3 "$TOP/scripts/bench_table.py" sim "$OUT" $runs
+python3 "$TOP/scripts/bench_table.py" sim "$OUT" --rounds="$ROUNDS" $runs

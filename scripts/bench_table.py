@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 """Tables of the benchmark runs.
 
-  bench_table.py sim OUT RUN...         simulator results of out/bench-sim-RUN/
+  bench_table.py sim OUT [--rounds=N] RUN...
+                                        simulator results of out/bench-sim-RUN/
+                                        (and of RUN.r2/ ... RUN.rN/, its later boots)
   bench_table.py plan OUT RUN...        the same, for make bench-plan
   bench_table.py real OUT REPS CFG...   real-device boots out/bench-real-CFG-1..REPS/
 
@@ -96,31 +98,69 @@ PLAN_TITLE = ('# Probe plan: hidden-dependency storms, first boot, replays, '
               'stock 6.12')
 
 
-def sim(out, runs, report='bench-sim', title=None, pair=('lean-on', 'stock-kernel')):
+def round_dirs(out, run, rounds):
+    """The boots of RUN, round by round: bench-sim-RUN, then bench-sim-RUN.r2..."""
+    return [os.path.join(out, f'bench-sim-{run}' + (f'.r{k}' if k > 1 else ''))
+            for k in range(1, rounds + 1)]
+
+
+def round_ratios(per_round, pair):
+    """pair[0] / pair[1] of each round in which both have a median wall time."""
+    a, b = per_round.get(pair[0], []), per_round.get(pair[1], [])
+    return [x / y for x, y in zip(a, b) if x and y]
+
+
+def ratio_cell(ratios):
+    """The ratio column: one round's ratio, or the median and range of several."""
+    if not ratios:
+        return '-'
+    if len(ratios) == 1:
+        return f'{ratios[0]:.2f}'
+    return (f'{statistics.median(ratios):.2f} '
+            f'({min(ratios):.2f}-{max(ratios):.2f})')
+
+
+def sim(out, runs, report='bench-sim', title=None, pair=('lean-on', 'stock-kernel'),
+        rounds=1):
     data = {}       # workload -> run -> list of dicts
+    per_round = {}  # workload -> run -> median wall of each round (None: none)
     order = []
+    round_walls = {}    # (workload, run, round) -> wall times
     for run in runs:
-        path = os.path.join(out, f'bench-sim-{run}', 'guest', 'bench-sim.txt')
-        try:
-            lines = open(path).read().splitlines()
-        except OSError:
-            lines = []
-        for line in lines:
-            f = fields(line)
-            w = f.get('workload')
-            if not w:
-                continue
-            if w not in order:
-                order.append(w)
-            data.setdefault(w, {}).setdefault(run, []).append(f)
+        for k, rdir in enumerate(round_dirs(out, run, rounds)):
+            path = os.path.join(rdir, 'guest', 'bench-sim.txt')
+            try:
+                lines = open(path).read().splitlines()
+            except OSError:
+                lines = []
+            for line in lines:
+                f = fields(line)
+                w = f.get('workload')
+                if not w:
+                    continue
+                if w not in order:
+                    order.append(w)
+                data.setdefault(w, {}).setdefault(run, []).append(f)
+                if f.get('wall_us', '').isdigit():
+                    round_walls.setdefault((w, run, k), []).append(int(f['wall_us']))
+    for w in order:
+        for run in runs:
+            per_round.setdefault(w, {})[run] = [
+                statistics.median(round_walls[w, run, k]) if (w, run, k) in round_walls
+                else None
+                for k in range(rounds)]
     # The framework's default mode against the kernel it replaces, same run.
     ratio = pair[0] in runs and pair[1] in runs
     md = [title or '# Probe simulator: wall time from driver registration to the last bind',
           '',
           f'QEMU TCG, {machine(out, "bench-sim-" + runs[0])}, q35, lean kernels; host {host()}.  Times in ms: '
-          'median (min-max) of the runs; x = wall / bound, where the bound is the '
+          'median (min-max) of the runs' +
+          (f' of {rounds} boots each, booted in turn (rounds)' if rounds > 1 else '') +
+          '; x = wall / bound, where the bound is the '
           'critical path, and for CPU-bound probes (cpu) the larger of it and the '
-          'serial sum over the CPUs.',
+          'serial sum over the CPUs.' +
+          (f'  {pair[0]} / {pair[1]}: the ratio of their medians round by round, '
+           'median (min-max) of the rounds.' if rounds > 1 else ''),
           '',
           '| workload | devices | links | serial sum | bound | ' +
           ' | '.join(runs) + (f' | {pair[0]} / {pair[1]}' if ratio else '') + ' |',
@@ -183,6 +223,7 @@ def sim(out, runs, report='bench-sim', title=None, pair=('lean-on', 'stock-kerne
                         f'{fmt(cpu_ms, 1000 / n if n else 0, 1)} | '
                         f'{fmt(real_cp, 1 / 1000, 1)} |')
             jw['runs'][run] = {'wall_us': walls, 'median_us': med,
+                               'round_median_us': per_round[w][run],
                                'ratio': med / bound if bound else None,
                                'attempts': att, 'deferrals': dfr, 'correct': ok,
                                'plan': plan_counts(rs[0]),
@@ -190,10 +231,10 @@ def sim(out, runs, report='bench-sim', title=None, pair=('lean-on', 'stock-kerne
                                'cpu_ms': cpu_ms, 'register_us': reg,
                                'critical_real_us': real_cp}
         if ratio:
-            on, stock = meds.get(pair[0]), meds.get(pair[1])
-            r = on / stock if on and stock else None
-            row.append(f'{r:.2f}' if r else '-')
-            jw['on_over_stock'] = r
+            rs = round_ratios(per_round.get(w, {}), pair)
+            row.append(ratio_cell(rs))
+            jw['on_over_stock'] = statistics.median(rs) if rs else None
+            jw['on_over_stock_rounds'] = rs
         md.append('| ' + ' | '.join(str(c) for c in row) + ' |')
         js['workloads'].append(jw)
     md += ['', 'a = probe attempts by the driver core (the simulator\'s own count on '
@@ -292,7 +333,9 @@ def real(out, reps, cfgs):
 
 
 def main():
-    if len(sys.argv) >= 4 and sys.argv[1] == 'sim':
+    if len(sys.argv) >= 5 and sys.argv[1] == 'sim' and sys.argv[3].startswith('--rounds='):
+        sim(sys.argv[2], sys.argv[4:], rounds=int(sys.argv[3].split('=', 1)[1]))
+    elif len(sys.argv) >= 4 and sys.argv[1] == 'sim':
         sim(sys.argv[2], sys.argv[3:])
     elif len(sys.argv) >= 4 and sys.argv[1] == 'plan':
         sim(sys.argv[2], sys.argv[3:], 'bench-plan', PLAN_TITLE,

@@ -5,6 +5,7 @@ kselftest TAP reader and the benchmark's bound.  Prints one "PASS|FAIL
 name" line per case."""
 import contextlib
 import io
+import json
 import os
 import sys
 import tempfile
@@ -342,6 +343,44 @@ class BenchPlanCounts(unittest.TestCase):
                                      'plan_waits': 'x'})
         self.assertEqual(c, {'matched': 12})
         self.assertEqual(bench_table.plan_cell(c), ' m=12 v=?')
+
+
+class BenchRounds(unittest.TestCase):
+    """ROUNDS=n: a ratio per round, then their median."""
+
+    def test_ratio_is_taken_round_by_round(self):
+        r = bench_table.round_ratios({'a': [100, 200], 'b': [100, 100]}, ('a', 'b'))
+        self.assertEqual(r, [1.0, 2.0])
+        self.assertEqual(bench_table.ratio_cell(r), '1.50 (1.00-2.00)')
+
+    def test_a_round_without_a_result_is_left_out(self):
+        r = bench_table.round_ratios({'a': [100, None], 'b': [50, 100]}, ('a', 'b'))
+        self.assertEqual(r, [2.0])
+        self.assertEqual(bench_table.ratio_cell(r), '2.00')
+        self.assertEqual(bench_table.ratio_cell([]), '-')
+
+    def test_sim_reads_every_round(self):
+        # Pooled, the medians are 100 and 50 (2.00); round by round the
+        # ratios are 2.0 and 1.0, whose median is 1.5.
+        boots = {'bench-sim-lean-on': [100, 100, 100],
+                 'bench-sim-stock-kernel': [50, 50, 50],
+                 'bench-sim-lean-on.r2': [300], 'bench-sim-stock-kernel.r2': [300],
+                 'bench-sim-lean-on.r3': [999]}     # a round not asked for
+        with tempfile.TemporaryDirectory() as out:
+            for d, walls in boots.items():
+                os.makedirs(os.path.join(out, d, 'guest'))
+                with open(os.path.join(out, d, 'guest', 'bench-sim.txt'), 'w') as f:
+                    for i, w in enumerate(walls):
+                        f.write(f'workload=z run={i} n=10 wall_us={w} bound=10 '
+                                'expected=10 violations=0\n')
+            with contextlib.redirect_stdout(io.StringIO()):
+                bench_table.sim(out, ['lean-on', 'stock-kernel'], rounds=2)
+            with open(os.path.join(out, 'bench-sim.json')) as f:
+                w = json.load(f)['workloads'][0]
+        self.assertEqual(w['on_over_stock_rounds'], [2.0, 1.0])
+        self.assertEqual(w['on_over_stock'], 1.5)
+        self.assertEqual(w['runs']['lean-on']['wall_us'], [100, 100, 100, 300])
+        self.assertEqual(w['runs']['lean-on']['round_median_us'], [100, 300])
 
 
 class BenchMachine(unittest.TestCase):
