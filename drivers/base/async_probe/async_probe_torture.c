@@ -195,24 +195,26 @@ static bool apt_parse(const char *name, unsigned int *w, unsigned int *i)
 
 /*
  * links.status (high nibble), and the framework's node state (0-3, 4: no
- * node) plus 8 if a driver is set (low nibble), of @dev; 0xff: none.
- * Read racily: a report.
+ * node, 5: a node whose state was not read) plus 8 if a driver is set
+ * (low nibble), of @dev; 0xff: none.  A node is freed under ap_lock, at
+ * any time: its state is read only by a caller that knows ap_lock to be
+ * held (the queue event's, which ap_queue() emits under it).  Read
+ * racily: a report.
  */
-static u8 apt_state(struct device *dev)
+static u8 apt_state(struct device *dev, bool ap_locked)
 {
 	struct ap_node *node;
 	u8 st;
 
 	if (!dev)
 		return 0xff;
-	rcu_read_lock();
 	node = READ_ONCE(dev->p->async_probe);
-	st = node ? READ_ONCE(node->state) : 4;
-	rcu_read_unlock();
+	st = !node ? 4 : ap_locked ? READ_ONCE(node->state) : 5;
 	return READ_ONCE(dev->links.status) << 4 | st | (READ_ONCE(dev->driver) ? 8 : 0);
 }
 
-static void apt_judge(unsigned int w, unsigned int i, unsigned int s)
+static void apt_judge(unsigned int w, unsigned int i, unsigned int s,
+		      bool ap_locked)
 {
 	lockdep_assert_held(&apt_trace_lock);
 
@@ -221,7 +223,7 @@ static void apt_judge(unsigned int w, unsigned int i, unsigned int s)
 		return;
 	atomic_inc(&violations);
 	pr_err("async_probe_torture: VIOLATION worker %u device %u: deferred on supplier %u, which was in flight when it was queued (supplier state when queued 0x%02x, now 0x%02x)\n",
-	       w, i, s, apt_seen[w][i][s], apt_state(apt_devs[w][s]));
+	       w, i, s, apt_seen[w][i][s], apt_state(apt_devs[w][s], ap_locked));
 }
 
 static void apt_trace_queue(void *data, const char *dev, const char *bus,
@@ -248,7 +250,7 @@ static void apt_trace_queue(void *data, const char *dev, const char *bus,
 	apt_unwaited[w][i] = apt_busy[w] & ~waited & ~BIT(i);
 	for (s = 0; s < APT_MAX_DEVS; s++)
 		if (apt_unwaited[w][i] & BIT(s))
-			apt_seen[w][i][s] = apt_state(apt_devs[w][s]);
+			apt_seen[w][i][s] = apt_state(apt_devs[w][s], true);
 	apt_busy[w] |= BIT(i);
 	apt_queued[w] |= BIT(i);
 	if (degraded)
@@ -256,7 +258,7 @@ static void apt_trace_queue(void *data, const char *dev, const char *bus,
 	else
 		apt_degraded[w] &= ~BIT(i);
 	if (apt_pending[w][i]) {
-		apt_judge(w, i, apt_pending[w][i] - 1);
+		apt_judge(w, i, apt_pending[w][i] - 1, true);
 		apt_pending[w][i] = 0;
 	}
 	spin_unlock(&apt_trace_lock);
@@ -289,7 +291,7 @@ static void apt_trace_defer(void *data, const char *dev, const char *bus,
 	atomic_inc(&link_defers);
 	spin_lock(&apt_trace_lock);
 	if (apt_queued[w] & BIT(i))
-		apt_judge(w, i, s);
+		apt_judge(w, i, s, false);
 	else
 		apt_pending[w][i] = s + 1;
 	spin_unlock(&apt_trace_lock);
