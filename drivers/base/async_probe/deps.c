@@ -59,9 +59,9 @@ LIST_HEAD(ap_nodes);			/* ap_node.inflight (ap_lock) */
 static LIST_HEAD(ap_todo);		/* nodes to evaluate (ap_lock) */
 
 /*
- * Suppliers of one evaluation, on the stack; names feed the queue
- * tracepoint and the history.  Suppliers in flight beyond AP_MAX_COOKIES
- * are parked on instead (rare: a device with dozens of busy suppliers).
+ * Suppliers of one evaluation; names feed the queue tracepoint and the
+ * history.  Suppliers in flight beyond AP_MAX_COOKIES are parked on
+ * instead (rare: a device with dozens of busy suppliers).
  */
 #define AP_MAX_COOKIES	32
 
@@ -75,6 +75,13 @@ struct ap_deps {
 
 /* Room kept at the end of ap_deps.names for ",+N", N < 100000. */
 #define AP_DEPS_MORE	8
+
+/*
+ * The one evaluation's (ap_lock): ap_evaluate_one() runs under ap_lock
+ * and never within itself.  Not on the stack, which the kernel clears at
+ * every call (CONFIG_INIT_STACK_ALL_ZERO): 400 bytes per probe.
+ */
+static struct ap_deps ap_deps_scratch;
 
 /**
  * ap_node_find() - the framework's node of a device, if any
@@ -356,8 +363,8 @@ static unsigned int ap_consider_learned(struct ap_node *node, struct ap_deps *d,
 /* Evaluate one node: park it, or queue it after its suppliers' cookies. */
 static void ap_evaluate_one(struct ap_node *node)
 {
+	struct ap_deps *d = &ap_deps_scratch;
 	unsigned int learned = 0, skipped = 0;
-	struct ap_deps deps, *d = &deps;
 	struct ap_explicit *e;
 	struct device *anc;
 	struct ap_node *pn;

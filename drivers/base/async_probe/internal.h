@@ -7,8 +7,9 @@
  *   ap_lock (mutex)
  *     protects every struct ap_node and the lists it is on, the
  *     async_probe pointer in struct device_private, ap_nodes, the
- *     history's writers (its reader takes no lock: trace.c), and the
- *     counters in ap_stats that are not atomic.
+ *     evaluation's scratch (deps.c), the history's writers (its reader
+ *     takes no lock: trace.c), and the counters in ap_stats that are not
+ *     atomic.
  *
  *   The async_probe pointer is written under ap_lock with WRITE_ONCE().
  *   Outside ap_lock it is only compared with %NULL, or followed by the
