@@ -519,6 +519,22 @@ class PerfTable(unittest.TestCase):
                 perf_table.read_run(d)
             self.assertIn('call chains', str(e.exception))
 
+    def alone_rows(self, data):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            perf_table.table('alone', 2, data, ['a'] * len(data), 1,
+                             perf_table.alone_order(len(data)))
+        return [line.split('`')[1] for line in out.getvalue().splitlines()[2:]]
+
+    def test_one_mode_ranks_functions_by_cost(self):
+        run = ({'cheap': (0, 10), 'dear': (0, 900), 'mid': (0, 50)}, 0, 1, {})
+        self.assertEqual(self.alone_rows([run]), ['dear', 'mid'])
+
+    def test_two_modes_rank_functions_by_difference(self):
+        a = ({'dear': (0, 900), 'grows': (0, 10)}, 0, 1, {})
+        b = ({'dear': (0, 900), 'grows': (0, 500)}, 0, 1, {})
+        self.assertEqual(self.alone_rows([a, b])[0], 'grows')
+
     def test_wall_is_the_median_of_the_runs(self):
         with tempfile.TemporaryDirectory() as d:
             os.mkdir(os.path.join(d, 'guest'))
