@@ -122,10 +122,9 @@ def ratio_cell(ratios):
 
 def sim(out, runs, report='bench-sim', title=None, pair=('lean-on', 'stock-kernel'),
         rounds=1):
-    data = {}       # workload -> run -> list of dicts
+    data = {}       # workload -> run -> list of dicts, with the round in 'round'
     per_round = {}  # workload -> run -> median wall of each round (None: none)
     order = []
-    round_walls = {}    # (workload, run, round) -> wall times
     for run in runs:
         for k, rdir in enumerate(round_dirs(out, run, rounds)):
             path = os.path.join(rdir, 'guest', 'bench-sim.txt')
@@ -140,15 +139,15 @@ def sim(out, runs, report='bench-sim', title=None, pair=('lean-on', 'stock-kerne
                     continue
                 if w not in order:
                     order.append(w)
+                f['round'] = k
                 data.setdefault(w, {}).setdefault(run, []).append(f)
-                if f.get('wall_us', '').isdigit():
-                    round_walls.setdefault((w, run, k), []).append(int(f['wall_us']))
     for w in order:
         for run in runs:
-            per_round.setdefault(w, {})[run] = [
-                statistics.median(round_walls[w, run, k]) if (w, run, k) in round_walls
-                else None
-                for k in range(rounds)]
+            walls = [[int(f['wall_us']) for f in data[w].get(run, [])
+                      if f['round'] == k and f.get('wall_us', '').isdigit()]
+                     for k in range(rounds)]
+            per_round.setdefault(w, {})[run] = [statistics.median(v) if v else None
+                                                for v in walls]
     # The framework's default mode against the kernel it replaces, same run.
     ratio = pair[0] in runs and pair[1] in runs
     md = [title or '# Probe simulator: wall time from driver registration to the last bind',
