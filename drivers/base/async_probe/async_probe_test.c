@@ -1683,6 +1683,42 @@ static void ap_test_plan_orders_learned_supplier(struct kunit *test)
 }
 
 /*
+ * A plan entry is matched by the device of this boot with its identity,
+ * once, whoever probes it: 0 by the framework (claimed, then probed), 1
+ * by the driver core itself (a synchronous driver: no claim), and a
+ * second probe of 1 does not count it again.  2, which the plan does not
+ * name, and the plan's 5, which is not there, match nothing.
+ */
+static void ap_test_plan_matches_every_probed_device(struct kunit *test)
+{
+	struct tdev *t = kunit_kcalloc(test, 3, sizeof(*t), GFP_KERNEL);
+	int matched = atomic_read(&ap_stats.plan_matched);
+	struct platform_device *pdev[3];
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	if (ap_plan_mode_get() == AP_PLAN_OFF)
+		kunit_skip(test, "async_probe.plan=off: no device is recorded");
+	plan_replay(test, "# async_probe plan v1 devices=3\n"
+		    "platform:ap-kunit.0 drv=ap-kunit\n"
+		    "platform:ap-kunit-sync.1 drv=ap-kunit-sync\n"
+		    "platform:ap-kunit.5 drv=ap-kunit\n");
+	pdev[0] = tdev_add(test, "ap-kunit", 0, &t[0], NULL);
+	pdev[1] = tdev_add(test, "ap-kunit-sync", 1, &t[1], NULL);
+	pdev[2] = tdev_add(test, "ap-kunit", 2, &t[2], NULL);
+	KUNIT_ASSERT_EQ(test, kunit_platform_driver_register(test, &sync_drv), 0);
+	KUNIT_EXPECT_PTR_EQ(test, READ_ONCE(pdev[1]->dev.driver), &sync_drv.driver);
+	probe_all(test, pdev[2]);
+	KUNIT_EXPECT_EQ(test, async_probe_wait_device(&pdev[0]->dev), 0);
+	KUNIT_EXPECT_PTR_EQ(test, READ_ONCE(pdev[0]->dev.driver), &async_drv.driver);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ap_stats.plan_matched) - matched, 2);
+
+	device_release_driver(&pdev[1]->dev);
+	KUNIT_EXPECT_EQ(test, device_attach(&pdev[1]->dev), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t[1].attempts), 2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ap_stats.plan_matched) - matched, 2);
+}
+
+/*
  * What a plan must never do: make a probe wait for itself, for a cycle of
  * learned suppliers, for its parent's probe (which may wait for it), or
  * for a device that does not exist.  All probe, each once.
@@ -1797,6 +1833,7 @@ static struct kunit_case ap_test_cases[] = {
 	KUNIT_CASE(ap_test_plan_id_of_shared_node),
 	KUNIT_CASE(ap_test_plan_ranks_candidates),
 	KUNIT_CASE(ap_test_plan_orders_learned_supplier),
+	KUNIT_CASE(ap_test_plan_matches_every_probed_device),
 	KUNIT_CASE(ap_test_plan_learned_cycle_does_not_hang),
 	KUNIT_CASE(ap_test_plan_child_never_waits_for_parent),
 	KUNIT_CASE(ap_test_plan_orders_ready_probes),

@@ -178,7 +178,9 @@ struct ap_node {
  *	@absent
  * @listed: the plan has a line for it (else it names it as a supplier)
  * @absent: its probe found no hardware (-ENODEV, -ENXIO)
- * @matched: a device with this identity was claimed (ap_lock)
+ * @matched: bit 0 is set (test_and_set_bit()) by ap_replay_lookup() for
+ *	the first device with this identity offered for a probe, by the
+ *	framework or by the driver core itself
  *
  * The plan is read once, before devices probe, and never changes after:
  * every field but @node and @matched is read without a lock.
@@ -193,7 +195,8 @@ struct ap_plan_entry {
 	struct ap_node *node;
 	u32 us;
 	int prio;
-	bool listed, absent, matched;
+	bool listed, absent;
+	unsigned long matched;
 };
 
 /**
@@ -253,7 +256,8 @@ struct ap_explicit {
  * @wait_nomem: waits for a supplier not recorded for lack of memory (the
  *	consumer then probes without waiting, and the driver core's device
  *	links defer it)
- * @plan_matched: plan entries that a claimed device matched
+ * @plan_matched: plan entries that a device of this boot matched, probed
+ *	by the framework or by the driver core itself
  * @plan_waits: learned suppliers that queued probes waited for
  * @plan_skipped: learned suppliers not waited for: not queued or
  *	running in the framework when the consumer was, or its ancestor or

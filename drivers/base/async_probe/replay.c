@@ -482,6 +482,11 @@ struct ap_plan_table *ap_replay_set(struct ap_plan_table *t)
  * ap_replay_lookup() - the plan entry of a device
  * @dev: the device
  *
+ * Called for every device the framework claims, and for every device at
+ * its first probe attempt (or bind without one) in this boot, whoever
+ * probes it: the first
+ * call that finds an entry the plan lists counts it as matched.
+ *
  * Context: Process context; may sleep.
  * Return: the entry, or %NULL if no plan is replayed or it does not name
  * @dev.
@@ -500,6 +505,13 @@ struct ap_plan_entry *ap_replay_lookup(struct device *dev)
 	if (id && ap_plan_dev_id(dev, id, AP_PLAN_ID_MAX) > 0)
 		e = ap_replay_find(t, id);
 	kfree(id);
+	/*
+	 * Matched by the first device with its identity offered for a probe,
+	 * on whichever path: the framework's claim, or the first attempt of
+	 * a probe that the driver core runs itself (plan.c).
+	 */
+	if (e && e->listed && !test_and_set_bit(0, &e->matched))
+		atomic_inc(&ap_stats.plan_matched);
 	return e;
 }
 
@@ -517,13 +529,8 @@ void ap_replay_claimed(struct ap_node *node, struct ap_plan_entry *entry)
 	lockdep_assert_held(&ap_lock);
 
 	node->plan = entry;
-	if (!entry)
-		return;
-	entry->node = node;
-	if (entry->listed && !entry->matched) {
-		entry->matched = true;
-		atomic_inc(&ap_stats.plan_matched);
-	}
+	if (entry)
+		entry->node = node;
 }
 
 /*
