@@ -146,37 +146,14 @@ stage "setup: packages, kernel tree"
 	{ echo "FAIL setup" | collect; stage ""; exit 1; }
 note "kernel source: linux-source-6.12 $(ksrc_pkg_version)"
 
-# The test kernel and its initramfs build in the background, niced, while
-# the stages that need no kernel run: the build takes the CPU that they
-# leave idle (checkpatch, git, kernel-doc, the tests that use one core),
-# and gives it back whenever they want it.  Its output is shown, and its
-# result counted, at the kernel stage; the boots wait for it there.
-KBG= KLOG=$OUT/kernel-stage.log
-kill_kernel_build() {
-	[ -n "$KBG" ] && kill -- -"$KBG" 2>/dev/null
-	KBG=
-}
-if want boots || want kernel; then
-	setsid nice -n 10 bash -c '"$1/scripts/kernel.sh" test && "$1/scripts/initramfs.sh" test' \
-		kernel "$TOP" >"$KLOG" 2>&1 </dev/null &
-	KBG=$!
-	trap kill_kernel_build EXIT
-	note "the test kernel builds in the background meanwhile (log: out/kernel-stage.log)"
-fi
-
 want host && host_tests
 want style && style_tests
 want docs && docs_tests
 want series && series_tests
 
 if want boots || want kernel; then
-	stage "kernel: build test kernel (the rest)"
-	wait "$KBG"
-	krc=$?
-	KBG=
-	# The build's own lines, without its progress ticks.
-	grep -v '^    test: [0-9]* steps' "$KLOG"
-	if [ $krc = 0 ]; then
+	stage "kernel: build test kernel"
+	if "$TOP/scripts/kernel.sh" test && "$TOP/scripts/initramfs.sh" test; then
 		echo "PASS build.test-kernel" | collect
 		if want boots || [ -z "$ONLY" ]; then
 			boot main kunit,kselftest 900 "kunit.enable=1"
