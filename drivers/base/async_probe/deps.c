@@ -207,14 +207,18 @@ static bool ap_probing_elsewhere(struct device *dev)
 static void ap_deps_name(struct ap_deps *d, struct device *sup)
 {
 	const char *name = dev_name(sup);
+	size_t len = strlen(name);
 
-	if (d->more ||
-	    d->len + 1 + strlen(name) >= sizeof(d->names) - AP_DEPS_MORE) {
+	/* Room for the comma, the name and its NUL, and for ",+N" after. */
+	if (d->more || d->len + 1 + len >= sizeof(d->names) - AP_DEPS_MORE) {
 		d->more++;
 		return;
 	}
-	d->len += scnprintf(d->names + d->len, sizeof(d->names) - d->len,
-			    "%s%s", d->len ? "," : "", name);
+	/* Copied, not formatted: every waited-for supplier comes here. */
+	if (d->len)
+		d->names[d->len++] = ',';
+	memcpy(d->names + d->len, name, len + 1);
+	d->len += len;
 }
 
 /* The count of names left out, as the list's last item ("a,b,+3"). */
@@ -262,7 +266,8 @@ static void ap_park_on(struct ap_node *node, struct ap_node *sup, bool ancestor)
 	w->consumer = node;
 	w->supplier = sup;
 	w->ancestor = ancestor;
-	w->since = ktime_get();
+	if (ancestor)
+		w->since = ktime_get();
 	list_add_tail(&w->c_node, &node->parked_on);
 	list_add_tail(&w->s_node, &sup->waiters);
 	node->nparked++;

@@ -207,7 +207,7 @@ struct ap_plan_entry {
  * @s_node: in @supplier->waiters
  * @ancestor: @supplier is an ancestor of @consumer: the edge is dropped
  *	once it has waited ap_ancestor_wait_ms for @supplier's running probe
- * @since: when the edge was made
+ * @since: when the edge was made, for an @ancestor edge (else 0)
  */
 struct ap_wait {
 	struct ap_node *consumer, *supplier;
