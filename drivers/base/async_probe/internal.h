@@ -183,7 +183,8 @@ struct ap_node {
  *	framework or by the driver core itself
  *
  * The plan is read once, before devices probe, and never changes after:
- * every field but @node and @matched is read without a lock.
+ * every field but @node (ap_lock) and @matched (atomic bit operations) is
+ * read without a lock.
  */
 struct ap_plan_entry {
 	struct hlist_node hnode;

@@ -484,8 +484,8 @@ struct ap_plan_table *ap_replay_set(struct ap_plan_table *t)
  *
  * Called for every device the framework claims, and for every device at
  * its first probe attempt (or bind without one) in this boot, whoever
- * probes it: the first
- * call that finds an entry the plan lists counts it as matched.
+ * probes it: the first call that finds an entry the plan lists counts it
+ * as matched.
  *
  * Context: Process context; may sleep.
  * Return: the entry, or %NULL if no plan is replayed or it does not name
